@@ -1,0 +1,1 @@
+"""parentbot core: channel-agnostic conversation engine."""

@@ -1,0 +1,1 @@
+"""Languages: curated message templates and the machine translator interface."""

@@ -1,0 +1,154 @@
+"""The core's value types: what enters, what leaves, and what a channel can do.
+
+Adapters in `channels/` depend on these types; nothing here knows about any adapter.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+
+class Intent(enum.StrEnum):
+    """What a message asks for. These names are fixed: simulate, eval and storage use them."""
+
+    HELP = "help"
+    POLICY_QUESTION = "policy_question"
+    ABSENCE = "absence"
+    COLLECTION_CHANGE = "collection_change"
+    BOOK_MEETING = "book_meeting"
+    UPDATE_DETAILS = "update_details"
+    CONCERN = "concern"
+    SET_LANGUAGE = "set_language"
+    OTHER = "other"
+
+
+class SenderKind(enum.StrEnum):
+    """Who the sender turned out to be."""
+
+    GUARDIAN = "guardian"
+    STAFF = "staff"
+    UNKNOWN = "unknown"
+
+
+class ButtonStyle(enum.StrEnum):
+    """How a channel can offer choices."""
+
+    INLINE = "inline"  # tappable buttons that send back a payload (Telegram, web chat)
+    QUICK_REPLY = "quick_reply"  # a few buttons, within a session window (WhatsApp)
+    NUMBERED = "numbered"  # a numbered list answered with "1", "2", ... (SMS)
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCapabilities:
+    """What one channel can carry, as data the core and the renderer both read."""
+
+    name: str
+    max_text_length: int
+    buttons: ButtonStyle
+    max_buttons: int = 0
+    max_button_label: int = 64
+    polls: bool = False
+    media: bool = False
+    segment_budget: int | None = None  # SMS: most segments one reply may use
+    reply_window_hours: int | None = None  # WhatsApp: free-form only within this window
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One message from a person, as an adapter parsed it from its provider's payload."""
+
+    channel: str  # "sms", "whatsapp", "telegram", "webchat", "terminal"
+    sender_id: str  # E.164 phone for sms/whatsapp, Telegram user id, web chat session identity
+    text: str
+    provider_message_id: str  # update_id, MessageSid, or a generated id for web chat
+    received_at: datetime
+    choice_id: str | None = None  # set when the person tapped/answered a choice
+    contact_phone: str | None = None  # a verified shared contact (Telegram request_contact)
+    display_name: str | None = None
+    raw: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One answer the person can pick. `id` comes back as InboundMessage.choice_id."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the core wants to say: text plus optional choices. Adapters render it."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """One reply addressed to one channel identity, as the delivery worker hands it over."""
+
+    outbox_id: int
+    channel: str
+    recipient_id: str
+    reply: Reply
+    kind: str = "reply"  # "reply", "staff_notification", "broadcast", "chase"
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRef:
+    """A child as the understanding step sees it: only the sender's own children."""
+
+    id: int
+    first_name: str
+    last_name: str
+    known_as: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The name staff and parents use: known-as first name plus surname."""
+        return f"{self.known_as or self.first_name} {self.last_name}"
+
+
+class AbsenceReason(enum.StrEnum):
+    """Why a child is away."""
+
+    ILLNESS = "illness"
+    APPOINTMENT = "appointment"
+    HOLIDAY = "holiday"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Inclusive range of calendar days in the setting's timezone."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What the understanding step made of one message (pure data, no side effects)."""
+
+    intent: Intent
+    confidence: float  # 0..1
+    language: str  # ISO 639-1 of the message as detected (or the guardian's preference)
+    children: tuple[int, ...] = ()  # ids among the sender's own children
+    all_children: bool = False  # "both", "the kids"
+    unmatched_names: tuple[str, ...] = ()  # names that are not the sender's children
+    dates: DateRange | None = None
+    time: time | None = None
+    minutes_late: int | None = None
+    reason: AbsenceReason | None = None
+    symptoms: tuple[str, ...] = ()
+    collector_name: str | None = None
+    collector_relationship: str | None = None
+    new_phone: str | None = None
+    new_email: str | None = None
+    new_address: str | None = None
+    target_language: str | None = None  # for set_language

@@ -1,0 +1,1 @@
+"""Channel adapters: Telegram, SMS and WhatsApp (Twilio), web chat, terminal."""
