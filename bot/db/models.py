@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -56,7 +56,11 @@ class Base(DeclarativeBase):
     """Declarative base with a constraint naming convention, so migrations are stable."""
 
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
 
 
 class Setting(Base):
@@ -71,7 +75,9 @@ class Setting(Base):
     phone: Mapped[str] = mapped_column(String(32), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     manager_name: Mapped[str] = mapped_column(String(200), default="")
-    opening_hours: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"mon": ["07:30","18:00"]}
+    opening_hours: Mapped[dict[str, Any]] = mapped_column(
+        default=dict
+    )  # {"mon": ["07:30","18:00"]}
     closed_dates: Mapped[list[Any]] = mapped_column(default=list)  # ISO dates
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)  # setting-level switches and data
 
@@ -137,7 +143,9 @@ class Guardian(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     relationship_to_child: Mapped[str] = mapped_column(String(64), default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
-    can_collect: Mapped[bool] = mapped_column(Boolean, default=False)  # may give collection permission
+    can_collect: Mapped[bool] = mapped_column(
+        Boolean, default=False
+    )  # may give collection permission
     channel_order: Mapped[list[Any]] = mapped_column(default=list)  # preferred first
     children: Mapped[list[Child]] = relationship(secondary="guardian_children", order_by=Child.id)
 
@@ -227,7 +235,9 @@ class Outbox(Base):
     choices: Mapped[list[Any]] = mapped_column(default=list)  # [{"id":..., "label":...}]
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id", ondelete="SET NULL"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_log.id", ondelete="SET NULL"))
+    inbound_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_log.id", ondelete="SET NULL")
+    )
     # pending -> sending -> sent -> delivered/read; or failed, unknown (ambiguous), dead (gave up)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

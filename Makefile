@@ -1,0 +1,33 @@
+# Two commands do all set-up on a fresh machine with Python 3.11+:
+#   make run   - install, load the demo nursery into SQLite, serve the web chat
+#   make test  - install (with test tools and Chromium), run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	PARENTBOT_DEMO=1 $(BIN)/parentbot serve --demo
+
+test: $(STAMP)
+	@bash scripts/ensure-chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,278 @@
+"""The message pipeline: log once, identify, language, understand, flow step, effects + outbox.
+
+Each message is handled in one transaction under a per-conversation lock, so any number of web
+workers can serve the same parent. The inbound log is committed first, so nothing received is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import flows
+from bot.content import content_dir
+from bot.db.models import (
+    ChannelIdentity,
+    Conversation,
+    HandoffItem,
+    InboundLog,
+    Setting,
+)
+from bot.db.session import transaction
+from bot.flows.turn import SenderView, SettingView, Turn
+from bot.i18n.catalog import Catalog
+from bot.identity import identify, link_by_phone
+from bot.knowledge import Knowledge
+from bot.nlu import NluContext, detect_language, understand
+from bot.outbox import enqueue
+from bot.recording import EffectContext, apply_effects
+from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
+
+log = logging.getLogger(__name__)
+WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What one message did, as simulate and the web chat show it."""
+
+    inbound_id: int
+    intent: str
+    language: str
+    replies: list[Reply]
+    handoff: bool = False
+    sources: list[dict[str, str]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    staff_notifications: list[dict[str, str]] = field(default_factory=list)
+
+
+def system_clock() -> datetime:
+    """Now, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Engine:
+    """Handles inbound messages for one setting; synchronous, safe to call from many threads."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        setting_id: int,
+        *,
+        clock: Callable[[], datetime] = system_clock,
+        catalog: Catalog | None = None,
+        staff_catalog: Catalog | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.setting_id = setting_id
+        self.clock = clock
+        self.catalog = catalog or Catalog.load()
+        self.staff_catalog = staff_catalog or Catalog.load(content_dir() / "staff")
+        self.knowledge = Knowledge()
+
+    def receive(self, inbound: InboundMessage) -> TurnResult | None:
+        """Handle one message once; None when this provider message id was seen before."""
+        inbound_id = self._log_once(inbound)
+        if inbound_id is None:
+            return None
+        try:
+            with transaction(self.sessions) as session:
+                return self._turn(session, inbound, inbound_id)
+        except Exception as error:  # the message is kept; staff see it; the parent hears back
+            log.exception("turn failed for inbound %s", inbound_id)
+            return self._failed(inbound, inbound_id, error)
+
+    def forget_pending(self, channel: str, external_id: str) -> None:
+        """Drop a sender's pending conversation state (simulate's `fresh`)."""
+        with transaction(self.sessions) as session:
+            identity_ids = select(ChannelIdentity.id).where(
+                ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+            )
+            session.execute(delete(Conversation).where(Conversation.identity_id.in_(identity_ids)))
+
+    def link_telegram_contact(self, telegram_user_id: str, phone_e164: str) -> bool:
+        """Link a Telegram user to the guardian or staff member whose phone they verified."""
+        with transaction(self.sessions) as session:
+            identity = session.scalar(
+                select(ChannelIdentity).where(
+                    ChannelIdentity.channel == "telegram",
+                    ChannelIdentity.external_id == telegram_user_id,
+                )
+            )
+            if identity is None:
+                identity = ChannelIdentity(channel="telegram", external_id=telegram_user_id)
+                session.add(identity)
+            return link_by_phone(session, self.setting_id, identity, phone_e164)
+
+    def _log_once(self, inbound: InboundMessage) -> int | None:
+        try:
+            with transaction(self.sessions) as session:
+                row = InboundLog(
+                    channel=inbound.channel,
+                    provider_message_id=inbound.provider_message_id,
+                    sender_id=inbound.sender_id,
+                    text=inbound.text,
+                    received_at=inbound.received_at,
+                )
+                session.add(row)
+                session.flush()
+                return row.id
+        except IntegrityError:
+            return None
+
+    def _turn(self, session: Session, inbound: InboundMessage, inbound_id: int) -> TurnResult:
+        setting = session.get_one(Setting, self.setting_id)
+        now = self.clock().astimezone(ZoneInfo(setting.timezone))
+        who = identify(session, self.setting_id, inbound.channel, inbound.sender_id, now)
+        conversation = _lock_conversation(session, who.identity.id)
+        context = dict(conversation.context)
+        choice_id = inbound.choice_id or _numbered_choice(inbound.text, context.get("offered", []))
+        setting_view = _setting_view(setting)
+        found = self._understand(inbound.text, choice_id, who.sender, setting_view, now)
+        turn = Turn(
+            text=inbound.text,
+            choice_id=choice_id,
+            now=now,
+            language=self._reply_language(who.sender, found),
+            understanding=found,
+            sender=who.sender,
+            setting=setting_view,
+            catalog=self.catalog,
+            answer_policy=self.knowledge.policy_answerer(session, setting),
+            answer_fact=self.knowledge.fact_answerer(setting),
+        )
+        result = flows.step(turn, conversation.state, context)
+        conversation.state = result.state
+        conversation.context = result.context | {
+            "offered": [choice.id for reply in result.replies for choice in reply.choices]
+        }
+        conversation.updated_at = now
+        effects = EffectContext(
+            session,
+            self.setting_id,
+            who.guardian,
+            self.staff_catalog,
+            self._parent_words(inbound.text),
+            inbound_id,
+        )
+        outcome = apply_effects(effects, result.effects)
+        for reply in result.replies:
+            enqueue(
+                session,
+                inbound.channel,
+                inbound.sender_id,
+                reply,
+                guardian_id=who.sender.guardian_id,
+                staff_id=who.sender.staff_id,
+                inbound_id=inbound_id,
+            )
+        _mark_handled(session, inbound_id, found)
+        return TurnResult(
+            inbound_id,
+            found.intent.value,
+            turn.language,
+            list(result.replies),
+            outcome.handoff,
+            outcome.sources,
+            outcome.records,
+            outcome.staff_notifications,
+        )
+
+    def _understand(
+        self,
+        text: str,
+        choice_id: str | None,
+        sender: SenderView,
+        setting: SettingView,
+        now: datetime,
+    ) -> Understanding:
+        if sender.kind is not SenderKind.GUARDIAN:
+            return Understanding(Intent.OTHER, 0.0, detect_language(text, None))
+        if choice_id and not text.strip():
+            return Understanding(Intent.OTHER, 0.0, sender.language)
+        return understand(
+            text,
+            NluContext(
+                children=tuple(child.ref for child in sender.children),
+                now=now,
+                timezone=setting.timezone,
+                preferred_language=sender.language,
+                closed_dates=setting.closed_dates,
+                open_weekdays=setting.open_weekdays,
+            ),
+        )
+
+    def _reply_language(self, sender: SenderView, found: Understanding) -> str:
+        preferred = found.language if sender.kind is SenderKind.UNKNOWN else sender.language
+        return preferred if preferred in self.catalog.languages else "en"
+
+    def _parent_words(self, text: str) -> str:
+        return self.staff_catalog.text("notify.their_words", "en", text=text)
+
+    def _failed(self, inbound: InboundMessage, inbound_id: int, error: Exception) -> TurnResult:
+        sorry = Reply(self.catalog.text("error.sorry", "en"))
+        with transaction(self.sessions) as session:
+            row = session.get_one(InboundLog, inbound_id)
+            row.status, row.error = "failed", f"{type(error).__name__}: {error}"
+            session.add(
+                HandoffItem(
+                    setting_id=self.setting_id,
+                    kind="failed_message",
+                    text=inbound.text,
+                    status="open",
+                )
+            )
+            enqueue(session, inbound.channel, inbound.sender_id, sorry, inbound_id=inbound_id)
+        return TurnResult(inbound_id, Intent.OTHER.value, "en", [sorry], handoff=True)
+
+
+def _lock_conversation(session: Session, identity_id: int) -> Conversation:
+    query = select(Conversation).where(Conversation.identity_id == identity_id).with_for_update()
+    conversation = session.scalar(query)
+    if conversation is not None:
+        return conversation
+    try:
+        with session.begin_nested():
+            conversation = Conversation(identity_id=identity_id, state="idle", context={})
+            session.add(conversation)
+    except IntegrityError:  # another worker created it first: take theirs, locked
+        conversation = session.scalar(query)
+    assert conversation is not None
+    return conversation
+
+
+def _numbered_choice(text: str, offered: list[str]) -> str | None:
+    """SMS-style "1", "2" answers mapped back to the choices last offered."""
+    answer = text.strip().rstrip(".")
+    if answer.isdigit() and 1 <= int(answer) <= len(offered):
+        return offered[int(answer) - 1]
+    return None
+
+
+def _setting_view(setting: Setting) -> SettingView:
+    open_weekdays = frozenset(WEEKDAY_INDEX[day] for day in setting.opening_hours) or frozenset(
+        range(5)
+    )
+    return SettingView(
+        name=setting.name,
+        phone=setting.phone,
+        email=setting.email,
+        address=setting.address,
+        timezone=setting.timezone,
+        closed_dates=frozenset(date.fromisoformat(day) for day in setting.closed_dates),
+        open_weekdays=open_weekdays,
+        options=dict(setting.options),
+    )
+
+
+def _mark_handled(session: Session, inbound_id: int, found: Understanding) -> None:
+    row = session.get_one(InboundLog, inbound_id)
+    row.status, row.intent, row.language = "handled", found.intent.value, found.language

@@ -1,0 +1,37 @@
+"""Conversation flows: small state machines whose steps are pure functions of a Turn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.flows import basic, notices, policy
+from bot.flows.turn import StepResult, Turn
+from bot.types import Intent, SenderKind
+
+IntentFlow = Callable[[Turn], StepResult]
+
+GUARDIAN_FLOWS: dict[Intent, IntentFlow] = {
+    Intent.HELP: basic.help_reply,
+    Intent.POLICY_QUESTION: policy.answer,
+    Intent.ABSENCE: notices.start,
+    Intent.COLLECTION_CHANGE: notices.start,
+    Intent.BOOK_MEETING: basic.book_meeting,
+    Intent.UPDATE_DETAILS: basic.update_details,
+    Intent.CONCERN: basic.handoff,
+    Intent.SET_LANGUAGE: basic.set_language,
+    Intent.OTHER: basic.handoff,
+}
+
+
+def step(turn: Turn, state: str, context: dict[str, Any]) -> StepResult:
+    """One conversation step: continue a pending flow, or start the one the intent names."""
+    if turn.sender.kind is SenderKind.UNKNOWN:
+        return basic.unknown_sender(turn)
+    if turn.sender.kind is SenderKind.STAFF:
+        return basic.help_reply(turn)
+    if state in notices.STATES:
+        resumed = notices.resume(turn, state, context)
+        if resumed is not None:
+            return resumed
+    return GUARDIAN_FLOWS[turn.understanding.intent](turn)

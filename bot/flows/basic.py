@@ -1,0 +1,80 @@
+"""Small flows: help, unknown senders, handoffs, language, meetings, detail changes."""
+
+from __future__ import annotations
+
+from bot.flows.effects import CreateHandoff, SetLanguage
+from bot.flows.turn import ChildView, StepResult, Turn
+from bot.types import Intent, Reply
+
+LANGUAGE_NAMES_KEY = "language.name."
+
+
+def unknown_sender(turn: Turn) -> StepResult:
+    """A polite generic answer with public contact details, and nothing about any child."""
+    setting = turn.setting
+    return StepResult(
+        (
+            turn.reply(
+                "unknown.reply", setting=setting.name, phone=setting.phone, email=setting.email
+            ),
+        )
+    )
+
+
+def help_reply(turn: Turn) -> StepResult:
+    """What the bot can do for this kind of sender."""
+    key = "help.staff" if turn.sender.staff_id else "help.guardian"
+    return StepResult((turn.reply(key, name=turn.sender.first_name, setting=turn.setting.name),))
+
+
+def handoff(turn: Turn) -> StepResult:
+    """Concerns and anything else: a person on the staff will answer."""
+    kind = "concern" if turn.understanding.intent is Intent.CONCERN else "other"
+    child = only_child(turn)
+    who = child.key_person if child and child.key_person else turn.say("team.someone")
+    return StepResult(
+        (turn.reply(f"handoff.{kind}", who=who),),
+        (CreateHandoff(kind, turn.text, child.id if child else None),),
+    )
+
+
+def book_meeting(turn: Turn) -> StepResult:
+    """Ask the child's key person to offer a meeting time."""
+    child = only_child(turn)
+    if child is None or not child.key_person:
+        return StepResult(
+            (turn.reply("meeting.requested_team"),), (CreateHandoff("book_meeting", turn.text),)
+        )
+    return StepResult(
+        (turn.reply("meeting.requested", key_person=child.key_person, child=child.name),),
+        (CreateHandoff("book_meeting", turn.text, child.id),),
+    )
+
+
+def update_details(turn: Turn) -> StepResult:
+    """New contact details are checked by the office before they change anything."""
+    return StepResult(
+        (turn.reply("details.received"),), (CreateHandoff("update_details", turn.text),)
+    )
+
+
+def set_language(turn: Turn) -> StepResult:
+    """Switch the guardian's preferred language, answering in the new one."""
+    target = turn.understanding.target_language
+    if not target or target not in turn.catalog.languages:
+        return StepResult((turn.reply("language.unsupported"),))
+    confirmation = turn.catalog.text(
+        "language.changed", target, language=turn.catalog.text(LANGUAGE_NAMES_KEY + target, target)
+    )
+    return StepResult((Reply(confirmation),), (SetLanguage(target),))
+
+
+def only_child(turn: Turn) -> ChildView | None:
+    """The child the message is about: the named one, or the sender's only child."""
+    sender = turn.sender
+    ids = turn.understanding.children
+    if len(ids) == 1:
+        return sender.child(ids[0])
+    if len(sender.children) == 1:
+        return sender.children[0]
+    return None

@@ -1,0 +1,82 @@
+"""Changes a flow asks for. The engine applies them in the turn's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAbsence:
+    """Mark children absent over an inclusive range of open days."""
+
+    child_ids: tuple[int, ...]
+    start: date
+    end: date
+    reason: str
+    symptoms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawAbsence:
+    """Withdraw the sender's absence notices for these children from `start` on."""
+
+    child_ids: tuple[int, ...]
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCollectionChange:
+    """Someone else collects, or the guardian is late, on one day."""
+
+    child_ids: tuple[int, ...]
+    on_date: date
+    collector_name: str | None = None
+    collector_relationship: str | None = None
+    collect_time: str | None = None
+    minutes_late: int | None = None
+    authorised: bool = False  # the named collector is on every child's list
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawCollectionChange:
+    """Withdraw the sender's collection changes for these children on that day."""
+
+    child_ids: tuple[int, ...]
+    on_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class CreateHandoff:
+    """A question or concern a person on the staff must answer."""
+
+    kind: str  # concern, other, policy_unanswered, book_meeting, update_details
+    text: str
+    child_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    """The guardian's preferred language changes."""
+
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class CiteSource:
+    """A policy passage the reply quoted (for simulate's `sources` and the audit)."""
+
+    document: str
+    section: str
+
+
+Effect = (
+    RecordAbsence
+    | WithdrawAbsence
+    | RecordCollectionChange
+    | WithdrawCollectionChange
+    | CreateHandoff
+    | SetLanguage
+    | CiteSource
+)

@@ -1,0 +1,28 @@
+"""Policy questions: setting facts first, then a quoted passage with its source, else a handoff."""
+
+from __future__ import annotations
+
+from bot.flows.basic import only_child
+from bot.flows.effects import CiteSource, CreateHandoff
+from bot.flows.turn import StepResult, Turn
+from bot.types import Reply
+
+
+def answer(turn: Turn) -> StepResult:
+    """Answer from the setting's own words, or say plainly it is not covered and pass it on."""
+    fact = turn.answer_fact(turn.text)
+    if fact:
+        return StepResult((Reply(fact),))
+    hit = turn.answer_policy(turn.text)
+    if hit is None:
+        child = only_child(turn)
+        who = child.key_person if child and child.key_person else turn.say("team.someone")
+        return StepResult(
+            (turn.reply("policy.not_covered", who=who),),
+            (CreateHandoff("policy_unanswered", turn.text),),
+        )
+    source = turn.say("policy.source", document=hit.document, section=hit.section)
+    text = f"{hit.text}\n{source}"
+    if turn.language != "en":
+        text = turn.say("policy.english_only") + "\n\n" + text
+    return StepResult((Reply(text),), (CiteSource(hit.document, hit.section),))

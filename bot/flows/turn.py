@@ -1,0 +1,119 @@
+"""What a flow step sees and what it returns. Steps are pure: no database, no network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot.flows.effects import Effect
+from bot.i18n.catalog import Catalog
+from bot.types import ChildRef, Choice, Reply, SenderKind, Understanding
+
+
+@dataclass(frozen=True, slots=True)
+class ChildView:
+    """One of the sender's own children, with what routing and read-backs need."""
+
+    ref: ChildRef
+    room: str | None
+    key_person: str | None
+    authorised_collectors: tuple[str, ...] = ()
+    attendance_days: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> int:
+        return self.ref.id
+
+    @property
+    def name(self) -> str:
+        """The name the family uses (known-as or first name)."""
+        return self.ref.known_as or self.ref.first_name
+
+
+@dataclass(frozen=True, slots=True)
+class SenderView:
+    """The identified sender, reduced to what flows may use."""
+
+    kind: SenderKind
+    name: str = ""
+    guardian_id: int | None = None
+    staff_id: int | None = None
+    staff_role: str | None = None
+    can_give_collection_permission: bool = False
+    language: str = "en"
+    children: tuple[ChildView, ...] = ()
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name else ""
+
+    def child(self, child_id: int) -> ChildView | None:
+        """One of this sender's own children by id, or None: never another family's child."""
+        return next((child for child in self.children if child.id == child_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingView:
+    """Public facts about the setting plus the options flows read."""
+
+    name: str
+    phone: str
+    email: str
+    address: str
+    timezone: str
+    closed_dates: frozenset[date] = frozenset()
+    open_weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyHit:
+    """A policy answer the flow can quote, with its source."""
+
+    text: str
+    document: str
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """Everything one flow step may read about the current message."""
+
+    text: str
+    choice_id: str | None
+    now: datetime  # aware, in the setting's timezone
+    language: str  # the language to reply in
+    understanding: Understanding
+    sender: SenderView
+    setting: SettingView
+    catalog: Catalog
+    answer_policy: Callable[[str], PolicyHit | None] = lambda _question: None
+    answer_fact: Callable[[str], str | None] = lambda _question: None
+
+    def say(self, key: str, **values: object) -> str:
+        """Curated text in the reply language."""
+        return self.catalog.text(key, self.language, **values)
+
+    def reply(self, key: str, *choices: Choice, **values: object) -> Reply:
+        """A curated reply with optional choices."""
+        return Reply(self.say(key, **values), tuple(choices))
+
+    def choice(self, choice_id: str, key: str, **values: object) -> Choice:
+        """A choice whose label is curated text."""
+        return Choice(choice_id, self.say(key, **values))
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """A flow step's answer: the next state, what to say, and what to change."""
+
+    replies: tuple[Reply, ...]
+    effects: tuple[Effect, ...] = ()
+    state: str = "idle"
+    context: dict[str, Any] = field(default_factory=dict)

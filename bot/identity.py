@@ -1,0 +1,94 @@
+"""Who is writing: a channel identity matched to a guardian, a member of staff, or nobody known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import ChannelIdentity, Child, Guardian, Room, Staff
+from bot.flows.turn import ChildView, SenderView
+from bot.types import ChildRef, SenderKind
+
+PHONE_CHANNELS = frozenset({"sms", "whatsapp", "webchat", "terminal"})
+
+
+@dataclass(frozen=True)
+class Identified:
+    """The identity row (created on first contact) and the sender as flows see them."""
+
+    identity: ChannelIdentity
+    sender: SenderView
+    guardian: Guardian | None
+    staff: Staff | None
+
+
+def identify(
+    session: Session, setting_id: int, channel: str, external_id: str, at: datetime
+) -> Identified:
+    """Find or create the channel identity; phone channels match the roster by E.164 number."""
+    identity = session.scalar(
+        select(ChannelIdentity).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+        )
+    )
+    if identity is None:
+        identity = ChannelIdentity(channel=channel, external_id=external_id)
+        if channel in PHONE_CHANNELS:
+            link_by_phone(session, setting_id, identity, external_id)
+        session.add(identity)
+    identity.last_inbound_at = at
+    session.flush()
+    guardian = session.get(Guardian, identity.guardian_id) if identity.guardian_id else None
+    staff = session.get(Staff, identity.staff_id) if identity.staff_id else None
+    return Identified(identity, sender_view(session, guardian, staff), guardian, staff)
+
+
+def link_by_phone(session: Session, setting_id: int, identity: ChannelIdentity, phone: str) -> bool:
+    """Point an identity at the guardian or staff member with this phone; False when none has it."""
+    guardian = session.scalar(
+        select(Guardian).where(Guardian.setting_id == setting_id, Guardian.phone == phone)
+    )
+    staff = (
+        None
+        if guardian
+        else session.scalar(
+            select(Staff).where(Staff.setting_id == setting_id, Staff.phone == phone)
+        )
+    )
+    identity.guardian_id = guardian.id if guardian else None
+    identity.staff_id = staff.id if staff else None
+    return bool(guardian or staff)
+
+
+def sender_view(session: Session, guardian: Guardian | None, staff: Staff | None) -> SenderView:
+    """The sender reduced to what flows may see; unknown senders carry nothing."""
+    if guardian is not None:
+        return SenderView(
+            kind=SenderKind.GUARDIAN,
+            name=guardian.name,
+            guardian_id=guardian.id,
+            can_give_collection_permission=guardian.can_collect,
+            language=guardian.language,
+            children=tuple(child_view(session, child) for child in guardian.children),
+        )
+    if staff is not None:
+        return SenderView(
+            kind=SenderKind.STAFF, name=staff.name, staff_id=staff.id, staff_role=staff.role
+        )
+    return SenderView(kind=SenderKind.UNKNOWN)
+
+
+def child_view(session: Session, child: Child) -> ChildView:
+    """A child with the room and key person names read-backs and routing need."""
+    room = session.get(Room, child.room_id) if child.room_id else None
+    key_person = session.get(Staff, child.key_person_id) if child.key_person_id else None
+    return ChildView(
+        ref=ChildRef(child.id, child.first_name, child.last_name, child.known_as),
+        room=room.name if room else None,
+        key_person=key_person.name if key_person else None,
+        authorised_collectors=tuple(child.authorised_collectors),
+        attendance_days=tuple(child.attendance_days),
+    )

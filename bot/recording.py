@@ -1,0 +1,389 @@
+"""Apply a flow's effects inside the turn's transaction: records, handoffs, staff alerts, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    Absence,
+    AuditLog,
+    Child,
+    CollectionChange,
+    Guardian,
+    HandoffItem,
+    Staff,
+)
+from bot.flows.dates import short_date
+from bot.flows.effects import (
+    CiteSource,
+    CreateHandoff,
+    Effect,
+    RecordAbsence,
+    RecordCollectionChange,
+    SetLanguage,
+    WithdrawAbsence,
+    WithdrawCollectionChange,
+)
+from bot.i18n.catalog import Catalog
+from bot.outbox import enqueue, staff_address
+from bot.types import Reply
+
+
+@dataclass
+class TurnOutcome:
+    """What the effects changed, for simulate and the audit trail."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    staff_notifications: list[dict[str, str]] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)
+    handoff: bool = False
+
+
+@dataclass
+class EffectContext:
+    """What applying effects needs to know about the turn."""
+
+    session: Session
+    setting_id: int
+    guardian: Guardian | None
+    staff_catalog: Catalog
+    parent_words: str  # the staff line quoting the parent (original, plus English when translated)
+    inbound_id: int | None
+    outcome: TurnOutcome = field(default_factory=TurnOutcome)
+
+    @property
+    def actor(self) -> str:
+        return f"guardian:{self.guardian.id}" if self.guardian else "system"
+
+    def staff_text(self, key: str, **values: object) -> str:
+        return self.staff_catalog.text(key, "en", **values)
+
+
+def apply_effects(context: EffectContext, effects: tuple[Effect, ...]) -> TurnOutcome:
+    """Apply every effect in order; return what changed."""
+    for effect in effects:
+        match effect:
+            case RecordAbsence():
+                _record_absence(context, effect)
+            case WithdrawAbsence():
+                _withdraw_absence(context, effect)
+            case RecordCollectionChange():
+                _record_collection(context, effect)
+            case WithdrawCollectionChange():
+                _withdraw_collection(context, effect)
+            case CreateHandoff():
+                _create_handoff(context, effect)
+            case SetLanguage():
+                _set_language(context, effect)
+            case CiteSource():
+                context.outcome.sources.append(
+                    {"document": effect.document, "section": effect.section}
+                )
+    return context.outcome
+
+
+def _children(context: EffectContext, child_ids: tuple[int, ...]) -> list[Child]:
+    """The children, checked once more against the sender's own: a flow bug cannot leak."""
+    own = list(context.guardian.children) if context.guardian else []
+    chosen = [child for child in own if child.id in child_ids]
+    if len(chosen) != len(set(child_ids)):
+        raise PermissionError(f"{context.actor} may not act for children {sorted(child_ids)}")
+    return chosen
+
+
+def _when(start: date, end: date) -> str:
+    if start == end:
+        return short_date(start, "en")
+    return f"{short_date(start, 'en')} to {short_date(end, 'en')}"
+
+
+def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
+    guardian = context.guardian
+    assert guardian is not None
+    session, children = context.session, _children(context, effect.child_ids)
+    for child in children:
+        existing = session.scalar(
+            select(Absence).where(
+                Absence.child_id == child.id,
+                Absence.status == "active",
+                Absence.start == effect.start,
+                Absence.end == effect.end,
+            )
+        )
+        if existing is not None:
+            existing.reported_by_guardian_ids = sorted(
+                {*existing.reported_by_guardian_ids, guardian.id}
+            )
+            _notify_child_staff(
+                context,
+                child,
+                context.staff_text(
+                    "notify.absence_also",
+                    guardian=guardian.name,
+                    child=child.display_name,
+                    when=_when(effect.start, effect.end),
+                ),
+                quote=False,
+            )
+            continue
+        absence = Absence(
+            child_id=child.id,
+            start=effect.start,
+            end=effect.end,
+            reason=effect.reason,
+            symptoms=list(effect.symptoms),
+            reported_by_guardian_ids=[guardian.id],
+        )
+        session.add(absence)
+        session.flush()
+        _audit(context, "absence_recorded", f"absence:{absence.id}")
+        reason = effect.reason + (f" ({', '.join(effect.symptoms)})" if effect.symptoms else "")
+        _notify_child_staff(
+            context,
+            child,
+            context.staff_text(
+                "notify.absence",
+                child=child.display_name,
+                room=_room(child),
+                when=_when(effect.start, effect.end),
+                reason=reason,
+                guardian=guardian.name,
+                relationship=guardian.relationship_to_child or "guardian",
+            ),
+        )
+    context.outcome.records.append(
+        {
+            "type": "absence",
+            "children": [c.display_name for c in children],
+            "start": effect.start.isoformat(),
+            "end": effect.end.isoformat(),
+            "reason": effect.reason,
+            "symptoms": list(effect.symptoms),
+            "status": "active",
+        }
+    )
+
+
+def _withdraw_absence(context: EffectContext, effect: WithdrawAbsence) -> None:
+    guardian = context.guardian
+    assert guardian is not None
+    for child in _children(context, effect.child_ids):
+        rows = context.session.scalars(
+            select(Absence).where(
+                Absence.child_id == child.id,
+                Absence.status == "active",
+                Absence.start == effect.start,
+                Absence.end == effect.end,
+            )
+        )
+        for absence in rows:
+            absence.status = "withdrawn"
+            _audit(context, "absence_withdrawn", f"absence:{absence.id}")
+        _notify_child_staff(
+            context,
+            child,
+            context.staff_text(
+                "notify.absence_withdrawn",
+                child=child.display_name,
+                when=_when(effect.start, effect.end),
+                guardian=guardian.name,
+            ),
+            quote=False,
+        )
+
+
+def _record_collection(context: EffectContext, effect: RecordCollectionChange) -> None:
+    guardian = context.guardian
+    assert guardian is not None
+    children = _children(context, effect.child_ids)
+    collector = effect.collector_name or effect.collector_relationship or ""
+    if effect.collector_name and effect.collector_relationship:
+        collector = f"{effect.collector_name} ({effect.collector_relationship})"
+    for child in children:
+        change = CollectionChange(
+            child_id=child.id,
+            on_date=effect.on_date,
+            kind="late" if effect.minutes_late is not None else "collector",
+            collector_name=effect.collector_name,
+            collector_relationship=effect.collector_relationship,
+            collect_time=effect.collect_time,
+            minutes_late=effect.minutes_late,
+            authorised=effect.authorised,
+            guardian_id=guardian.id,
+        )
+        context.session.add(change)
+        context.session.flush()
+        _audit(context, "collection_change_recorded", f"collection_change:{change.id}")
+        if effect.minutes_late is not None:
+            text = context.staff_text(
+                "notify.collection_late",
+                guardian=guardian.name,
+                minutes=effect.minutes_late,
+                child=child.display_name,
+                room=_room(child),
+            )
+        else:
+            text = context.staff_text(
+                "notify.collection",
+                child=child.display_name,
+                room=_room(child),
+                when=_when(effect.on_date, effect.on_date),
+                collector=collector,
+                at=f" at {effect.collect_time}" if effect.collect_time else "",
+                authorised=context.staff_text(
+                    "notify.authorised" if effect.authorised else "notify.not_authorised"
+                ),
+                guardian=guardian.name,
+            )
+        _notify_child_staff(context, child, text)
+    context.outcome.records.append(
+        {
+            "type": "collection_change",
+            "children": [c.display_name for c in children],
+            "start": effect.on_date.isoformat(),
+            "end": effect.on_date.isoformat(),
+            "collector": collector or None,
+            "time": effect.collect_time,
+            "minutes_late": effect.minutes_late,
+            "authorised": effect.authorised,
+            "status": "active",
+        }
+    )
+
+
+def _withdraw_collection(context: EffectContext, effect: WithdrawCollectionChange) -> None:
+    guardian = context.guardian
+    assert guardian is not None
+    for child in _children(context, effect.child_ids):
+        rows = context.session.scalars(
+            select(CollectionChange).where(
+                CollectionChange.child_id == child.id,
+                CollectionChange.on_date == effect.on_date,
+                CollectionChange.status == "active",
+                CollectionChange.guardian_id == guardian.id,
+            )
+        )
+        for change in rows:
+            change.status = "withdrawn"
+            _audit(context, "collection_change_withdrawn", f"collection_change:{change.id}")
+        _notify_child_staff(
+            context,
+            child,
+            context.staff_text(
+                "notify.collection_withdrawn",
+                child=child.display_name,
+                when=_when(effect.on_date, effect.on_date),
+                guardian=guardian.name,
+            ),
+            quote=False,
+        )
+
+
+def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
+    session, guardian = context.session, context.guardian
+    child = session.get(Child, effect.child_id) if effect.child_id else None
+    managers = _managers(context)
+    assignee = child.key_person if child and child.key_person else None
+    if assignee is None and managers:
+        assignee = managers[0]
+    item = HandoffItem(
+        setting_id=context.setting_id,
+        kind=effect.kind,
+        guardian_id=guardian.id if guardian else None,
+        child_id=child.id if child else None,
+        assigned_staff_id=assignee.id if assignee else None,
+        text=effect.text,
+        language=guardian.language if guardian else "en",
+    )
+    session.add(item)
+    session.flush()
+    _audit(context, "handoff_created", f"handoff:{item.id}")
+    context.outcome.handoff = True
+    text = context.staff_text(
+        "notify.handoff",
+        kind=context.staff_text(f"kind.{effect.kind}"),
+        guardian=guardian.name if guardian else "an unknown sender",
+        about=context.staff_text("notify.about_child", child=child.display_name) if child else "",
+    )
+    for member in _unique([assignee] if assignee else managers):
+        _notify(context, member, text)
+
+
+def _set_language(context: EffectContext, effect: SetLanguage) -> None:
+    if context.guardian is not None:
+        context.guardian.language = effect.language
+        _audit(
+            context,
+            "language_changed",
+            f"guardian:{context.guardian.id}",
+            {"language": effect.language},
+        )
+
+
+def _room(child: Child) -> str:
+    return child.room.name if child.room else "no room"
+
+
+def _managers(context: EffectContext) -> list[Staff]:
+    return list(
+        context.session.scalars(
+            select(Staff)
+            .where(Staff.setting_id == context.setting_id, Staff.role == "manager")
+            .order_by(Staff.id)
+        )
+    )
+
+
+def _notify_child_staff(
+    context: EffectContext, child: Child, text: str, *, quote: bool = True
+) -> None:
+    """The child's key person, the staff of their room, and the managers."""
+    room_staff = (
+        list(
+            context.session.scalars(
+                select(Staff).where(
+                    Staff.setting_id == context.setting_id, Staff.room_id == child.room_id
+                )
+            )
+        )
+        if child.room_id
+        else []
+    )
+    key_person = [child.key_person] if child.key_person else []
+    for member in _unique([*key_person, *room_staff, *_managers(context)]):
+        _notify(context, member, text + ("\n" + context.parent_words if quote else ""))
+
+
+def _notify(context: EffectContext, member: Staff, text: str) -> None:
+    address = staff_address(context.session, member)
+    context.outcome.staff_notifications.append({"to": member.name, "text": text})
+    if address is not None:
+        enqueue(
+            context.session,
+            address[0],
+            address[1],
+            Reply(text),
+            kind="staff_notification",
+            staff_id=member.id,
+            inbound_id=context.inbound_id,
+        )
+
+
+def _unique(members: list[Staff]) -> list[Staff]:
+    seen: dict[int, Staff] = {}
+    for member in members:
+        seen.setdefault(member.id, member)
+    return list(seen.values())
+
+
+def _audit(
+    context: EffectContext, action: str, subject: str, details: dict[str, Any] | None = None
+) -> None:
+    context.session.add(
+        AuditLog(actor=context.actor, action=action, subject=subject, details=details or {})
+    )

@@ -1,0 +1,1 @@
+"""A setting folder: setting.toml, roster CSVs and policies, validated then imported."""

@@ -1,0 +1,218 @@
+"""Write a validated setting folder into the database: updates in place, never duplicates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    AuditLog,
+    Child,
+    EmergencyContact,
+    Guardian,
+    GuardianChild,
+    Room,
+    Setting,
+    Staff,
+)
+from bot.policies.store import import_policies
+from bot.roster.folder import SettingData, SettingFolder, read_setting_folder
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import changed."""
+
+    setting_id: int
+    rooms: int
+    staff: int
+    children: int
+    guardians: int
+    policies: int
+    removed: int
+    policy_problems: tuple[str, ...] = ()
+
+
+def import_folder(session: Session, path: Path) -> ImportSummary:
+    """Validate `path` fully (raising RosterInvalid before any change), then import it."""
+    return import_setting(session, read_setting_folder(path))
+
+
+def import_setting(session: Session, folder: SettingFolder) -> ImportSummary:
+    """Upsert the setting, rooms, staff, children, guardians and links; import policies."""
+    setting = _upsert_setting(session, folder.setting)
+    rooms = _upsert_rooms(session, setting.id, folder.setting.rooms)
+    staff = _upsert_staff(session, setting.id, folder, rooms)
+    children = _upsert_children(session, setting.id, folder, rooms, staff)
+    guardians = _upsert_guardians(session, setting.id, folder, children)
+    removed = _remove_missing(session, setting.id, staff, children, guardians)
+    _replace_emergency_contacts(session, folder, children)
+    report = import_policies(session, setting.id, folder.policies_dir)
+    session.add(
+        AuditLog(
+            actor="import",
+            action="roster_imported",
+            subject=f"setting:{setting.id}",
+            details={"folder": str(folder.path), "removed": removed},
+        )
+    )
+    session.flush()
+    return ImportSummary(
+        setting_id=setting.id,
+        rooms=len(rooms),
+        staff=len(staff),
+        children=len(children),
+        guardians=len(guardians),
+        policies=report.documents,
+        removed=removed,
+        policy_problems=tuple(report.problems),
+    )
+
+
+def _upsert_setting(session: Session, data: SettingData) -> Setting:
+    setting = session.scalar(select(Setting).where(Setting.slug == data.slug))
+    if setting is None:
+        setting = Setting(slug=data.slug)
+        session.add(setting)
+    setting.name = data.name
+    setting.timezone = data.timezone
+    setting.address = data.address
+    setting.phone = data.phone
+    setting.email = data.email
+    setting.manager_name = data.manager
+    setting.opening_hours = data.opening_hours
+    setting.closed_dates = data.closed_dates
+    setting.options = data.options
+    session.flush()
+    return setting
+
+
+def _upsert_rooms(session: Session, setting_id: int, names: list[str]) -> dict[str, Room]:
+    existing = {
+        room.name: room
+        for room in session.scalars(select(Room).where(Room.setting_id == setting_id))
+    }
+    for name in names:
+        if name not in existing:
+            existing[name] = Room(setting_id=setting_id, name=name)
+            session.add(existing[name])
+    for name, room in list(existing.items()):
+        if name not in names:
+            session.delete(room)
+            del existing[name]
+    session.flush()
+    return existing
+
+
+def _upsert_staff(
+    session: Session, setting_id: int, folder: SettingFolder, rooms: dict[str, Room]
+) -> dict[str, Staff]:
+    existing = {
+        s.name: s for s in session.scalars(select(Staff).where(Staff.setting_id == setting_id))
+    }
+    result: dict[str, Staff] = {}
+    for row in folder.staff:
+        member = existing.get(row.name) or Staff(setting_id=setting_id, name=row.name)
+        member.phone, member.email, member.role = row.phone, row.email, row.role
+        member.room_id = rooms[row.room].id if row.room else None
+        session.add(member)
+        result[row.name] = member
+    session.flush()
+    return result
+
+
+def _upsert_children(
+    session: Session,
+    setting_id: int,
+    folder: SettingFolder,
+    rooms: dict[str, Room],
+    staff: dict[str, Staff],
+) -> dict[str, Child]:
+    existing = {
+        f"{c.first_name} {c.last_name}": c
+        for c in session.scalars(select(Child).where(Child.setting_id == setting_id))
+    }
+    result: dict[str, Child] = {}
+    for row in folder.children:
+        child = existing.get(row.full_name) or Child(
+            setting_id=setting_id, first_name=row.first_name, last_name=row.last_name
+        )
+        child.known_as = row.known_as
+        child.date_of_birth = row.date_of_birth
+        child.room_id = rooms[row.room].id if row.room else None
+        child.key_person_id = staff[row.key_person].id if row.key_person else None
+        child.attendance_days = row.days
+        child.authorised_collectors = row.authorised_collectors
+        session.add(child)
+        result[row.full_name] = child
+    session.flush()
+    return result
+
+
+def _upsert_guardians(
+    session: Session, setting_id: int, folder: SettingFolder, children: dict[str, Child]
+) -> dict[str, Guardian]:
+    existing = {
+        g.phone: g
+        for g in session.scalars(select(Guardian).where(Guardian.setting_id == setting_id))
+    }
+    result: dict[str, Guardian] = {}
+    for row in folder.guardians:
+        guardian = existing.get(row.phone) or Guardian(setting_id=setting_id, phone=row.phone)
+        guardian.name, guardian.email = row.name, row.email
+        guardian.relationship_to_child = row.relationship
+        guardian.language, guardian.can_collect = row.language, row.can_collect
+        session.add(guardian)
+        session.flush()
+        session.execute(delete(GuardianChild).where(GuardianChild.guardian_id == guardian.id))
+        session.add_all(
+            GuardianChild(guardian_id=guardian.id, child_id=children[name].id)
+            for name in row.children
+        )
+        result[row.phone] = guardian
+    session.flush()
+    return result
+
+
+def _remove_missing(
+    session: Session,
+    setting_id: int,
+    staff: dict[str, Staff],
+    children: dict[str, Child],
+    guardians: dict[str, Guardian],
+) -> int:
+    """People no longer on the roster lose access at once (identities go by ON DELETE CASCADE)."""
+    removed = 0
+    kept_by_model: tuple[tuple[type[Guardian | Staff | Child], dict], ...] = (
+        (Guardian, guardians),
+        (Staff, staff),
+        (Child, children),
+    )
+    for model, kept in kept_by_model:
+        keep_ids = {row.id for row in kept.values()}
+        for row in session.scalars(select(model).where(model.setting_id == setting_id)):
+            if row.id not in keep_ids:
+                session.delete(row)
+                removed += 1
+    session.flush()
+    return removed
+
+
+def _replace_emergency_contacts(
+    session: Session, folder: SettingFolder, children: dict[str, Child]
+) -> None:
+    child_ids = [child.id for child in children.values()]
+    session.execute(delete(EmergencyContact).where(EmergencyContact.child_id.in_(child_ids)))
+    session.add_all(
+        EmergencyContact(
+            child_id=children[row.child].id,
+            name=row.name,
+            phone=row.phone,
+            relationship_to_child=row.relationship,
+        )
+        for row in folder.emergency_contacts
+    )
+    session.flush()

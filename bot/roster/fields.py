@@ -1,0 +1,76 @@
+"""Parsing one cell: phones to E.164, dates, yes/no, weekdays, languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import phonenumbers
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+STAFF_ROLES = ("key_person", "practitioner", "manager", "admin")
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+DRAMA_MOBILE_PREFIX = "+447700900"
+
+
+class FieldError(ValueError):
+    """A cell whose value cannot be used; the message says what is expected."""
+
+
+def phone_e164(value: str, region: str = "GB") -> str:
+    """A UK national or international number as E.164 (`07700 900123` -> `+447700900123`)."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as error:
+        raise FieldError(f"{value!r} is not a phone number") from error
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not (phonenumbers.is_valid_number(number) or _is_drama_number(number, e164)):
+        raise FieldError(f"{value!r} is not a valid phone number")
+    return e164
+
+
+def _is_drama_number(number: phonenumbers.PhoneNumber, e164: str) -> bool:
+    """Ofcom's reserved fictional mobiles (07700 900000-900999), used by demos and tests."""
+    return phonenumbers.is_possible_number(number) and e164.startswith(DRAMA_MOBILE_PREFIX)
+
+
+def iso_date(value: str) -> date:
+    """A date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise FieldError(f"{value!r} is not a date (YYYY-MM-DD)") from error
+
+
+def yes_no(value: str) -> bool:
+    """`yes`/`no` (also y/n, true/false, 1/0; empty means no)."""
+    lowered = value.strip().lower()
+    if lowered in YES:
+        return True
+    if lowered in NO:
+        return False
+    raise FieldError(f"{value!r} is not yes or no")
+
+
+def weekdays(value: str) -> list[str]:
+    """`Mon;Tue;Thu` as ["mon", "tue", "thu"]; empty means every weekday."""
+    if not value.strip():
+        return list(WEEKDAYS[:5])
+    days = [part.strip().lower()[:3] for part in value.split(";") if part.strip()]
+    unknown = [day for day in days if day not in WEEKDAYS]
+    if unknown:
+        raise FieldError(f"{', '.join(unknown)} not a weekday (use Mon;Tue;...)")
+    return days
+
+
+def language_code(value: str) -> str:
+    """An ISO 639-1 code such as `en`, `pl`, `ur` (empty means English)."""
+    code = value.strip().lower() or "en"
+    if len(code) != 2 or not code.isalpha():
+        raise FieldError(f"{value!r} is not an ISO 639-1 language code (e.g. en, pl, ur)")
+    return code
+
+
+def split_names(value: str) -> list[str]:
+    """`Maya Thompson; Leo Thompson` as ["Maya Thompson", "Leo Thompson"]."""
+    return [" ".join(part.split()) for part in value.split(";") if part.strip()]

@@ -1,0 +1,125 @@
+"""The web chat channel: a page served by the app, same core path as every other channel.
+
+In demo mode the page lets you pick any demo parent or member of staff. Without demo mode the web
+chat is off: it has no login of its own, so it must not let anyone speak as a roster phone number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from bot.db.models import Guardian, Staff
+from bot.db.session import transaction
+from bot.engine import Engine
+from bot.outbox import mark_shown, take_pending
+from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
+
+CHANNEL = "webchat"
+CAPABILITIES = ChannelCapabilities(
+    name=CHANNEL, max_text_length=4000, buttons=ButtonStyle.INLINE, max_buttons=12
+)
+PAGE = Path(__file__).with_name("webchat.html")
+
+
+class OutgoingMessage(BaseModel):
+    """What the page posts: who it speaks as, and the text or the tapped choice."""
+
+    sender: str = Field(min_length=1, max_length=64)
+    text: str = Field(default="", max_length=10_000)
+    choice_id: str | None = Field(default=None, max_length=64)
+
+
+def render(reply: Reply) -> dict[str, object]:
+    """A reply as the page draws it: text plus buttons."""
+    return {
+        "text": reply.text,
+        "choices": [{"id": choice.id, "label": choice.label} for choice in reply.choices],
+    }
+
+
+def build_router(engine: Engine) -> APIRouter:
+    """Routes for the demo web chat: the page, the people list, sending, and the inbox."""
+    router = APIRouter()
+
+    @router.get("/", response_class=HTMLResponse)
+    def page() -> str:
+        return PAGE.read_text(encoding="utf-8")
+
+    @router.get("/api/people")
+    def people() -> dict[str, list[dict[str, str]]]:
+        with engine.sessions() as session:
+            guardians = session.scalars(
+                select(Guardian)
+                .where(Guardian.setting_id == engine.setting_id)
+                .order_by(Guardian.name)
+            )
+            staff = session.scalars(
+                select(Staff)
+                .where(Staff.setting_id == engine.setting_id, Staff.phone.is_not(None))
+                .order_by(Staff.name)
+            )
+            return {
+                "people": [
+                    *(
+                        {
+                            "phone": g.phone,
+                            "label": f"{g.name} ({g.relationship_to_child}, {g.language})",
+                        }
+                        for g in guardians
+                    ),
+                    *(
+                        {"phone": s.phone or "", "label": f"{s.name} (staff: {s.role})"}
+                        for s in staff
+                    ),
+                    {"phone": "+447700900999", "label": "Someone not on the roster"},
+                ]
+            }
+
+    @router.post("/api/messages")
+    async def send(message: OutgoingMessage) -> dict[str, object]:
+        if not message.text.strip() and not message.choice_id:
+            raise HTTPException(422, "write a message or pick a choice")
+        inbound = InboundMessage(
+            channel=CHANNEL,
+            sender_id=message.sender,
+            text=message.text,
+            provider_message_id=f"web-{uuid.uuid4()}",
+            received_at=datetime.now(UTC),
+            choice_id=message.choice_id,
+        )
+        result = await run_in_threadpool(engine.receive, inbound)
+        if result is None:
+            return {"replies": []}
+        await run_in_threadpool(_mark_shown, engine, result.inbound_id)
+        return {
+            "intent": result.intent,
+            "language": result.language,
+            "replies": [render(reply) for reply in result.replies],
+        }
+
+    @router.get("/api/inbox")
+    async def inbox(sender: str) -> dict[str, object]:
+        return {"messages": await run_in_threadpool(_take_inbox, engine, sender)}
+
+    return router
+
+
+def _mark_shown(engine: Engine, inbound_id: int) -> None:
+    with transaction(engine.sessions) as session:
+        mark_shown(session, inbound_id, CHANNEL)
+
+
+def _take_inbox(engine: Engine, sender: str) -> list[dict[str, object]]:
+    with transaction(engine.sessions) as session:
+        return [
+            {"kind": row.kind, "text": row.text, "choices": row.choices}
+            for row in take_pending(session, CHANNEL, sender)
+        ]

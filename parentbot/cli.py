@@ -1,0 +1,178 @@
+"""The `parentbot` command: import, simulate, chat, serve, evaluate, and staff look-ups."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.engine import Engine, system_clock
+from bot.roster.errors import RosterInvalid
+from parentbot import setup
+from parentbot.config import AppConfig
+
+app = typer.Typer(
+    help="parentbot: a nursery's assistant for parents and staff.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL (default: DATABASE_URL or the SQLite file in the data dir)."
+    ),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code=1)
+
+
+def _import_or_exit(url: str, folder: Path) -> int:
+    sessions = setup.open_database(url)
+    try:
+        summary = setup.import_setting_folder(sessions, folder)
+    except RosterInvalid as invalid:
+        for error in invalid.errors:
+            typer.echo(str(error), err=True)
+        raise _fail(f"{len(invalid.errors)} problem(s) in {folder}; nothing was changed.") from None
+    for problem in summary.policy_problems:
+        typer.echo(f"policy not imported: {problem}", err=True)
+    typer.echo(
+        f"Imported {folder}: {summary.rooms} rooms, {summary.staff} staff, "
+        f"{summary.children} children, {summary.guardians} guardians, "
+        f"{summary.policies} policy documents ({summary.removed} removed).",
+        err=True,
+    )
+    return summary.setting_id
+
+
+@app.command("import")
+def import_command(folder: Path, db: DbOption = None) -> None:
+    """Validate and import a setting folder (setting.toml, CSVs, policies/): all or nothing."""
+    if not folder.is_dir():
+        raise _fail(f"{folder} is not a folder")
+    _import_or_exit(db or AppConfig.from_env().database_url, folder)
+
+
+@app.command()
+def simulate(
+    setting: Annotated[Path, typer.Option("--setting", help="Setting folder to import.")],
+    now: Annotated[
+        str | None, typer.Option("--now", help="Fixed clock, ISO 8601 with offset.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Read JSON lines on stdin, write one JSON line per input (see README for the contract)."""
+    from parentbot import simulate as simulation
+
+    clock = _fixed_clock(now) if now else system_clock
+    with tempfile.TemporaryDirectory(prefix="parentbot-sim-") as scratch:
+        url = db or f"sqlite:///{Path(scratch) / 'simulate.sqlite3'}"
+        setting_id = _import_or_exit(url, setting)
+        engine = Engine(setup.open_database(url, migrate=False), setting_id, clock=clock)
+        for output in simulation.run(engine, sys.stdin, clock):
+            sys.stdout.write(output + "\n")
+            sys.stdout.flush()
+
+
+def _fixed_clock(value: str) -> Callable[[], datetime]:
+    try:
+        fixed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--now {value!r} is not an ISO 8601 date-time") from None
+    if fixed.tzinfo is None:
+        raise _fail("--now needs a UTC offset, e.g. 2026-11-23T08:15:00+00:00")
+    return lambda: fixed.astimezone(UTC)
+
+
+@app.command()
+def chat(
+    as_phone: Annotated[str, typer.Option("--as", help="Your phone number (a roster entry).")],
+    db: DbOption = None,
+) -> None:
+    """Chat with the bot in the terminal as a guardian or member of staff."""
+    from channels.terminal import run_terminal_chat
+
+    config = AppConfig.from_env()
+    sessions = _served_database(db or config.database_url, demo=True)
+    engine = Engine(sessions, setup.find_setting_id(sessions, config.setting_slug))
+    run_terminal_chat(engine, as_phone)
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool,
+        typer.Option(
+            help="Load the demo nursery if the database is empty and enable the demo web chat."
+        ),
+    ] = False,
+) -> None:
+    """Run the web app (web chat, webhooks) with uvicorn."""
+    import uvicorn
+
+    from parentbot.web import create_app
+
+    config = AppConfig.from_env()
+    _served_database(config.database_url, demo=demo)
+    typer.echo(f"parentbot is serving on http://{config.host}:{config.port}/", err=True)
+    uvicorn.run(
+        create_app(demo=demo or config.demo),
+        host=config.host,
+        port=config.port,
+        log_level="warning",
+    )
+
+
+def _served_database(url: str, *, demo: bool) -> sessionmaker[Session]:
+    sessions = setup.open_database(url)
+    if demo and setup.setting_count(sessions) == 0:
+        setup.import_setting_folder(sessions, setup.demo_folder())
+    return sessions
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Bring the database schema up to date (the Procfile's release step does this too)."""
+    setup.open_database(db or AppConfig.from_env().database_url)
+    typer.echo("Schema is up to date.", err=True)
+
+
+@app.command("eval-nlu")
+def eval_nlu(json_out: Annotated[Path | None, typer.Option("--json")] = None) -> None:
+    """Score the understanding step on the labelled examples (train and held-out splits)."""
+    from bot.nlu.evaluate import cli_main
+
+    raise typer.Exit(cli_main(json_out))
+
+
+@app.command("eval-qa")
+def eval_qa(json_out: Annotated[Path | None, typer.Option("--json")] = None) -> None:
+    """Score policy answers on the question sets (answered, abstained, wrongly abstained)."""
+    from bot.policies.evaluate import cli_main
+
+    raise typer.Exit(cli_main(json_out))
+
+
+@app.command()
+def unanswered(db: DbOption = None) -> None:
+    """Questions the policies did not answer, newest first, so staff can improve the policies."""
+    from bot.staff_views import unanswered_questions
+
+    sessions = setup.open_database(db or AppConfig.from_env().database_url)
+    for line in unanswered_questions(sessions):
+        typer.echo(line)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,34 @@
+"""Process configuration from environment variables (every one is listed in the README)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from bot.db.session import database_url
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """What the web, scheduler and worker processes read at start."""
+
+    database_url: str
+    setting_slug: str | None
+    demo: bool
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls) -> AppConfig:
+        """Read DATABASE_URL / PARENTBOT_DATA_DIR, PARENTBOT_SETTING, PARENTBOT_DEMO, HOST, PORT."""
+        return cls(
+            database_url=database_url(),
+            setting_slug=os.environ.get("PARENTBOT_SETTING") or None,
+            demo=_flag("PARENTBOT_DEMO"),
+            host=os.environ.get("HOST", "127.0.0.1"),
+            port=int(os.environ.get("PORT", "8000")),
+        )

@@ -1,0 +1,28 @@
+"""The FastAPI app: health check, the demo web chat, and the configured channel webhooks."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from bot.engine import Engine
+from parentbot import setup
+from parentbot.config import AppConfig
+
+
+def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app around an engine (made from the environment when not given)."""
+    config = AppConfig.from_env()
+    if engine is None:
+        sessions = setup.open_database(config.database_url, migrate=False)
+        engine = Engine(sessions, setup.find_setting_id(sessions, config.setting_slug))
+    app = FastAPI(title="parentbot", docs_url=None, redoc_url=None)
+
+    @app.get("/healthz")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    if config.demo if demo is None else demo:
+        from channels import webchat
+
+        app.include_router(webchat.build_router(engine))
+    return app
