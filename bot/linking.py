@@ -1,0 +1,145 @@
+"""Channel identities and linking them to people: get-or-create, verified phone, one-time codes.
+
+Session-based, so an adapter can log the inbound message, link and queue its answer in one
+transaction. One-time codes live in Setting.options["link_codes"], stored as SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import AuditLog, ChannelIdentity, InboundLog, Setting, utcnow
+from bot.identity import PHONE_CHANNELS, link_by_phone
+from bot.types import InboundMessage
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+CODE_LENGTH = 8
+CODE_TTL = timedelta(hours=48)
+
+
+def log_once(session: Session, inbound: InboundMessage) -> int | None:
+    """Insert the inbound log row; None when (channel, provider message id) was seen before."""
+    row = InboundLog(
+        channel=inbound.channel,
+        provider_message_id=inbound.provider_message_id,
+        sender_id=inbound.sender_id,
+        text=inbound.text,
+        received_at=inbound.received_at,
+        status="handled",
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    return row.id
+
+
+def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
+    """The identity for (channel, external id), if any."""
+    return session.scalar(
+        select(ChannelIdentity).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+        )
+    )
+
+
+def identity_for(
+    session: Session, setting_id: int, channel: str, external_id: str
+) -> ChannelIdentity:
+    """The identity for (channel, external id), created (phone channels: matched) if absent."""
+    identity = find_identity(session, channel, external_id)
+    if identity is not None:
+        return identity
+    identity = ChannelIdentity(channel=channel, external_id=external_id, opted_out=False)
+    if channel in PHONE_CHANNELS:
+        link_by_phone(session, setting_id, identity, external_id)
+    try:
+        with session.begin_nested():
+            session.add(identity)
+    except IntegrityError:  # created by a concurrent request meanwhile
+        identity = find_identity(session, channel, external_id)
+        assert identity is not None
+    return identity
+
+
+def link_phone(
+    session: Session, setting_id: int, channel: str, external_id: str, phone: str
+) -> bool:
+    """Link an identity to whoever has this (verified) phone; an unknown phone changes nothing."""
+    identity = identity_for(session, setting_id, channel, external_id)
+    before = identity.guardian_id, identity.staff_id
+    if not link_by_phone(session, setting_id, identity, phone):
+        identity.guardian_id, identity.staff_id = before
+        return False
+    _audit(session, identity, "linked_by_phone")
+    return True
+
+
+def issue_link_code(
+    session: Session,
+    setting_id: int,
+    *,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+    ttl: timedelta = CODE_TTL,
+) -> str:
+    """A one-time code staff hand to a guardian (or colleague) to link a chat account."""
+    if (guardian_id is None) == (staff_id is None):
+        raise ValueError("a link code is for exactly one guardian or member of staff")
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    setting = _locked_setting(session, setting_id)
+    codes = dict(setting.options.get("link_codes", {}))
+    codes[_hash(code)] = {
+        "guardian_id": guardian_id,
+        "staff_id": staff_id,
+        "expires_at": (utcnow() + ttl).isoformat(),
+    }
+    setting.options = {**setting.options, "link_codes": codes}
+    return code
+
+
+def redeem_link_code(
+    session: Session, setting_id: int, channel: str, external_id: str, code: str
+) -> bool:
+    """Link the identity with a valid unexpired code, which is used up; False otherwise."""
+    setting = _locked_setting(session, setting_id)
+    codes: dict[str, Any] = dict(setting.options.get("link_codes", {}))
+    entry = codes.pop(_hash(code.strip().upper()), None)
+    now = utcnow()
+    live = {key: value for key, value in codes.items() if _expiry(value) > now}
+    setting.options = {**setting.options, "link_codes": live}
+    if entry is None or _expiry(entry) <= now:
+        return False
+    identity = identity_for(session, setting_id, channel, external_id)
+    identity.guardian_id, identity.staff_id = entry["guardian_id"], entry["staff_id"]
+    _audit(session, identity, "linked_by_code")
+    return True
+
+
+def _locked_setting(session: Session, setting_id: int) -> Setting:
+    return session.scalars(select(Setting).where(Setting.id == setting_id).with_for_update()).one()
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _expiry(entry: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(entry["expires_at"]))
+
+
+def _audit(session: Session, identity: ChannelIdentity, action: str) -> None:
+    person = (
+        f"guardian:{identity.guardian_id}" if identity.guardian_id else f"staff:{identity.staff_id}"
+    )
+    session.add(
+        AuditLog(actor=person, action=action, subject=f"{identity.channel}:{identity.external_id}")
+    )

@@ -1,0 +1,88 @@
+"""SMS text: GSM-7 / UCS-2 segment counting, GSM-safe punctuation, fitting a segment budget."""
+
+from __future__ import annotations
+
+import math
+import re
+
+# GSM 03.38 basic character set (one septet each) and extension table (escape + char: two).
+GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
+
+GSM_SINGLE, GSM_PART = 160, 153
+UCS2_SINGLE, UCS2_PART = 70, 67
+
+# Typographic characters that look the same in GSM-7: one curly quote would make a message UCS-2.
+_SUBSTITUTIONS = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\u2022": "-", "\u00b7": "-",
+        "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "",
+        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+    }
+)  # fmt: skip
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]"
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def is_gsm(text: str) -> bool:
+    """Whether the whole text fits the GSM-7 alphabet (basic + extension)."""
+    return all(char in GSM_BASIC or char in GSM_EXTENDED for char in text)
+
+
+def encoded_length(text: str) -> int:
+    """Length in septets (GSM-7, extension characters count two) or UTF-16 code units (UCS-2)."""
+    if is_gsm(text):
+        return sum(2 if char in GSM_EXTENDED else 1 for char in text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def segment_count(text: str) -> int:
+    """How many SMS segments the text takes (0 for empty text)."""
+    length = encoded_length(text)
+    single, part = (GSM_SINGLE, GSM_PART) if is_gsm(text) else (UCS2_SINGLE, UCS2_PART)
+    if length == 0:
+        return 0
+    return 1 if length <= single else math.ceil(length / part)
+
+
+def gsm_safe(text: str) -> str:
+    """Swap typographic punctuation for GSM look-alikes and drop emoji; other scripts stay."""
+    return _EMOJI.sub("", text.translate(_SUBSTITUTIONS))
+
+
+def fit_segments(text: str, budget: int, suffix: str = "") -> str:
+    """`text` + `suffix` within `budget` segments: the text is cut (at a sentence, else a word).
+
+    The suffix (for instance a numbered list of choices) is always kept whole.
+    """
+    if segment_count(text + suffix) <= budget:
+        return text + suffix
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that still fits with an ellipsis
+        middle = (low + high + 1) // 2
+        if segment_count(_cut(text, middle) + suffix) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return _cut(text, low) + suffix
+
+
+def _cut(text: str, length: int) -> str:
+    """The first `length` characters ending at a sentence or word boundary, marked with '...'."""
+    if length >= len(text):
+        return text
+    head = text[: max(length - 3, 0)]
+    ends = [match.end() for match in _SENTENCE_END.finditer(head)]
+    if ends and ends[-1] > len(head) // 2:
+        return head[: ends[-1]].rstrip()
+    word_end = head.rfind(" ")
+    head = head[:word_end] if word_end > len(head) // 2 else head
+    return head.rstrip() + "..." if head else ""

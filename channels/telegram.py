@@ -1,0 +1,416 @@
+"""Telegram: a secret-checked webhook, inline keyboards, contact linking, the real PTB `Bot`.
+
+Updates are parsed here (pure), handed to the core once (the core dedupes on update_id), and
+replies leave through the outbox and `TelegramSender`. /start, a shared contact and /link CODE
+are answered here: linking is the adapter's business, done in one transaction with the inbound
+log row and the queued answer, so a replayed update does nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import os
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import phonenumbers
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.channel import SendResult, SendStatus
+from bot.db.session import transaction
+from bot.delivery import OPTED_OUT, RateLimit
+from bot.linking import find_identity, link_phone, log_once, redeem_link_code
+from bot.outbox import enqueue
+from bot.types import (
+    ButtonStyle,
+    ChannelCapabilities,
+    Choice,
+    InboundMessage,
+    OutboundMessage,
+    Reply,
+)
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CONTACT_REQUEST = "contact_request"  # outbox kind: rendered with a request_contact button
+ALLOWED_UPDATES = ("message", "callback_query")
+CALLBACK_DATA_LIMIT = 64  # bytes
+TELEGRAM_CAPABILITIES = ChannelCapabilities(
+    name="telegram",
+    max_text_length=4096,
+    buttons=ButtonStyle.INLINE,
+    max_buttons=10,
+    max_button_label=64,
+    polls=True,
+    media=True,
+)
+TEXTS = {
+    "share_contact": "Hello! To connect you to your child's nursery, please tap the button below "
+    "to share your phone number. You can also send /link followed by the code the office gave you.",
+    "share_button": "Share my phone number",
+    "linked": "Thank you, you are now connected. You can send your messages here.",
+    "not_found": "Sorry, that phone number is not on our records. Please contact the office.",
+    "own_contact": "Please use the button to share your own phone number.",
+    "code_ok": "Thank you, your code worked and you are now connected.",
+    "code_bad": "Sorry, that code is not valid or has expired. Please ask the office for a new "
+    "one.",
+    "already": "You are already connected. You can send your messages here.",
+}
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """Bot token, webhook secret and public URL; `api_base_url` points PTB at a fake in tests."""
+
+    token: str
+    webhook_secret: str
+    public_base_url: str
+    api_base_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> TelegramConfig:
+        """TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, PUBLIC_BASE_URL, TELEGRAM_API_BASE_URL."""
+        env = os.environ if env is None else env
+        return cls(
+            token=env["TELEGRAM_BOT_TOKEN"],
+            webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+            api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramUpdate:
+    """One parsed Update: the message for the core, and what the adapter must do itself."""
+
+    inbound: InboundMessage
+    command: str | None = None  # "start", "link", "contact", "foreign_contact"
+    argument: str = ""
+    callback_query_id: str | None = None
+
+
+def make_bot(config: TelegramConfig, pool_size: int = 32) -> Bot:
+    """The real PTB Bot; a pool of connections so paced sends can overlap."""
+    request = HTTPXRequest(connection_pool_size=pool_size)
+    if config.api_base_url:
+        return Bot(config.token, base_url=config.api_base_url, request=request)
+    return Bot(config.token, request=request)
+
+
+def secret_ok(given: str | None, expected: str) -> bool:
+    """Constant-time check of the webhook secret header; no secret configured accepts nothing."""
+    return bool(expected) and given is not None and hmac.compare_digest(given, expected)
+
+
+def parse_update(data: Mapping[str, Any]) -> TelegramUpdate | None:
+    """An Update as the core's InboundMessage, or None for updates parentbot ignores."""
+    if "update_id" not in data:
+        return None
+    update_id = str(data["update_id"])
+    if "callback_query" in data:
+        return _parse_callback(update_id, data["callback_query"])
+    message = data.get("message")
+    if not isinstance(message, dict) or "from" not in message:
+        return None
+    sender = message["from"]
+    if message.get("chat", {}).get("type", "private") != "private" or sender.get("is_bot"):
+        return None
+    text = str(message.get("text") or message.get("caption") or "")
+    command, argument, contact_phone = _command(text, sender, message.get("contact"))
+    inbound = _inbound(update_id, sender, text, data, contact_phone=contact_phone)
+    return TelegramUpdate(inbound, command, argument)
+
+
+def _parse_callback(update_id: str, query: dict[str, Any]) -> TelegramUpdate:
+    """A tapped inline button: its callback_data is the choice id ("#N" means answer N)."""
+    payload = str(query.get("data") or "")
+    number = payload[1:] if payload.startswith("#") and payload[1:].isdigit() else None
+    label = _button_label(query.get("message") or {}, payload)
+    inbound = _inbound(
+        update_id,
+        query["from"],
+        number or label,
+        {"callback_query": query},
+        choice_id=None if number else payload,
+    )
+    return TelegramUpdate(inbound, callback_query_id=str(query["id"]))
+
+
+def _command(
+    text: str, sender: dict[str, Any], contact: dict[str, Any] | None
+) -> tuple[str | None, str, str | None]:
+    """(command, argument, verified contact phone) for /start, /link CODE and shared contacts."""
+    if contact is not None:
+        if contact.get("user_id") != sender.get("id"):
+            return "foreign_contact", "", None  # a forwarded card proves nothing
+        phone = normalise_phone(str(contact.get("phone_number", "")))
+        return "contact", "", phone
+    match = re.fullmatch(r"/(start|link)(?:@\w+)?(?:\s+(.*))?", text.strip(), re.DOTALL)
+    if match is None:
+        return None, "", None
+    return match.group(1), (match.group(2) or "").strip(), None
+
+
+def _inbound(
+    update_id: str, sender: dict[str, Any], text: str, raw: Mapping[str, Any], **extra: Any
+) -> InboundMessage:
+    name = " ".join(filter(None, (sender.get("first_name"), sender.get("last_name"))))
+    return InboundMessage(
+        channel="telegram",
+        sender_id=str(sender["id"]),
+        text=text,
+        provider_message_id=update_id,
+        received_at=datetime.now(UTC),
+        display_name=name or None,
+        raw=dict(raw),
+        **extra,
+    )
+
+
+def _button_label(message: dict[str, Any], payload: str) -> str:
+    """The label of the tapped button, from the message's own keyboard; else the payload."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    for button in (button for row in rows for button in row):
+        if button.get("callback_data") == payload:
+            return str(button.get("text", payload))
+    return payload
+
+
+def normalise_phone(value: str) -> str | None:
+    """A shared contact's number as E.164 (Telegram often omits the "+"); None if unparseable."""
+    digits = value.strip()
+    candidate = digits if digits.startswith(("+", "0")) else "+" + digits
+    try:
+        number = phonenumbers.parse(candidate, "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def handle_update(engine: Engine, update: TelegramUpdate) -> bool:
+    """Hand the update to the core, or answer a linking command; False for a replay."""
+    if update.command is None:
+        return engine.receive(update.inbound) is not None
+    with transaction(engine.sessions) as session:
+        if log_once(session, update.inbound) is None:
+            return False
+        reply, kind = _linking_reply(session, engine.setting_id, update)
+        enqueue(session, "telegram", update.inbound.sender_id, reply, kind=kind)
+    return True
+
+
+def _linking_reply(session: Any, setting_id: int, update: TelegramUpdate) -> tuple[Reply, str]:
+    """Do what /start, a shared contact or /link asks, and say what happened."""
+    user_id = update.inbound.sender_id
+    if update.command == "contact" and update.inbound.contact_phone:
+        linked = link_phone(session, setting_id, "telegram", user_id, update.inbound.contact_phone)
+        return Reply(TEXTS["linked" if linked else "not_found"]), "reply"
+    if update.command == "link" and update.argument:
+        redeemed = redeem_link_code(session, setting_id, "telegram", user_id, update.argument)
+        return Reply(TEXTS["code_ok" if redeemed else "code_bad"]), "reply"
+    identity = find_identity(session, "telegram", user_id)
+    if update.command == "start" and identity and (identity.guardian_id or identity.staff_id):
+        return Reply(TEXTS["already"]), "reply"
+    text = TEXTS["own_contact" if update.command == "foreign_contact" else "share_contact"]
+    return Reply(text, (Choice("share_contact", TEXTS["share_button"]),)), CONTACT_REQUEST
+
+
+async def dispatch(engine: Engine, data: Mapping[str, Any]) -> str | None:
+    """Parse and handle one Update; the callback query id to answer, if one was handled."""
+    update = parse_update(data)
+    if update is None or not await run_in_threadpool(handle_update, engine, update):
+        return None
+    return update.callback_query_id
+
+
+async def answer_callback(bot: Bot, callback_query_id: str) -> None:
+    """Stop the client's spinner; a failure here only costs the spinner."""
+    try:
+        await bot.answer_callback_query(callback_query_id)
+    except TelegramError as exc:
+        log.warning("answerCallbackQuery failed: %s", exc)
+
+
+def build_router(engine: Engine, config: TelegramConfig) -> APIRouter:
+    """POST /telegram/webhook, checked against the secret header before anything is read."""
+    router = APIRouter()
+    bots: list[Bot] = []  # made on first use, inside the server's event loop
+
+    @router.post(WEBHOOK_PATH)
+    async def telegram_webhook(request: Request, background: BackgroundTasks) -> Response:
+        if not secret_ok(request.headers.get(SECRET_HEADER), config.webhook_secret):
+            raise HTTPException(status_code=403, detail="invalid secret")
+        try:
+            data = await request.json()
+        except ValueError as exc:
+            raise HTTPException(status_code=400, detail="not JSON") from exc
+        query_id = await dispatch(engine, data) if isinstance(data, dict) else None
+        if query_id:
+            bots[:] = bots or [make_bot(config, pool_size=4)]
+            background.add_task(answer_callback, bots[0], query_id)
+        return Response(status_code=200)
+
+    return router
+
+
+async def set_webhook(config: TelegramConfig, bot: Bot | None = None) -> bool:
+    """Register PUBLIC_BASE_URL/telegram/webhook with its secret (CLI: telegram set-webhook)."""
+    if not config.webhook_secret or not config.public_base_url:
+        raise ValueError("set TELEGRAM_WEBHOOK_SECRET and PUBLIC_BASE_URL (https) first")
+    bot = bot or make_bot(config, pool_size=1)
+    async with bot:
+        return await bot.set_webhook(
+            url=config.public_base_url + WEBHOOK_PATH,
+            secret_token=config.webhook_secret,
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+
+
+async def run_polling(engine: Engine, config: TelegramConfig, stop: asyncio.Event) -> None:
+    """Development mode without a public URL: long-poll getUpdates until `stop` is set.
+
+    Replies still leave through the outbox, so run the delivery worker alongside.
+    """
+    async with make_bot(config, pool_size=2) as bot:
+        await bot.delete_webhook()
+        offset = 0
+        while not stop.is_set():
+            try:
+                updates = await bot.get_updates(
+                    offset=offset, timeout=10, allowed_updates=list(ALLOWED_UPDATES)
+                )
+            except TelegramError as exc:
+                log.warning("getUpdates failed: %s", exc)
+                await asyncio.sleep(2)
+                continue
+            for raw in updates:
+                offset = max(offset, raw.update_id + 1)
+                query_id = await dispatch(engine, raw.to_dict())
+                if query_id:
+                    await answer_callback(bot, query_id)
+
+
+def split_text(text: str, limit: int = TELEGRAM_CAPABILITIES.max_text_length) -> list[str]:
+    """Cut text into messages of at most `limit` UTF-16 units, at paragraph or sentence ends."""
+    parts: list[str] = []
+    rest = text.strip()
+    while _utf16_len(rest) > limit:
+        cut = _split_point(rest, limit)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest] if rest or not parts else parts
+
+
+def _split_point(text: str, limit: int) -> int:
+    """Where to cut: the last paragraph, sentence, line or word end in the window's second half."""
+    window = text[:limit]
+    window = window[: limit - max(_utf16_len(window) - limit, 0)]
+    for pattern in (r"\n\s*\n", r"[.!?…](?=\s)", r"\n", r"\s"):
+        ends = [match.end() for match in re.finditer(pattern, window)]
+        if ends and ends[-1] > len(window) // 2:
+            return ends[-1]
+    return len(window)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def callback_data(choice: Choice, number: int) -> str:
+    """The choice id as callback_data; "#N" when the id exceeds Telegram's 64 bytes."""
+    return choice.id if len(choice.id.encode()) <= CALLBACK_DATA_LIMIT else f"#{number}"
+
+
+def reply_markup(message: OutboundMessage) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    """Choices as an inline keyboard, one per row; a contact request as a request_contact key."""
+    choices = message.reply.choices
+    if message.kind == CONTACT_REQUEST:
+        label = choices[0].label if choices else TEXTS["share_button"]
+        button = KeyboardButton(label, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
+    if not choices:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(c.label, callback_data=callback_data(c, n))]
+            for n, c in enumerate(choices, 1)
+        ]
+    )
+
+
+def send_outcome(exc: TelegramError) -> SendResult:
+    """A Bot API error as a SendResult: 429 and refused connections retry; ambiguity is UNKNOWN."""
+    if isinstance(exc, RetryAfter):
+        return SendResult(SendStatus.RETRY, retry_after=_seconds(exc), error="telegram 429")
+    if isinstance(exc, Forbidden):  # the user blocked the bot
+        return SendResult(SendStatus.FAILED, error=OPTED_OUT)
+    if isinstance(exc, BadRequest):
+        return SendResult(SendStatus.FAILED, error=f"telegram: {exc.message}")
+    if isinstance(exc, NetworkError):
+        not_sent = isinstance(
+            exc.__cause__, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+        )
+        status = SendStatus.RETRY if not_sent else SendStatus.UNKNOWN
+        return SendResult(status, error=f"telegram network: {exc.message}")
+    return SendResult(SendStatus.FAILED, error=f"telegram: {exc.message}")
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns about int retry_after; both forms handled
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    """Sends outbox rows with the real PTB Bot: split at 4,096, keyboard on the last part."""
+
+    capabilities = TELEGRAM_CAPABILITIES
+    rate_limit = RateLimit(per_second=30, per_recipient_per_second=1)
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """Send every part once; a failure after a part went out is UNKNOWN (no resend)."""
+        parts = split_text(message.reply.text)
+        markup = reply_markup(message)
+        sent: list[str] = []
+        for number, part in enumerate(parts, 1):
+            try:
+                result = await self._bot.send_message(
+                    chat_id=int(message.recipient_id),
+                    text=part,
+                    reply_markup=markup if number == len(parts) else None,
+                )
+            except TelegramError as exc:
+                outcome = send_outcome(exc)
+                if not sent:
+                    return outcome
+                return SendResult(
+                    SendStatus.UNKNOWN, error=f"{len(sent)}/{len(parts)} sent: {outcome.error}"
+                )
+            sent.append(str(result.message_id))
+        return SendResult(SendStatus.SENT, provider_message_id=f"{message.recipient_id}:{sent[-1]}")

@@ -1,0 +1,185 @@
+"""What the Twilio SMS and WhatsApp adapters share: config, signed webhooks, REST outcomes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from fastapi import HTTPException, Request, Response
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from requests.exceptions import ConnectTimeout, RequestException
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+
+from bot.channel import SendResult, SendStatus
+from bot.delivery import OPTED_OUT, OUTSIDE_WINDOW, apply_status
+from bot.linking import identity_for
+from bot.optout import Keyword, classify, set_opt_out
+from bot.types import InboundMessage
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+STATUS_PATH = "/twilio/status"
+WHATSAPP_PREFIX = "whatsapp:"
+# Twilio error codes with a meaning parentbot acts on; others are kept as "twilio:<code>".
+ERROR_REASONS = {21610: OPTED_OUT, 63016: OUTSIDE_WINDOW}
+
+SessionFactory = Callable[[], Session]
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+
+@dataclass(frozen=True, slots=True)
+class TwilioConfig:
+    """Twilio account, numbers and limits. `public_base_url` is what Twilio signs (https)."""
+
+    account_sid: str
+    auth_token: str
+    sms_from: str
+    whatsapp_from: str
+    public_base_url: str
+    messages_per_second: float = 1.0
+    segment_budget: int = 3
+    whatsapp_template_sid: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> TwilioConfig:
+        """Read TWILIO_* variables, PUBLIC_BASE_URL and SMS_SEGMENT_BUDGET."""
+        env = os.environ if env is None else env
+        whatsapp_from = env.get("TWILIO_WHATSAPP_FROM", "")
+        return cls(
+            account_sid=env["TWILIO_ACCOUNT_SID"],
+            auth_token=env["TWILIO_AUTH_TOKEN"],
+            sms_from=env.get("TWILIO_SMS_FROM", ""),
+            whatsapp_from=whatsapp_from.removeprefix(WHATSAPP_PREFIX),
+            public_base_url=env["PUBLIC_BASE_URL"].rstrip("/"),
+            messages_per_second=float(env.get("TWILIO_MESSAGES_PER_SECOND", "1")),
+            segment_budget=int(env.get("SMS_SEGMENT_BUDGET", "3")),
+            whatsapp_template_sid=env.get("TWILIO_WHATSAPP_TEMPLATE_SID") or None,
+        )
+
+    @property
+    def status_callback_url(self) -> str:
+        """Where Twilio posts delivery status for the messages we create."""
+        return self.public_base_url + STATUS_PATH
+
+
+def make_client(config: TwilioConfig, http_client: TwilioHttpClient | None = None) -> Client:
+    """The real twilio REST client (a recording HTTP layer in tests)."""
+    return Client(config.account_sid, config.auth_token, http_client=http_client)
+
+
+async def verified_form(request: Request, config: TwilioConfig) -> dict[str, str]:
+    """The webhook's form fields, if X-Twilio-Signature is valid for the public URL; else 403.
+
+    The URL is rebuilt from the configured public base URL, not the request's own host, so it
+    still matches behind a proxy or load balancer.
+    """
+    form = await request.form()
+    params = {key: str(value) for key, value in form.items()}
+    url = config.public_base_url + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not RequestValidator(config.auth_token).validate(url, params, signature):
+        raise HTTPException(status_code=403, detail="invalid signature")
+    return params
+
+
+def twiml_response() -> Response:
+    """An empty TwiML answer: replies go out through the outbox and the REST API."""
+    return Response(content=EMPTY_TWIML, media_type="application/xml")
+
+
+def parse_inbound(params: Mapping[str, str], channel: str) -> InboundMessage:
+    """A Twilio message webhook as an InboundMessage (phone without the whatsapp: prefix)."""
+    return InboundMessage(
+        channel=channel,
+        sender_id=params.get("From", "").removeprefix(WHATSAPP_PREFIX),
+        text=params.get("Body", ""),
+        provider_message_id=params["MessageSid"],
+        received_at=datetime.now(UTC),
+        display_name=params.get("ProfileName") or None,
+        raw=dict(params),
+    )
+
+
+async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str) -> Response:
+    """Record opt-out/in keywords, then hand the message to the core (which dedupes it).
+
+    STOP is not passed on: Twilio answers it and nothing more may be sent. START/YES are both
+    recorded and passed on ("yes" may answer a question); HELP reaches the core's help.
+    """
+    if "MessageSid" not in params or "From" not in params:
+        raise HTTPException(status_code=400, detail="not a message webhook")
+    inbound = parse_inbound(params, channel)
+    keyword = classify(inbound.text, channel)
+    if keyword in (Keyword.STOP, Keyword.START):
+        await run_in_threadpool(_record_keyword, engine, inbound, keyword is Keyword.STOP)
+    if keyword is not Keyword.STOP:
+        await run_in_threadpool(engine.receive, inbound)
+    return twiml_response()
+
+
+def _record_keyword(engine: Engine, inbound: InboundMessage, opted_out: bool) -> None:
+    with engine.sessions() as session, session.begin():
+        identity = identity_for(session, engine.setting_id, inbound.channel, inbound.sender_id)
+        set_opt_out(session, identity, opted_out)
+
+
+async def handle_status(sessions: SessionFactory, params: Mapping[str, str]) -> Response:
+    """A status callback: move the outbox row forward (never back)."""
+    sid, status = params.get("MessageSid"), params.get("MessageStatus")
+    if sid and status:
+        code = params.get("ErrorCode")
+        error = reason_for(int(code)) if code and code.isdigit() else None
+        await run_in_threadpool(_apply, sessions, sid, status, error)
+    return Response(status_code=204)
+
+
+def _apply(sessions: SessionFactory, sid: str, status: str, error: str | None) -> None:
+    with sessions() as session, session.begin():
+        apply_status(session, sid, status, error)
+
+
+def reason_for(code: int | None) -> str:
+    """The outbox error for a Twilio error code."""
+    return ERROR_REASONS.get(code or 0, f"twilio:{code}")
+
+
+def create_message(client: Client, **params: Any) -> SendResult:
+    """messages.create once, the outcome mapped: only a 429 or a refused connection retries.
+
+    A timeout or 5xx after the request went out is ambiguous (it may have been sent): UNKNOWN.
+    """
+    try:
+        message = client.messages.create(**params)
+    except TwilioRestException as exc:
+        if exc.status == 429:
+            return SendResult(SendStatus.RETRY, error=f"twilio:{exc.code or 429}")
+        if exc.status >= 500:
+            return SendResult(SendStatus.UNKNOWN, error=f"twilio http {exc.status}")
+        return SendResult(SendStatus.FAILED, error=reason_for(exc.code))
+    except RequestException as exc:
+        if _not_sent(exc):
+            return SendResult(SendStatus.RETRY, error=f"connection: {exc}")
+        return SendResult(SendStatus.UNKNOWN, error=f"ambiguous: {exc.__class__.__name__}")
+    return SendResult(SendStatus.SENT, provider_message_id=message.sid)
+
+
+def _not_sent(exc: RequestException) -> bool:
+    """Whether the request certainly never reached Twilio (refused or timed out connecting)."""
+    if isinstance(exc, ConnectTimeout):
+        return True
+    if not isinstance(exc, RequestsConnectionError) or not exc.args:
+        return False
+    cause = exc.args[0]
+    return isinstance(cause, MaxRetryError) and isinstance(cause.reason, ConnectTimeoutError)

@@ -1,0 +1,83 @@
+"""SMS through Twilio: signed webhooks, numbered choices, segment-aware replies, opt-out."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Request, Response
+from twilio.rest import Client
+
+from bot.channel import SendResult
+from bot.delivery import RateLimit
+from bot.types import ButtonStyle, ChannelCapabilities, Choice, OutboundMessage, Reply
+from channels.sms_text import fit_segments, gsm_safe
+from channels.twilio_common import (
+    STATUS_PATH,
+    TwilioConfig,
+    create_message,
+    handle_inbound,
+    handle_status,
+    verified_form,
+)
+
+SMS_PATH = "/twilio/sms"
+SMS_CAPABILITIES = ChannelCapabilities(
+    name="sms",
+    max_text_length=1600,
+    buttons=ButtonStyle.NUMBERED,
+    max_buttons=9,
+    max_button_label=40,
+    segment_budget=3,
+)
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+
+def numbered(choices: tuple[Choice, ...]) -> str:
+    """Choices as lines "1. Label", to answer with the number (the core maps it back)."""
+    return "".join(f"\n{number}. {choice.label}" for number, choice in enumerate(choices, 1))
+
+
+def render_sms(reply: Reply, segment_budget: int) -> str:
+    """The SMS body: GSM-safe text cut to the segment budget, the numbered choices kept whole."""
+    return fit_segments(gsm_safe(reply.text), segment_budget, gsm_safe(numbered(reply.choices)))
+
+
+class SmsSender:
+    """Sends outbox rows as SMS with the real twilio Client (sync, so in a thread)."""
+
+    capabilities = SMS_CAPABILITIES
+
+    def __init__(self, client: Client, config: TwilioConfig) -> None:
+        self._client = client
+        self._config = config
+        self.rate_limit = RateLimit(per_second=config.messages_per_second)
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """Create one message; the outcome is mapped, never raised."""
+        return await asyncio.to_thread(
+            create_message,
+            self._client,
+            from_=self._config.sms_from,
+            to=message.recipient_id,
+            body=render_sms(message.reply, self._config.segment_budget),
+            status_callback=self._config.status_callback_url,
+        )
+
+
+def build_router(engine: Engine, config: TwilioConfig) -> APIRouter:
+    """POST /twilio/sms (inbound SMS) and POST /twilio/status (delivery status callbacks)."""
+    router = APIRouter()
+
+    @router.post(SMS_PATH)
+    async def sms_webhook(request: Request) -> Response:
+        params = await verified_form(request, config)
+        return await handle_inbound(engine, params, "sms")
+
+    @router.post(STATUS_PATH)
+    async def status_callback(request: Request) -> Response:
+        return await handle_status(engine.sessions, await verified_form(request, config))
+
+    return router

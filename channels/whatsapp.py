@@ -1,0 +1,119 @@
+"""WhatsApp through Twilio: the `whatsapp:` webhook family and the 24-hour reply window.
+
+Inside the window a reply goes as free-form text with its choices numbered (answered "1", "2";
+the core maps them back). Twilio's quick-reply buttons need a Content resource created per
+message through the Content API, so they are not used. Outside the window only an approved
+template may go: the configured one (ContentSid + the text as variable 1), or, with none
+configured, the send fails with "outside_window" and the delivery worker falls back to the
+guardian's next channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+from twilio.rest import Client
+
+from bot.channel import SendResult, SendStatus
+from bot.db.models import ChannelIdentity, utcnow
+from bot.delivery import OUTSIDE_WINDOW, RateLimit
+from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage, Reply
+from channels.twilio_common import (
+    WHATSAPP_PREFIX,
+    SessionFactory,
+    TwilioConfig,
+    create_message,
+    handle_inbound,
+    verified_form,
+)
+from channels.twilio_sms import numbered
+
+WHATSAPP_PATH = "/twilio/whatsapp"
+WINDOW = timedelta(hours=24)
+TEMPLATE_VARIABLE_LIMIT = 1000  # WhatsApp template variables: no newlines, kept short
+WHATSAPP_CAPABILITIES = ChannelCapabilities(
+    name="whatsapp",
+    max_text_length=1600,
+    buttons=ButtonStyle.NUMBERED,
+    max_buttons=10,
+    max_button_label=60,
+    media=True,
+    reply_window_hours=24,
+)
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+
+def render_whatsapp(reply: Reply) -> str:
+    """Free-form text with numbered choices, within Twilio's 1,600-character body limit."""
+    suffix = numbered(reply.choices)
+    room = WHATSAPP_CAPABILITIES.max_text_length - len(suffix)
+    text = reply.text if len(reply.text) <= room else reply.text[: room - 3].rstrip() + "..."
+    return text + suffix
+
+
+def template_variables(reply: Reply) -> str:
+    """ContentVariables JSON for the fallback template: the whole reply on one line as {{1}}."""
+    flat = re.sub(r"\s+", " ", render_whatsapp(reply)).strip()
+    return json.dumps({"1": flat[:TEMPLATE_VARIABLE_LIMIT]})
+
+
+def in_window(last_inbound_at: datetime | None, now: datetime) -> bool:
+    """Whether free-form messages may go: the person wrote within the last 24 hours."""
+    return last_inbound_at is not None and now - last_inbound_at < WINDOW
+
+
+class WhatsAppSender:
+    """Sends outbox rows on WhatsApp: free-form inside the window, template outside it."""
+
+    capabilities = WHATSAPP_CAPABILITIES
+
+    def __init__(self, client: Client, config: TwilioConfig, sessions: SessionFactory) -> None:
+        self._client = client
+        self._config = config
+        self._sessions = sessions
+        self.rate_limit = RateLimit(per_second=config.messages_per_second)
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """Create one WhatsApp message; FAILED "outside_window" when nothing may go."""
+        last_inbound = await asyncio.to_thread(self._last_inbound, message.recipient_id)
+        params: dict[str, str] = {
+            "from_": WHATSAPP_PREFIX + self._config.whatsapp_from,
+            "to": WHATSAPP_PREFIX + message.recipient_id,
+            "status_callback": self._config.status_callback_url,
+        }
+        if in_window(last_inbound, utcnow()):
+            params["body"] = render_whatsapp(message.reply)
+        elif self._config.whatsapp_template_sid:
+            params["content_sid"] = self._config.whatsapp_template_sid
+            params["content_variables"] = template_variables(message.reply)
+        else:
+            return SendResult(SendStatus.FAILED, error=OUTSIDE_WINDOW)
+        return await asyncio.to_thread(create_message, self._client, **params)
+
+    def _last_inbound(self, phone: str) -> datetime | None:
+        with self._sessions() as session:
+            return session.scalar(
+                select(ChannelIdentity.last_inbound_at).where(
+                    ChannelIdentity.channel == "whatsapp", ChannelIdentity.external_id == phone
+                )
+            )
+
+
+def build_router(engine: Engine, config: TwilioConfig) -> APIRouter:
+    """POST /twilio/whatsapp (inbound WhatsApp; status callbacks share /twilio/status)."""
+    router = APIRouter()
+
+    @router.post(WHATSAPP_PATH)
+    async def whatsapp_webhook(request: Request) -> Response:
+        params = await verified_form(request, config)
+        return await handle_inbound(engine, params, "whatsapp")
+
+    return router

@@ -1,0 +1,81 @@
+"""Fixtures for the adapters: fake providers, configs and an app with the adapters' routers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from channels import telegram, twilio_sms, whatsapp
+from channels.telegram import TelegramConfig
+from channels.twilio_common import TwilioConfig
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # the fakes live in tests/fakes, shared with bench/
+    sys.path.insert(0, str(REPO))
+
+from tests.fakes.telegram_api import FakeBotApi  # noqa: E402
+from tests.fakes.twilio_http import RecordingTwilioHttpClient  # noqa: E402
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+PUBLIC = "https://nursery.example.org"
+SARAH = "+447700900101"  # demo guardian (Maya and Leo Thompson's mother)
+STRANGER = "+447700900999"
+
+
+@pytest.fixture
+def fake_bot_api() -> Iterator[FakeBotApi]:
+    """The fake Bot API on 127.0.0.1, no cap unless a test sets one."""
+    with FakeBotApi(cap_per_second=None) as api:
+        yield api
+
+
+@pytest.fixture
+def telegram_config(fake_bot_api: FakeBotApi) -> TelegramConfig:
+    return TelegramConfig(
+        token="123:TEST",
+        webhook_secret="s3cret-Token_1",
+        public_base_url=PUBLIC,
+        api_base_url=fake_bot_api.base_url,
+    )
+
+
+@pytest.fixture
+def twilio_config() -> TwilioConfig:
+    return TwilioConfig(
+        account_sid="AC" + "0" * 32,
+        auth_token="twilio-auth-token",
+        sms_from="+447700900500",
+        whatsapp_from="+447700900501",
+        public_base_url=PUBLIC,
+        messages_per_second=50,
+        segment_budget=3,
+    )
+
+
+@pytest.fixture
+def twilio_http() -> RecordingTwilioHttpClient:
+    return RecordingTwilioHttpClient()
+
+
+@pytest.fixture
+def app(engine: Engine, telegram_config: TelegramConfig, twilio_config: TwilioConfig) -> FastAPI:
+    """A FastAPI app with the three adapters' routers and a real Engine on the demo nursery."""
+    application = FastAPI()
+    application.include_router(telegram.build_router(engine, telegram_config))
+    application.include_router(twilio_sms.build_router(engine, twilio_config))
+    application.include_router(whatsapp.build_router(engine, twilio_config))
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client

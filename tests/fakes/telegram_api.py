@@ -1,0 +1,180 @@
+"""A small fake Telegram Bot API server on 127.0.0.1, for the real python-telegram-bot `Bot`.
+
+Answers getMe, sendMessage, sendPoll, answerCallbackQuery, setWebhook, deleteWebhook,
+getWebhookInfo and getUpdates; records every call; enforces a sending cap (30/s overall, like
+Telegram's broadcast limit) with 429 + parameters.retry_after, and can answer 429 to a given
+fraction of sends.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+SEND_METHODS = frozenset({"sendMessage", "sendPoll"})
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    at: float
+
+
+class FakeBotApi:
+    """The fake server; use as a context manager. `base_url` goes to `Bot(base_url=...)`."""
+
+    def __init__(
+        self,
+        *,
+        cap_per_second: int | None = 30,
+        fail_fraction: float = 0.0,
+        retry_after: int = 1,
+        seed: int = 7,
+    ) -> None:
+        self.cap_per_second = cap_per_second
+        self.fail_fraction = fail_fraction
+        self.retry_after = retry_after
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self._random = random.Random(seed)
+        self._recent: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._message_ids = 0
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The Bot API base URL, with PTB's `{token}` placeholder."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/bot{{token}}/"
+
+    def __enter__(self) -> FakeBotApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def sent(self, method: str = "sendMessage") -> list[Call]:
+        """Accepted calls of one method."""
+        with self._lock:
+            return [call for call in self.calls if call.method == method and call.status == 200]
+
+    def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Status and JSON body for one call (records it)."""
+        now = time.monotonic()
+        with self._lock:
+            status, body = self._answer_locked(method, params, now)
+            self.calls.append(Call(method, params, status, now))
+            return status, body
+
+    def _answer_locked(
+        self, method: str, params: dict[str, Any], now: float
+    ) -> tuple[int, dict[str, Any]]:
+        if method in SEND_METHODS:
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            over_cap = self.cap_per_second is not None and len(self._recent) >= self.cap_per_second
+            if over_cap or self._random.random() < self.fail_fraction:
+                return 429, {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {self.retry_after}",
+                    "parameters": {"retry_after": self.retry_after},
+                }
+            self._recent.append(now)
+        result = self._result(method, params)
+        if result is None:
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        return 200, {"ok": True, "result": result}
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return {"id": 1000, "is_bot": True, "first_name": "Nursery", "username": "nursery_bot"}
+        if method in SEND_METHODS:
+            self._message_ids += 1
+            chat_id = int(params["chat_id"])
+            message = {
+                "message_id": self._message_ids,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+            }
+            if method == "sendPoll":
+                message["poll"] = _poll(params)
+            else:
+                message["text"] = params.get("text", "")
+            return message
+        if method == "getUpdates":
+            updates, self.updates = self.updates, []
+            return updates
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method in {"answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands"}:
+            return True
+        return None
+
+
+def _poll(params: dict[str, Any]) -> dict[str, Any]:
+    options = params.get("options", [])
+    return {
+        "id": "poll-1",
+        "question": params.get("question", ""),
+        "options": [
+            {"text": o["text"] if isinstance(o, dict) else o, "voter_count": 0} for o in options
+        ],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": params.get("is_anonymous", True),
+        "type": "regular",
+        "allows_multiple_answers": False,
+    }
+
+
+def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
+    """PTB posts form fields whose complex values are JSON; accept JSON bodies too."""
+    if content_type.startswith("application/json"):
+        return dict(json.loads(raw or b"{}"))
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(raw.decode(), keep_blank_values=True):
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
+
+
+def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            params = _parse_body(self.headers.get("Content-Type", ""), self.rfile.read(length))
+            status, body = api.answer(self.path.rstrip("/").rsplit("/", 1)[-1], params)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    return Handler
