@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.models import Base, Setting
+from bot.db.session import make_engine, make_session_factory, transaction
 from channels import telegram, twilio_sms, whatsapp
 from channels.telegram import TelegramConfig
 from channels.twilio_common import TwilioConfig
@@ -28,6 +31,18 @@ if TYPE_CHECKING:
 PUBLIC = "https://nursery.example.org"
 SARAH = "+447700900101"  # demo guardian (Maya and Leo Thompson's mother)
 STRANGER = "+447700900999"
+
+
+@pytest.fixture
+def outbox_db(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """A bare SQLite file with the schema and one setting (id 1), no engine needed."""
+    db = make_engine(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
+    Base.metadata.create_all(db)
+    sessions = make_session_factory(db)
+    with transaction(sessions) as session:
+        session.add(Setting(id=1, slug="test", name="Test Nursery"))
+    yield sessions
+    db.dispose()
 
 
 @pytest.fixture

@@ -160,6 +160,7 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
 def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls on keep-alive
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
