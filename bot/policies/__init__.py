@@ -1,0 +1,33 @@
+"""Policy documents: import, passage retrieval, quoted answers with sources, and setting facts."""
+
+from bot.policies.answer import PolicyAnswer, format_answer
+from bot.policies.facts import SettingFacts, answer_setting_fact
+from bot.policies.index import IndexedPassage, PolicyIndex
+from bot.policies.loaders import PolicyReadError
+from bot.policies.parse import ParsedDocument, ParsedPassage, load_document, parse_text
+from bot.policies.store import (
+    DocumentSummary,
+    ImportFailure,
+    PolicyImportReport,
+    import_policies,
+    list_documents,
+)
+
+__all__ = [
+    "DocumentSummary",
+    "ImportFailure",
+    "IndexedPassage",
+    "ParsedDocument",
+    "ParsedPassage",
+    "PolicyAnswer",
+    "PolicyImportReport",
+    "PolicyIndex",
+    "PolicyReadError",
+    "SettingFacts",
+    "answer_setting_fact",
+    "format_answer",
+    "import_policies",
+    "list_documents",
+    "load_document",
+    "parse_text",
+]

@@ -1,0 +1,170 @@
+"""`parentbot eval-qa`: how well policy answers hold up on parent-phrased question sets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bot.content import content_dir
+from bot.policies.index import PolicyIndex
+from bot.policies.loaders import SUPPORTED_SUFFIXES
+from bot.policies.parse import load_document
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_POLICIES = REPO_ROOT / "tests" / "policies" / "samples"  # copies of ../shared/sample-policies
+TARGET_FACT_RATE = 0.90
+TARGET_OUT_OF_SCOPE_ABSTAIN = 0.95
+TARGET_WRONG_ABSTAIN = 0.05
+
+
+@dataclass(frozen=True)
+class QaItem:
+    """One question; answerable ones name the document and the text the answer must contain."""
+
+    id: str
+    question: str
+    document: str | None = None
+    expect: tuple[str, ...] = ()
+
+
+@dataclass
+class SetResult:
+    """Figures for one question set against one index."""
+
+    name: str
+    questions: int
+    fact_rate: float | None = None
+    document_rate: float | None = None
+    wrong_abstain_rate: float | None = None
+    abstain_rate: float | None = None
+    misses: list[dict[str, str]] = field(default_factory=list)
+
+
+def load_items(path: Path) -> list[QaItem]:
+    """Read a JSONL question set."""
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            data = json.loads(line)
+            items.append(
+                QaItem(
+                    data["id"],
+                    data["question"],
+                    data.get("document"),
+                    tuple(data.get("expect", ())),
+                )
+            )
+    return items
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """An index built from files, with each file's document title."""
+
+    index: PolicyIndex
+    titles: dict[str, str]
+
+
+def index_folder(folder: Path, names: Sequence[str] | None = None) -> Corpus:
+    """Index the policy files of a folder (or only the named ones), straight from disk."""
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    if names is not None:
+        paths = [p for p in paths if p.name in names]
+    documents = {p.name: load_document(p) for p in paths}
+    titles = {name: document.title for name, document in documents.items()}
+    return Corpus(PolicyIndex.from_documents(list(documents.values())), titles)
+
+
+def _rate(count: int, total: int) -> float:
+    return round(count / total, 3) if total else 0.0
+
+
+def evaluate_answerable(name: str, corpus: Corpus, items: Sequence[QaItem]) -> SetResult:
+    """Share of first answers containing the fact, from the right document, and wrong abstains."""
+    facts = documents = abstained = 0
+    misses = []
+    for item in items:
+        answer = corpus.index.answer(item.question)
+        if answer is None:
+            abstained += 1
+            misses.append({"id": item.id, "question": item.question, "got": "(abstained)"})
+            continue
+        quote = answer.quote.lower()
+        if all(fact.lower() in quote for fact in item.expect):
+            facts += 1
+        else:
+            misses.append({"id": item.id, "question": item.question, "got": answer.quote})
+        documents += answer.document == corpus.titles.get(item.document or "")
+    total = len(items)
+    return SetResult(
+        name,
+        total,
+        fact_rate=_rate(facts, total),
+        document_rate=_rate(documents, total),
+        wrong_abstain_rate=_rate(abstained, total),
+        misses=misses,
+    )
+
+
+def evaluate_out_of_scope(name: str, corpus: Corpus, items: Sequence[QaItem]) -> SetResult:
+    """Share of questions the policies do not cover on which the index rightly abstains."""
+    misses = []
+    for item in items:
+        answer = corpus.index.answer(item.question)
+        if answer is not None:
+            misses.append({"id": item.id, "question": item.question, "got": answer.quote})
+    total = len(items)
+    return SetResult(name, total, abstain_rate=_rate(total - len(misses), total), misses=misses)
+
+
+def run_evaluation(qa_dir: Path, demo_dir: Path, samples_dir: Path) -> list[SetResult]:
+    """Every set: demo and both sample policies, and the out-of-scope set against each index."""
+    corpora = {
+        "demo": index_folder(demo_dir),
+        "berkhamstead": index_folder(samples_dir, ["berkhamstead-partnership-policy.txt"]),
+        "little-doves": index_folder(samples_dir, ["little-doves-partnership-procedures.txt"]),
+    }
+    outside = load_items(qa_dir / "out-of-scope.jsonl")
+    results = []
+    for name, corpus in corpora.items():
+        results.append(evaluate_answerable(name, corpus, load_items(qa_dir / f"{name}.jsonl")))
+        results.append(evaluate_out_of_scope(f"out-of-scope vs {name}", corpus, outside))
+    return results
+
+
+def meets_targets(results: Sequence[SetResult]) -> bool:
+    """Whether every set reaches the figures the issue asks for."""
+    return all(
+        (r.fact_rate is None or r.fact_rate >= TARGET_FACT_RATE)
+        and (r.wrong_abstain_rate is None or r.wrong_abstain_rate <= TARGET_WRONG_ABSTAIN)
+        and (r.abstain_rate is None or r.abstain_rate >= TARGET_OUT_OF_SCOPE_ABSTAIN)
+        for r in results
+    )
+
+
+def _line(result: SetResult) -> str:
+    if result.abstain_rate is not None:
+        return f"{result.name:<28} n={result.questions:<3} abstains {result.abstain_rate:.1%}"
+    return (
+        f"{result.name:<28} n={result.questions:<3} contains fact {result.fact_rate:.1%}  "
+        f"right document {result.document_rate:.1%}  "
+        f"wrongly abstains {result.wrong_abstain_rate:.1%}"
+    )
+
+
+def cli_main(json_out: Path | None = None) -> int:
+    """Print the figures per set and write them as JSON; 0 when every target is met, else 1."""
+    results = run_evaluation(
+        content_dir() / "qa", content_dir() / "demo" / "policies", SAMPLE_POLICIES
+    )
+    for result in results:
+        print(_line(result))
+    ok = meets_targets(results)
+    print("targets met" if ok else "targets NOT met")
+    path = json_out or Path("eval-qa.json")
+    payload = {"targets_met": ok, "sets": [asdict(result) for result in results]}
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+    return 0 if ok else 1

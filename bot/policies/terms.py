@@ -1,0 +1,143 @@
+"""Words for retrieval: tokenising, light stemming, stopwords and the parent-vocabulary table."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+from bot.content import content_dir
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CLITIC = re.compile(r"'[a-z]+$")
+_VOWEL = re.compile(r"[aeiouy]")
+_DOUBLE_END = re.compile(r"([bdfgmnprt])\1$")
+_INFLECTIONS = ("ingly", "edly", "ings", "ing", "ed", "ly")
+_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
+STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals, -ing, -ed, -ly, -ction and a final e."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in _INFLECTIONS:
+        root = word[: -len(suffix)]
+        if suffix == "ed" and root.endswith("e"):
+            continue
+        shortest = 4 if suffix in ("ing", "ings", "ly") else 3
+        if word.endswith(suffix) and len(root) >= shortest and _VOWEL.search(root):
+            word = root[:-1] if _DOUBLE_END.search(root) else root
+            break
+    if word.endswith("ction"):
+        word = word[:-3]
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word.removesuffix("y") + "i" if word.endswith("y") and len(word) > 4 else word
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words without clitics: "child's" -> "child", "i'm" -> "i", "don't" -> "don"."""
+    return [_CLITIC.sub("", w) for w in _WORD.findall(text.lower().replace("’", "'"))]
+
+
+def index_terms(text: str) -> list[str]:
+    """Stemmed content words of passage text, as the index stores them."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the parent asked about: their own words, or any expansion, covers it."""
+
+    own: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
+    generic: bool = False  # an everyday word ("come", "today") that says little about the topic
+
+    def covered_by(self, terms: frozenset[str]) -> bool:
+        """True when every stem of some alternative occurs in the passage terms."""
+        return any(all(t in terms for t in alt) for alt in self.alternatives)
+
+    @property
+    def stems(self) -> set[str]:
+        """Every stem the concept may match on."""
+        return {t for alt in self.alternatives for t in alt}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Parent phrase -> policy phrases, filler words to ignore, and everyday words to discount."""
+
+    expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    filler: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_toml(cls, path: Path) -> Lexicon:
+        """Read a synonyms table (see content/qa/synonyms.toml)."""
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        for parent, policy in data.get("expand", {}).items():
+            key = tuple(stem(w) for w in words(parent))
+            extra = tuple(_content(words(p)) for p in policy)
+            merged = expansions.get(key, ()) + tuple(e for e in extra if e)
+            expansions[key] = tuple(dict.fromkeys(merged))
+        filler = frozenset(stem(w) for w in data.get("filler", {}).get("words", []))
+        generic = frozenset(stem(w) for w in data.get("generic", {}).get("words", []))
+        return cls(expansions, filler, generic)
+
+    def concepts(self, question: str) -> list[Concept]:
+        """The question's concepts, each with its expansions, filler and stopwords left out."""
+        raw = words(question)
+        tokens = [stem(w) for w in raw]
+        concepts: list[Concept] = []
+        position = 0
+        longest = max((len(k) for k in self.expansions), default=1)
+        while position < len(tokens):
+            for size in range(min(longest, len(tokens) - position), 0, -1):
+                key = tuple(tokens[position : position + size])
+                if key in self.expansions:
+                    own = _content(raw[position : position + size]) or key
+                    concepts.append(Concept(own, (own, *self.expansions[key])))
+                    position += size
+                    break
+            else:
+                token = tokens[position]
+                if raw[position] not in STOPWORDS and token not in self.filler:
+                    concepts.append(Concept((token,), ((token,),), token in self.generic))
+                position += 1
+        return _dedupe(concepts)
+
+
+def _content(raw_words: Iterable[str]) -> tuple[str, ...]:
+    """Stems of the words that are not stopwords."""
+    return tuple(stem(w) for w in raw_words if w not in STOPWORDS)
+
+
+def _dedupe(concepts: list[Concept]) -> list[Concept]:
+    seen: set[tuple[str, ...]] = set()
+    unique = []
+    for concept in concepts:
+        if concept.own not in seen:
+            seen.add(concept.own)
+            unique.append(concept)
+    return unique
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The shipped table, content/qa/synonyms.toml."""
+    return Lexicon.from_toml(content_dir() / "qa" / "synonyms.toml")
