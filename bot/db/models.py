@@ -369,3 +369,20 @@ class TranslationCacheEntry(Base):
     text_sha256: Mapped[str] = mapped_column(String(64))
     translated: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AbsenceChase(Base):
+    """The first-day absence check for one expected child on one day (EYFS 3.11)."""
+
+    __tablename__ = "absence_chases"
+    __table_args__ = (UniqueConstraint("child_id", "on_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    on_date: Mapped[date] = mapped_column(Date)
+    chased_at: Mapped[datetime] = mapped_column()
+    answered_at: Mapped[datetime | None] = mapped_column()
+    answer: Mapped[str | None] = mapped_column(String(16))  # absent, late
+    answered_by_guardian_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guardians.id", ondelete="SET NULL")
+    )
+    call_task_at: Mapped[datetime | None] = mapped_column()
