@@ -160,7 +160,7 @@ class Engine:
             self.setting_id,
             who.guardian,
             self.staff_catalog,
-            self._parent_words(inbound.text),
+            self._quote_for_staff,
             inbound_id,
         )
         outcome = apply_effects(effects, result.effects)
@@ -177,7 +177,7 @@ class Engine:
         _mark_handled(session, inbound_id, found)
         return TurnResult(
             inbound_id,
-            found.intent.value,
+            (result.intent or found.intent).value,
             turn.language,
             list(result.replies),
             outcome.handoff,
@@ -214,7 +214,7 @@ class Engine:
         preferred = found.language if sender.kind is SenderKind.UNKNOWN else sender.language
         return preferred if preferred in self.catalog.languages else "en"
 
-    def _parent_words(self, text: str) -> str:
+    def _quote_for_staff(self, text: str) -> str:
         return self.staff_catalog.text("notify.their_words", "en", text=text)
 
     def _failed(self, inbound: InboundMessage, inbound_id: int, error: Exception) -> TurnResult:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import PolicyDocument, Setting
 from bot.flows.turn import PolicyHit
-from bot.policies.answer import PolicyIndex
 from bot.policies.facts import SettingFacts, answer_setting_fact
+from bot.policies.index import PolicyIndex
 
 QUOTE_CHARS = 600
 

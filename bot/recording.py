@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -52,7 +53,9 @@ class EffectContext:
     setting_id: int
     guardian: Guardian | None
     staff_catalog: Catalog
-    parent_words: str  # the staff line quoting the parent (original, plus English when translated)
+    quote: Callable[
+        [str], str
+    ]  # the parent's words as staff read them (plus English if translated)
     inbound_id: int | None
     outcome: TurnOutcome = field(default_factory=TurnOutcome)
 
@@ -128,7 +131,6 @@ def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
                     child=child.display_name,
                     when=_when(effect.start, effect.end),
                 ),
-                quote=False,
             )
             continue
         absence = Absence(
@@ -155,6 +157,7 @@ def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
                 guardian=guardian.name,
                 relationship=guardian.relationship_to_child or "guardian",
             ),
+            effect.words,
         )
     context.outcome.records.append(
         {
@@ -193,7 +196,6 @@ def _withdraw_absence(context: EffectContext, effect: WithdrawAbsence) -> None:
                 when=_when(effect.start, effect.end),
                 guardian=guardian.name,
             ),
-            quote=False,
         )
 
 
@@ -240,7 +242,7 @@ def _record_collection(context: EffectContext, effect: RecordCollectionChange) -
                 ),
                 guardian=guardian.name,
             )
-        _notify_child_staff(context, child, text)
+        _notify_child_staff(context, child, text, effect.words)
     context.outcome.records.append(
         {
             "type": "collection_change",
@@ -280,7 +282,6 @@ def _withdraw_collection(context: EffectContext, effect: WithdrawCollectionChang
                 when=_when(effect.on_date, effect.on_date),
                 guardian=guardian.name,
             ),
-            quote=False,
         )
 
 
@@ -311,7 +312,7 @@ def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
         about=context.staff_text("notify.about_child", child=child.display_name) if child else "",
     )
     for member in _unique([assignee] if assignee else managers):
-        _notify(context, member, text)
+        _notify(context, member, f"{text}\n{context.quote(effect.text)}")
 
 
 def _set_language(context: EffectContext, effect: SetLanguage) -> None:
@@ -339,9 +340,7 @@ def _managers(context: EffectContext) -> list[Staff]:
     )
 
 
-def _notify_child_staff(
-    context: EffectContext, child: Child, text: str, *, quote: bool = True
-) -> None:
+def _notify_child_staff(context: EffectContext, child: Child, text: str, words: str = "") -> None:
     """The child's key person, the staff of their room, and the managers."""
     room_staff = (
         list(
@@ -356,7 +355,7 @@ def _notify_child_staff(
     )
     key_person = [child.key_person] if child.key_person else []
     for member in _unique([*key_person, *room_staff, *_managers(context)]):
-        _notify(context, member, text + ("\n" + context.parent_words if quote else ""))
+        _notify(context, member, text + ("\n" + context.quote(words) if words else ""))
 
 
 def _notify(context: EffectContext, member: Staff, text: str) -> None:

@@ -15,6 +15,7 @@ class RecordAbsence:
     end: date
     reason: str
     symptoms: tuple[str, ...] = ()
+    words: str = ""  # what the parent wrote, quoted to staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class RecordCollectionChange:
     collect_time: str | None = None
     minutes_late: int | None = None
     authorised: bool = False  # the named collector is on every child's list
+    words: str = ""  # what the parent wrote, quoted to staff
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,14 @@ class Draft:
     collector_relationship: str | None = None
     time: str | None = None
     minutes_late: int | None = None
+    words: str = ""  # the parent's own messages for this notice, quoted to staff
+
+    def with_words(self, text: str) -> Draft:
+        """The draft with another message of the parent's added (bare numbers are choices)."""
+        cleaned = " ".join(text.split())
+        if not cleaned or cleaned.isdigit():
+            return self
+        return replace(self, words=f"{self.words} / {cleaned}" if self.words else cleaned)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON for the conversation context."""
@@ -89,6 +97,7 @@ def start(turn: Turn) -> StepResult:
         collector_relationship=found.collector_relationship,
         time=found.time.strftime("%H:%M") if found.time else None,
         minutes_late=found.minutes_late,
+        words=" ".join(turn.text.split()),
     )
     if draft.is_lateness and draft.start is None:
         draft = replace(draft, start=turn.today, end=turn.today)
@@ -97,9 +106,15 @@ def start(turn: Turn) -> StepResult:
 
 def resume(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | None:
     """Continue a pending notice with this message; None when it is about something else."""
+    result = _resume(turn, state, context)
+    kind = Intent(context["draft"]["kind"])
+    return replace(result, intent=kind) if result is not None else None
+
+
+def _resume(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | None:
     if state == DONE:
         return _after_readback(turn, context)
-    draft = Draft.from_json(context["draft"])
+    draft = Draft.from_json(context["draft"]).with_words(turn.text)
     if turn.choice_id == "notice:cancel":
         return StepResult((turn.reply("notice.cancelled"),))
     filled = _fill(turn, state, draft)
@@ -227,7 +242,12 @@ def _record(turn: Turn, draft: Draft) -> StepResult:
     if draft.kind == ABSENCE:
         effects = [
             RecordAbsence(
-                draft.children, days[0], days[-1], draft.reason or "other", draft.symptoms
+                draft.children,
+                days[0],
+                days[-1],
+                draft.reason or "other",
+                draft.symptoms,
+                draft.words,
             )
         ]
         text = readback.absence(turn, draft.children, days, draft.reason, draft.symptoms)
@@ -241,6 +261,7 @@ def _record(turn: Turn, draft: Draft) -> StepResult:
                 draft.time,
                 draft.minutes_late,
                 readback.is_authorised(turn, draft.children, draft.collector_name),
+                draft.words,
             )
         ]
         text = readback.collection(

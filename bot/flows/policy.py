@@ -21,7 +21,8 @@ def answer(turn: Turn) -> StepResult:
             (turn.reply("policy.not_covered", who=who),),
             (CreateHandoff("policy_unanswered", turn.text),),
         )
-    source = turn.say("policy.source", document=hit.document, section=hit.section)
+    where = f"{hit.document}, {hit.section}" if hit.section else hit.document
+    source = turn.say("policy.source", source=where)
     text = f"{hit.text}\n{source}"
     if turn.language != "en":
         text = turn.say("policy.english_only") + "\n\n" + text

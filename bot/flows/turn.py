@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.flows.effects import Effect
 from bot.i18n.catalog import Catalog
-from bot.types import ChildRef, Choice, Reply, SenderKind, Understanding
+from bot.types import ChildRef, Choice, Intent, Reply, SenderKind, Understanding
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +117,4 @@ class StepResult:
     effects: tuple[Effect, ...] = ()
     state: str = "idle"
     context: dict[str, Any] = field(default_factory=dict)
+    intent: Intent | None = None  # what the turn was about, when a pending flow knows better

@@ -66,9 +66,9 @@ def import_setting(session: Session, folder: SettingFolder) -> ImportSummary:
         staff=len(staff),
         children=len(children),
         guardians=len(guardians),
-        policies=report.documents,
+        policies=len(report.added) + len(report.updated) + len(report.unchanged),
         removed=removed,
-        policy_problems=tuple(report.problems),
+        policy_problems=tuple(f"{failure.filename}: {failure.reason}" for failure in report.failed),
     )
 
 
