@@ -70,8 +70,11 @@ def _table_row(line: str) -> str | None:
     return f"{cells[0]}: {'; '.join(cells[1:])}"
 
 
-def _is_title_like(text: str) -> bool:
-    """A short line, capitalised like a heading, without sentence punctuation at its end."""
+def _is_title_like(text: str, strict: bool = False) -> bool:
+    """A short line, capitalised like a heading, without sentence punctuation at its end.
+
+    Strict: Title Case or capitals only, for lines with no blank line before them.
+    """
     words = text.split()
     if not words or len(words) > 10 or len(text) > 80 or not text[0].isupper():
         return False
@@ -82,7 +85,7 @@ def _is_title_like(text: str) -> bool:
         return True
     major = [word for word in words if word.lower() not in MINOR_WORDS]
     capitalised = sum(1 for word in major if word[0].isupper() or not word[0].isalpha())
-    return len(words) <= 3 or capitalised / max(len(major), 1) >= 0.6
+    return (len(words) <= 3 and not strict) or capitalised / max(len(major), 1) >= 0.6
 
 
 def _numbered_heading(line: str) -> Block | None:
@@ -124,7 +127,9 @@ def _continues(block: Block | None, line: str, after_blank: bool, layout: Layout
         return not after_blank and not _NUMBERED_ITEM.match(line)
     if line[0].islower() or not ends_sentence(block.text):
         return True
-    return not after_blank and not _NUMBERED_HEADING.match(line)
+    if after_blank or _NUMBERED_HEADING.match(line):
+        return False
+    return not _is_title_like(line, strict=True)
 
 
 def _join(previous: str, line: str) -> str:

@@ -13,7 +13,9 @@ from bot.policies.loaders import SUPPORTED_SUFFIXES
 from bot.policies.parse import load_document
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_POLICIES = REPO_ROOT / "tests" / "policies" / "samples"  # copies of ../shared/sample-policies
+SAMPLE_POLICIES = (
+    REPO_ROOT / "tests" / "policies" / "samples"
+)  # copies of ../shared/sample-policies
 TARGET_FACT_RATE = 0.90
 TARGET_OUT_OF_SCOPE_ABSTAIN = 0.95
 TARGET_WRONG_ABSTAIN = 0.05

@@ -112,9 +112,11 @@ class PolicyIndex:
 
     def search(self, question: str, k: int = CANDIDATES) -> list[Match]:
         """The best passages for a question, best first, re-ranked by coverage of the question."""
+        if not self.passages:
+            return []
         concepts = self.lexicon.concepts(question)
         query = sorted({t for c in concepts for t in c.stems if t in self._retriever.vocab_dict})
-        if not query or not self.passages:
+        if not query:
             return []
         scores = self._retriever.get_scores(query)
         top = np.argsort(-scores)[:k]

@@ -1,0 +1,62 @@
+"""Questions about the setting itself are answered from its own details."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.policies.facts import SettingFacts, answer_setting_fact
+
+FACTS = SettingFacts(
+    name="Bramble Lane Nursery",
+    address="14 Bramble Lane, Leeds LS6 2AB",
+    phone="0113 496 0123",
+    email="hello@bramblelane.example",
+    manager="Priya Shah",
+    opening_hours={d: "07:30-18:00" for d in ("mon", "tue", "wed", "thu")} | {"fri": "07:30-17:30"},
+    closed_dates=(date(2026, 12, 24), date(2026, 12, 25)),
+)
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what time do you close on friday", "On Fridays we close at 5:30pm (open from 7:30am)."),
+        (
+            "are you open on christmas eve?",
+            "Bramble Lane Nursery is closed on Thursday 24 December 2026.",
+        ),
+        (
+            "are you open on the 23rd of December",
+            "open on Wednesday 23 December 2026, 7:30am to 6pm",
+        ),
+        ("are you open on saturdays", "Bramble Lane Nursery is closed on Saturdays."),
+        (
+            "what are your opening hours?",
+            "Monday to Thursday 7:30am to 6pm; Friday 7:30am to 5:30pm",
+        ),
+        ("what's your phone number", "0113 496 0123"),
+        ("what's the address", "14 Bramble Lane, Leeds LS6 2AB"),
+        ("what is the nursery email address", "hello@bramblelane.example"),
+        ("who is the manager?", "Priya Shah"),
+    ],
+)
+def test_setting_facts_are_answered_directly(question: str, expected: str) -> None:
+    answer = answer_setting_fact(question, FACTS, today=TODAY)
+    assert answer is not None and expected in answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I use my phone when I drop off",
+        "how do I get my 30 free hours",
+        "what's ofsted's email",
+        "how much is late collection after closing",
+        "can my neighbour pick him up",
+    ],
+)
+def test_policy_questions_are_left_to_the_policies(question: str) -> None:
+    assert answer_setting_fact(question, FACTS, today=TODAY) is None
