@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.flows import basic, notices, policy
+from bot.flows import basic, language, notices, policy
 from bot.flows.turn import StepResult, Turn
 from bot.types import Intent, SenderKind
 
@@ -30,6 +30,15 @@ def step(turn: Turn, state: str, context: dict[str, Any]) -> StepResult:
         return basic.unknown_sender(turn)
     if turn.sender.kind is SenderKind.STAFF:
         return basic.help_reply(turn)
+    return language.with_offer(turn, _guardian_step(turn, state, context), context)
+
+
+def _guardian_step(turn: Turn, state: str, context: dict[str, Any]) -> StepResult:
+    if not turn.choice_id and not any(character.isalnum() for character in turn.text):
+        return StepResult((turn.reply("error.empty"),), state=state, context=context)
+    answered = language.answer_offer(turn, context)
+    if answered is not None:
+        return answered
     if state in notices.STATES:
         resumed = notices.resume(turn, state, context)
         if resumed is not None:

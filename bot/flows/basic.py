@@ -30,8 +30,7 @@ def help_reply(turn: Turn) -> StepResult:
 def handoff(turn: Turn) -> StepResult:
     """Concerns and anything else: a person on the staff will answer."""
     kind = "concern" if turn.understanding.intent is Intent.CONCERN else "other"
-    child = only_child(turn)
-    who = child.key_person if child and child.key_person else turn.say("team.someone")
+    child, who = responder(turn)
     return StepResult(
         (turn.reply(f"handoff.{kind}", who=who),),
         (CreateHandoff(kind, turn.text, child.id if child else None),),
@@ -78,3 +77,9 @@ def only_child(turn: Turn) -> ChildView | None:
     if len(sender.children) == 1:
         return sender.children[0]
     return None
+
+
+def responder(turn: Turn) -> tuple[ChildView | None, str]:
+    """The child a handoff is about, and who will answer: their key person, else the team."""
+    child = only_child(turn)
+    return child, child.key_person if child and child.key_person else turn.say("team.someone")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,17 @@ class CiteSource:
     section: str
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerChase:
+    """A guardian answered the first-day absence check: "absent" or "late" (on the way)."""
+
+    child_ids: tuple[int, ...]
+    on_date: date
+    answer: str
+    at: datetime
+    words: str = ""  # what the parent wrote, quoted to staff
+
+
 Effect = (
     RecordAbsence
     | WithdrawAbsence
@@ -81,4 +92,5 @@ Effect = (
     | CreateHandoff
     | SetLanguage
     | CiteSource
+    | AnswerChase
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows.basic import only_child
+from bot.flows.basic import responder
 from bot.flows.effects import CiteSource, CreateHandoff
 from bot.flows.turn import StepResult, Turn
 from bot.types import Reply
@@ -15,11 +15,10 @@ def answer(turn: Turn) -> StepResult:
         return StepResult((Reply(fact),))
     hit = turn.answer_policy(turn.text)
     if hit is None:
-        child = only_child(turn)
-        who = child.key_person if child and child.key_person else turn.say("team.someone")
+        child, who = responder(turn)
         return StepResult(
             (turn.reply("policy.not_covered", who=who),),
-            (CreateHandoff("policy_unanswered", turn.text),),
+            (CreateHandoff("policy_unanswered", turn.text, child.id if child else None),),
         )
     where = f"{hit.document}, {hit.section}" if hit.section else hit.document
     source = turn.say("policy.source", source=where)

@@ -43,7 +43,8 @@ def _append(path: Path, line: str) -> None:
 def _counts(session: Session) -> tuple[int, int, int, int]:
     return tuple(  # type: ignore[return-value]
         session.scalar(select(func.count()).select_from(model)) or 0
-        for model in (Child, Guardian, Staff, GuardianChild))
+        for model in (Child, Guardian, Staff, GuardianChild)
+    )
 
 
 def test_sample_policies_and_roster_import(sessions: sessionmaker[Session], tmp_path: Path) -> None:
@@ -63,16 +64,31 @@ def test_sample_policies_and_roster_import(sessions: sessionmaker[Session], tmp_
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("guardians.csv", "07700 900101", "07700 12",
-         "guardians.csv:2: phone: '07700 12' is not"),
-        ("children.csv", "2023-03-14,Saplings", "2023-03-14,Sunflowers",
-         "children.csv:2: room: unknown room 'Sunflowers'"),
-        ("guardians.csv", "Maya Thompson;Leo Thompson,yes", "Maya Thompson;Oliver Thompson,yes",
-         "guardians.csv:2: children: unknown child 'Oliver Thompson'"),
-        ("children.csv", "2023-03-14,", "2023-02-30,",
-         "children.csv:2: date_of_birth: '2023-02-30' is not a date"),
-        ("guardians.csv", "mother,en,Maya", "mother,english,Maya",
-         "guardians.csv:2: language: 'english' is not an ISO 639-1"),
+        ("guardians.csv", "07700 900101", "07700 12", "guardians.csv:2: phone: '07700 12' is not"),
+        (
+            "children.csv",
+            "2023-03-14,Saplings",
+            "2023-03-14,Sunflowers",
+            "children.csv:2: room: unknown room 'Sunflowers'",
+        ),
+        (
+            "guardians.csv",
+            "Maya Thompson;Leo Thompson,yes",
+            "Maya Thompson;Oliver Thompson,yes",
+            "guardians.csv:2: children: unknown child 'Oliver Thompson'",
+        ),
+        (
+            "children.csv",
+            "2023-03-14,",
+            "2023-02-30,",
+            "children.csv:2: date_of_birth: '2023-02-30' is not a date",
+        ),
+        (
+            "guardians.csv",
+            "mother,en,Maya",
+            "mother,english,Maya",
+            "guardians.csv:2: language: 'english' is not an ISO 639-1",
+        ),
         ("staff.csv", "manager,", "boss,", "staff.csv:2: role: 'boss' is not a role"),
     ],
 )
@@ -101,7 +117,8 @@ def test_child_listed_twice_is_reported_at_the_second_line(
     with pytest.raises(RosterInvalid) as raised:
         setup.import_setting_folder(sessions, folder)
     assert [str(e) for e in raised.value.errors] == [
-        "children.csv:16: first_name: child listed twice (first at line 2)"]
+        "children.csv:16: first_name: child listed twice (first at line 2)"
+    ]
     assert setup.setting_count(sessions) == 0
 
 
@@ -110,8 +127,11 @@ def test_reimport_updates_in_place_and_never_duplicates(
 ) -> None:
     folder = _folder(tmp_path)
     setup.import_setting_folder(sessions, folder)
-    _replace_line(folder / "guardians.csv", "Fiona Campbell,07700 900121,fiona.c@example.com",
-                  "Fiona Campbell,07700 900121,fiona@new.example")
+    _replace_line(
+        folder / "guardians.csv",
+        "Fiona Campbell,07700 900121,fiona.c@example.com",
+        "Fiona Campbell,07700 900121,fiona@new.example",
+    )
     setup.import_setting_folder(sessions, folder)
     with sessions() as session:
         assert _counts(session) == (14, 16, 6, 26)
@@ -128,7 +148,8 @@ def test_guardian_removed_from_roster_loses_access(
     lines = (folder / "guardians.csv").read_text(encoding="utf-8").splitlines()
     (folder / "guardians.csv").write_text(
         "\n".join(line for line in lines if not line.startswith("Mark Thompson")) + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     summary = setup.import_setting_folder(sessions, folder)
     assert summary.removed == 1
     with sessions() as session:
@@ -150,8 +171,9 @@ def test_uk_national_phone_formats_are_stored_as_e164(
 def test_cli_import_prints_errors_and_exits_non_zero(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     _replace_line(folder / "staff.csv", "07700 900002", "not a phone")
-    result = CliRunner().invoke(app, ["import", str(folder), "--db",
-                                      f"sqlite:///{tmp_path / 'cli.sqlite3'}"])
+    result = CliRunner().invoke(
+        app, ["import", str(folder), "--db", f"sqlite:///{tmp_path / 'cli.sqlite3'}"]
+    )
     assert result.exit_code == 1
     assert "staff.csv:3: phone: 'not a phone' is not a phone number" in result.output
     assert "nothing was changed" in result.output
