@@ -1,0 +1,99 @@
+"""Keep names, numbers and addresses away from the translation provider.
+
+`protect` swaps each name, setting term, email, web address and number (phones, dates, times)
+for a token like ⟦1⟧ before the text leaves, and returns a function that puts them back. Only
+the masked text reaches the provider. Restoring tolerates what engines do to tokens (spaces
+inside, native digits such as ١ or ১, square brackets) and refuses output that lost a token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from bot.i18n.translator import TranslationUnavailable, Translator
+
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+URL = r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)]"
+_GROUP = r"\(?\d(?:[\d().:/-]*\d)?\)?"
+NUMBER = rf"\+?{_GROUP}(?: {_GROUP})*(?:\s?(?:[ap]\.?m\b\.?)|st\b|nd\b|rd\b|th\b)?"
+TOKEN = re.compile(r"[⟦⟧]\s*(\d+)\s*[⟦⟧]|\[\[\s*(\d+)\s*\]\]")
+MIN_NAME_LENGTH = 2
+
+Restore = Callable[[str], str]
+
+
+def protect(
+    text: str, names: Iterable[str], terms: Mapping[str, str] | None = None
+) -> tuple[str, Restore]:
+    """Mask `names` (restored as written), `terms` (restored as their mapped value), emails,
+    web addresses and numbers; return the masked text and the function that restores it."""
+    folded = {term.casefold(): value for term, value in (terms or {}).items()}
+    pattern = _pattern([*names, *(terms or {})])
+    originals: list[str] = []
+    index_of: dict[str, int] = {}
+
+    def mask(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found not in index_of:
+            originals.append(folded.get(" ".join(found.split()).casefold(), found))
+            index_of[found] = len(originals)
+        return f"⟦{index_of[found]}⟧"
+
+    masked = pattern.sub(mask, text)
+    return masked, lambda translated: _restore(translated, originals)
+
+
+def _pattern(names: Iterable[str]) -> re.Pattern[str]:
+    words = sorted(
+        {name.strip() for name in names if len(name.strip()) >= MIN_NAME_LENGTH},
+        key=len,
+        reverse=True,
+    )
+    alternatives = [EMAIL, URL]
+    if words:
+        spaced = (re.escape(word).replace(r"\ ", r"\s+") for word in words)
+        alternatives.append(rf"(?<!\w)(?:{'|'.join(spaced)})(?!\w)")
+    alternatives.append(rf"(?<!\w){NUMBER}")
+    return re.compile("|".join(f"(?:{item})" for item in alternatives), re.IGNORECASE)
+
+
+def _restore(translated: str, originals: list[str]) -> str:
+    seen: set[int] = set()
+
+    def unmask(match: re.Match[str]) -> str:
+        number = int(
+            match.group(1) or match.group(2)
+        )  # int() reads any script's digits: ١ and ১ are 1
+        if not 1 <= number <= len(originals):
+            raise TranslationUnavailable(f"translation invented a token ⟦{number}⟧")
+        seen.add(number)
+        return originals[number - 1]
+
+    restored = TOKEN.sub(unmask, translated)
+    if len(seen) != len(originals):
+        raise TranslationUnavailable("translation lost a protected name or number")
+    return restored
+
+
+def translate_protected(
+    translator: Translator,
+    text: str,
+    source: str,
+    target: str,
+    names: Iterable[str],
+    terms: Mapping[str, str] | None = None,
+) -> str:
+    """Translate `text` with names, terms, numbers and addresses masked, then restore them."""
+    masked, restore = protect(text, names, terms)
+    return restore(translator.translate(masked, source, target))
+
+
+def name_variants(full_names: Iterable[str | None]) -> set[str]:
+    """Each full name and its separate words ("Maya Khan", "Maya", "Khan") for `protect`."""
+    variants: set[str] = set()
+    for full in full_names:
+        if full and full.strip():
+            variants.add(full.strip())
+            variants.update(part for part in full.split() if len(part) >= MIN_NAME_LENGTH)
+    return variants
