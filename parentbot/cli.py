@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -138,6 +140,62 @@ def _served_database(url: str, *, demo: bool) -> sessionmaker[Session]:
     if demo and setup.setting_count(sessions) == 0:
         setup.import_setting_folder(sessions, setup.demo_folder())
     return sessions
+
+
+@app.command()
+def deliver(db: DbOption = None) -> None:
+    """Run the outbox delivery worker for every configured channel until interrupted."""
+    from bot.delivery import DeliveryWorker
+    from parentbot.wiring import senders
+
+    sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
+    channel_senders = senders(sessions)
+    if not channel_senders:
+        raise _fail("No channel is configured: set TELEGRAM_BOT_TOKEN and/or TWILIO_* (README).")
+    typer.echo(f"Delivering outbox messages for: {', '.join(sorted(channel_senders))}", err=True)
+    worker = DeliveryWorker(sessions, channel_senders)
+    asyncio.run(_until_interrupted(worker.run_forever))
+
+
+async def _until_interrupted(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    await run(stop)
+
+
+telegram_app = typer.Typer(help="Telegram: register the webhook, or poll during development.")
+app.add_typer(telegram_app, name="telegram")
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook() -> None:
+    """Register PUBLIC_BASE_URL/telegram/webhook with Telegram, with the secret token."""
+    from channels.telegram import set_webhook
+    from parentbot.wiring import telegram_config
+
+    config = telegram_config()
+    if config is None or not config.public_base_url or not config.webhook_secret:
+        raise _fail("Set TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET and PUBLIC_BASE_URL first.")
+    if not asyncio.run(set_webhook(config)):
+        raise _fail("Telegram refused the webhook; check the token and that the URL is https.")
+    typer.echo(f"Webhook set to {config.public_base_url}/telegram/webhook", err=True)
+
+
+@telegram_app.command("poll")
+def telegram_poll(db: DbOption = None) -> None:
+    """Fetch updates by long polling instead of a webhook (development; no public URL needed)."""
+    from channels.telegram import run_polling
+    from parentbot.wiring import telegram_config
+
+    config = telegram_config()
+    if config is None:
+        raise _fail("Set TELEGRAM_BOT_TOKEN first.")
+    settings = AppConfig.from_env()
+    sessions = setup.open_database(db or settings.database_url)
+    engine = Engine(sessions, setup.find_setting_id(sessions, settings.setting_slug))
+    asyncio.run(_until_interrupted(lambda stop: run_polling(engine, config, stop)))
 
 
 @app.command()

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from bot.engine import Engine
 from parentbot import setup
 from parentbot.config import AppConfig
+from parentbot.wiring import webhook_routers
 
 
 def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> FastAPI:
@@ -21,6 +22,8 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    for router in webhook_routers(engine):
+        app.include_router(router)
     if config.demo if demo is None else demo:
         from channels import webchat
 

@@ -1,0 +1,57 @@
+"""Which channels this process serves, from the environment: webhook routers and outbound senders.
+
+A channel is on when its credentials are set (TELEGRAM_BOT_TOKEN; TWILIO_ACCOUNT_SID with
+TWILIO_SMS_FROM and/or TWILIO_WHATSAPP_FROM).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channel import ChannelSender
+from bot.engine import Engine
+from channels import telegram, twilio_sms, whatsapp
+from channels.twilio_common import TwilioConfig, make_client
+
+
+def telegram_config(env: Mapping[str, str] = os.environ) -> telegram.TelegramConfig | None:
+    """Telegram settings when TELEGRAM_BOT_TOKEN is set."""
+    return telegram.TelegramConfig.from_env(env) if env.get("TELEGRAM_BOT_TOKEN") else None
+
+
+def twilio_config(env: Mapping[str, str] = os.environ) -> TwilioConfig | None:
+    """Twilio settings when TWILIO_ACCOUNT_SID is set."""
+    return TwilioConfig.from_env(env) if env.get("TWILIO_ACCOUNT_SID") else None
+
+
+def webhook_routers(engine: Engine, env: Mapping[str, str] = os.environ) -> list[APIRouter]:
+    """The webhook routes of every configured channel."""
+    routers: list[APIRouter] = []
+    if (tg := telegram_config(env)) is not None:
+        routers.append(telegram.build_router(engine, tg))
+    if (tw := twilio_config(env)) is not None:
+        if tw.sms_from:
+            routers.append(twilio_sms.build_router(engine, tw))
+        if tw.whatsapp_from:
+            routers.append(whatsapp.build_router(engine, tw))
+    return routers
+
+
+def senders(
+    sessions: sessionmaker[Session], env: Mapping[str, str] = os.environ
+) -> dict[str, ChannelSender]:
+    """Outbound senders for the delivery worker, one per configured channel."""
+    found: dict[str, ChannelSender] = {}
+    if (tg := telegram_config(env)) is not None:
+        found["telegram"] = telegram.TelegramSender(telegram.make_bot(tg))
+    if (tw := twilio_config(env)) is not None:
+        client = make_client(tw)
+        if tw.sms_from:
+            found["sms"] = twilio_sms.SmsSender(client, tw)
+        if tw.whatsapp_from:
+            found["whatsapp"] = whatsapp.WhatsAppSender(client, tw, sessions)
+    return found
