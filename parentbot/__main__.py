@@ -1,0 +1,5 @@
+"""`python -m parentbot` runs the CLI."""
+
+from parentbot.cli import main
+
+main()
