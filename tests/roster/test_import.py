@@ -16,7 +16,7 @@ from parentbot import setup
 from parentbot.cli import app
 from tests.conftest import DEMO, REPO
 
-SAMPLE_POLICIES = REPO / "tests" / "policies" / "data"
+SAMPLE_POLICIES = REPO / "tests" / "policies" / "samples"
 
 
 def _folder(tmp_path: Path) -> Path:
