@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ PROGRESS = {
     "read": 5,
 }
 TERMINAL = frozenset({"failed", "undelivered", "canceled", "unknown", "dead"})
+FLOOD_SHARE = 0.2  # 429s within one second, as a share of the channel's rate, that pause it all
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class Pacer:
     """Spaces events at most `rate` per second; `pause` holds every caller back (retry_after)."""
 
     def __init__(self, rate: float) -> None:
+        self.rate = rate
         self._interval = 1.0 / rate
         self._next = 0.0
         self._paused_until = 0.0
@@ -107,6 +110,7 @@ class DeliveryWorker:
         self._max_backoff = max_backoff
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._channel_pacers: dict[str, Pacer] = {}
+        self._floods: dict[str, deque[float]] = {}
         self._recipient_pacers: dict[tuple[str, str], Pacer] = {}
         for channel, sender in self._senders.items():
             limit: RateLimit | None = getattr(sender, "rate_limit", None)
@@ -179,9 +183,7 @@ class DeliveryWorker:
                 log.exception("sender %s raised for outbox %s", message.channel, message.outbox_id)
                 result = SendResult(SendStatus.UNKNOWN, error=f"sender raised: {exc!r}")
         if result.status is SendStatus.RETRY and result.retry_after:
-            pacer = self._channel_pacers.get(message.channel)
-            if pacer is not None:
-                pacer.pause(result.retry_after)
+            self._note_flood(message.channel, message.recipient_id, result.retry_after)
         await asyncio.to_thread(self._record, message.outbox_id, result)
 
     async def _pace(self, channel: str, recipient_id: str) -> None:
@@ -197,6 +199,27 @@ class DeliveryWorker:
                 pacer = self._recipient_pacers[key] = Pacer(limit.per_recipient_per_second)
             await pacer.wait()
         await self._channel_pacers[channel].wait()
+
+    def _note_flood(self, channel: str, recipient_id: str, retry_after: float) -> None:
+        """Honour a 429 for the row (see _record) and its recipient; a burst pauses the channel.
+
+        A burst (within one second, a fifth of the channel's rate and at least 3) means the
+        provider's channel-wide limit was hit, so everything on that channel waits.
+        """
+        recipient = self._recipient_pacers.get((channel, recipient_id))
+        if recipient is not None:
+            recipient.pause(retry_after)
+        pacer = self._channel_pacers.get(channel)
+        if pacer is None:
+            return
+        now = time.monotonic()
+        recent = self._floods.setdefault(channel, deque())
+        recent.append(now)
+        while recent and now - recent[0] > 1.0:
+            recent.popleft()
+        if len(recent) >= max(3, pacer.rate * FLOOD_SHARE):
+            pacer.pause(retry_after)
+            recent.clear()
 
     def _forget_idle_recipients(self, keep: int = 10_000) -> None:
         """Bound the per-recipient pacer table."""

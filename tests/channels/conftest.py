@@ -22,15 +22,12 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # the fakes live in tests/fakes, shared with bench/
     sys.path.insert(0, str(REPO))
 
+from tests.channels.support import PUBLIC  # noqa: E402
 from tests.fakes.telegram_api import FakeBotApi  # noqa: E402
 from tests.fakes.twilio_http import RecordingTwilioHttpClient  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.engine import Engine
-
-PUBLIC = "https://nursery.example.org"
-SARAH = "+447700900101"  # demo guardian (Maya and Leo Thompson's mother)
-STRANGER = "+447700900999"
 
 
 @pytest.fixture
