@@ -121,7 +121,9 @@ def make_bot(config: TelegramConfig, pool_size: int = 32) -> Bot:
 
 def secret_ok(given: str | None, expected: str) -> bool:
     """Constant-time check of the webhook secret header; no secret configured accepts nothing."""
-    return bool(expected) and given is not None and hmac.compare_digest(given, expected)
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def parse_update(data: Mapping[str, Any]) -> TelegramUpdate | None:

@@ -165,7 +165,10 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             params = _parse_body(self.headers.get("Content-Type", ""), self.rfile.read(length))
-            status, body = api.answer(self.path.rstrip("/").rsplit("/", 1)[-1], params)
+            method = self.path.rstrip("/").rsplit("/", 1)[-1]
+            if method == "getUpdates" and not api.updates:
+                time.sleep(0.05)  # a short long-poll, so polling clients do not spin
+            status, body = api.answer(method, params)
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
