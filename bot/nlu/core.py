@@ -1,0 +1,168 @@
+"""`understand()`: one message in, an `Understanding` out. Pure, offline, no side effects.
+
+The no-date rule: an absence or collection change without a date gets today only when the
+wording itself means now ("won't be in", "is off", "off sick", "staying home", "running late",
+"20 mins late", "on my way"); otherwise dates stay None and the flow asks. So "can u mark isla
+absent pls chicken pox" has no date, while "Izzy won't be in" is today.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.nlu import children, dates, people, slots
+from bot.nlu.intent import Signals, hits_for, score
+from bot.nlu.language import detect_language
+from bot.nlu.lexicon import active_languages
+from bot.nlu.text import Text
+from bot.types import ChildRef, DateRange, Intent, Understanding
+
+MAX_CHARS = 1000  # longer messages are understood from their start
+_TAGS = re.compile(r"<[^>]{0,200}>")
+_CHILD_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.CONCERN})
+_DATED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.BOOK_MEETING})
+_NAMED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE})
+
+
+@dataclass(frozen=True)
+class NluContext:
+    """What the understanding step may know besides the text."""
+
+    children: tuple[ChildRef, ...]  # only the sender's own children (empty for staff/unknown)
+    now: datetime  # aware
+    timezone: str  # IANA, e.g. "Europe/London"
+    preferred_language: str | None = None
+    closed_dates: frozenset[date] = frozenset()
+    open_weekdays: frozenset[int] = field(default_factory=lambda: frozenset({0, 1, 2, 3, 4}))
+
+
+def clean(text: str) -> str:
+    """Drop HTML tags and control characters; keep at most MAX_CHARS characters."""
+    text = _TAGS.sub(" ", text[: MAX_CHARS * 2])
+    kept = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else ch for ch in text)
+    return re.sub(r"\s+", " ", "".join(kept)).strip()[:MAX_CHARS]
+
+
+def understand(text: str, context: NluContext) -> Understanding:
+    """Intent and slots of one message from one of `context.children`'s guardians."""
+    cleaned = clean(text)
+    language = detect_language(cleaned, context.preferred_language)
+    if not any(ch.isalpha() for ch in cleaned):
+        return Understanding(intent=Intent.OTHER, confidence=0.1, language=language)
+    prepared = Text.of(cleaned)
+    return _Reader(prepared, active_languages(language), language, context).read()
+
+
+class _Reader:
+    """Runs every extractor once over a prepared message and assembles the result."""
+
+    def __init__(self, text: Text, languages: tuple[str, ...], language: str, context: NluContext):
+        self.text, self.languages, self.language, self.context = text, languages, language, context
+        self.hits = {
+            section: hits_for(section, text, languages)
+            for section in (
+                "symptoms",
+                "reasons",
+                "relationships",
+                "language_names",
+                "late",
+                "time",
+                "all_children",
+                "now_cues",
+            )
+        }
+
+    def read(self) -> Understanding:
+        phone, email, address = slots.extract_contacts(self.text)
+        signals = Signals(
+            symptoms=len({h.label for h in self.hits["symptoms"]}),
+            contact=bool(phone or email or address),
+            language_named=bool(self.hits["language_names"]),
+            late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
+        )
+        scored = score(self.text, self.languages, signals)
+        intent = scored.intent
+        confidence = scored.confidence
+        kids, all_children, unmatched, collector, unsure = self._children(intent)
+        when, date_unsure = self._dates(intent)
+        if unsure or date_unsure:
+            confidence = round(confidence * 0.7, 3)
+        reason, symptoms = slots.extract_reason(self.hits["reasons"], self.hits["symptoms"])
+        collecting = intent is Intent.COLLECTION_CHANGE
+        return Understanding(
+            intent=intent,
+            confidence=confidence,
+            language=self.language,
+            children=kids,
+            all_children=all_children,
+            unmatched_names=unmatched if intent in _NAMED_INTENTS else (),
+            dates=when,
+            time=slots.extract_time(self.text, self.languages, self.hits["time"])
+            if intent in _DATED_INTENTS
+            else None,
+            minutes_late=slots.extract_lateness(self.text, self.languages, self.hits["late"])
+            if collecting
+            else None,
+            reason=reason if intent is Intent.ABSENCE else None,
+            symptoms=symptoms if intent is Intent.ABSENCE else (),
+            collector_name=collector if collecting else None,
+            collector_relationship=slots.extract_relationship(self.hits["relationships"])
+            if collecting
+            else None,
+            new_phone=phone if intent is Intent.UPDATE_DETAILS else None,
+            new_email=email if intent is Intent.UPDATE_DETAILS else None,
+            new_address=address if intent is Intent.UPDATE_DETAILS else None,
+            target_language=slots.extract_target_language(
+                self.hits["language_names"], self.language
+            )
+            if intent is Intent.SET_LANGUAGE
+            else None,
+        )
+
+    def _children(
+        self, intent: Intent
+    ) -> tuple[tuple[int, ...], bool, tuple[str, ...], str | None, bool]:
+        """(ids, all_children, unmatched names, collector name, unsure)."""
+        own = self.context.children
+        match = children.resolve(self.text, own)
+        collect_hits = [
+            h
+            for h in hits_for("intent", self.text, self.languages)
+            if h.label.startswith("collection_change")
+        ]
+        names = people.find(
+            self.text, self.languages, match.spans, self.hits["relationships"], collect_hits
+        )
+        if match.ids:
+            return tuple(match.ids), False, names.unmatched, names.collector, match.ambiguous
+        if match.ambiguous or names.unmatched:
+            return (), False, names.unmatched, names.collector, match.ambiguous
+        if self.hits["all_children"] and own:
+            return tuple(c.id for c in own), True, (), names.collector, False
+        if len(own) == 1 and intent in _CHILD_INTENTS:
+            return (own[0].id,), False, (), names.collector, False
+        return (), False, (), names.collector, False
+
+    def _dates(self, intent: Intent) -> tuple[DateRange | None, bool]:
+        if intent not in _DATED_INTENTS:
+            return None, False
+        zone = ZoneInfo(self.context.timezone)
+        now = self.context.now.astimezone(zone)
+        found = dates.extract(
+            self.text, now, self.languages, self.context.open_weekdays, self.context.closed_dates
+        )
+        if found.dates or found.ambiguous:
+            return found.dates, found.ambiguous
+        if intent is not Intent.BOOK_MEETING and self._means_now():
+            today = now.date()
+            return DateRange(today, today), False
+        return None, False
+
+    def _means_now(self) -> bool:
+        return bool(self.hits["now_cues"]) or bool(
+            slots.extract_lateness(self.text, self.languages, self.hits["late"])
+        )

@@ -1,0 +1,162 @@
+"""Accuracy of the understanding step on the labelled examples in `content/nlu/examples/`.
+
+`run("train")` / `run("heldout")` return the figures as a dict; `cli_main()` prints both splits
+and writes them as JSON (`parentbot eval-nlu`). The held-out split is never used for tuning.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.nlu.core import NluContext, understand
+from bot.nlu.lexicon import nlu_dir
+from bot.types import ChildRef, Understanding
+
+SPLITS = ("train", "heldout")
+DEFAULT_JSON = Path("eval-nlu.json")
+_SIMPLE_SLOTS = (
+    "reason",
+    "collector_relationship",
+    "collector_name",
+    "minutes_late",
+    "target_language",
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled message."""
+
+    text: str
+    language: str
+    context: NluContext
+    expected: dict[str, Any]
+
+
+@cache
+def _fixtures() -> dict[str, Any]:
+    return json.loads((nlu_dir() / "examples" / "families.json").read_text(encoding="utf-8"))
+
+
+def load(split: str) -> list[Example]:
+    """The examples of one split."""
+    fixtures = _fixtures()
+    examples = []
+    path = nlu_dir() / "examples" / f"{split}.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        kids = row.get("children") or fixtures["families"][row["family"]]
+        context = NluContext(
+            children=tuple(ChildRef(**kid) for kid in kids),
+            now=datetime.fromisoformat(row.get("now", fixtures["default_now"])),
+            timezone=row.get("timezone", fixtures["timezone"]),
+            preferred_language=row.get("preferred"),
+        )
+        examples.append(Example(row["text"], row["language"], context, row["expected"]))
+    return examples
+
+
+def _slot_checks(got: Understanding, expected: dict[str, Any]) -> Iterator[tuple[str, bool]]:
+    """(slot name, correct) for every slot the example labels."""
+    if "children" in expected:
+        yield "children", sorted(got.children) == sorted(expected["children"])
+    if "start" in expected or "dates" in expected:
+        if "start" in expected:
+            span = got.dates and (got.dates.start.isoformat(), got.dates.end.isoformat())
+            yield "dates", span == (expected["start"], expected["end"])
+        else:
+            yield "dates", got.dates is None
+    if "time" in expected:
+        yield "time", got.time is not None and got.time.strftime("%H:%M") == expected["time"]
+    if "symptoms" in expected:
+        yield "symptoms", sorted(got.symptoms) == sorted(expected["symptoms"])
+    if "unmatched_names" in expected:
+        yield "unmatched_names", list(got.unmatched_names) == expected["unmatched_names"]
+    for slot in _SIMPLE_SLOTS:
+        if slot in expected:
+            value = getattr(got, slot)
+            yield slot, (value.value if hasattr(value, "value") else value) == expected[slot]
+
+
+def _ratio(pair: list[int]) -> float:
+    return round(pair[0] / pair[1], 4) if pair[1] else 1.0
+
+
+def run(split: str) -> dict[str, Any]:
+    """Intent accuracy per intent and language, slot accuracy, and the misses, for one split."""
+    tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    misses = []
+    for example in load(split):
+        got = understand(example.text, example.context)
+        expected_intent = example.expected["intent"]
+        ok = got.intent.value == expected_intent
+        group = "english" if example.language == "en" else "other_languages"
+        for key, bucket in (
+            ("overall", "all"),
+            ("per_intent", expected_intent),
+            ("per_language", example.language),
+            ("by_group", group),
+        ):
+            tally[key][bucket][0] += ok
+            tally[key][bucket][1] += 1
+        tally["language_detection"][example.language][0] += got.language == example.language
+        tally["language_detection"][example.language][1] += 1
+        wrong = [slot for slot, right in _slot_checks(got, example.expected) if not right]
+        for slot, right in _slot_checks(got, example.expected):
+            tally["slots"][slot][0] += right
+            tally["slots"][slot][1] += 1
+        if not ok or wrong:
+            misses.append(
+                {
+                    "text": example.text,
+                    "expected": example.expected,
+                    "got": got.intent.value,
+                    "language": got.language,
+                    "wrong_slots": wrong,
+                }
+            )
+    report: dict[str, Any] = {"split": split, "examples": tally["overall"]["all"][1]}
+    for key, buckets in tally.items():
+        report[key] = {name: _ratio(pair) for name, pair in sorted(buckets.items())}
+    report["intent_accuracy"] = report.pop("overall")["all"]
+    report["misses"] = misses
+    return report
+
+
+def _print(report: dict[str, Any]) -> None:
+    print(f"== {report['split']} ({report['examples']} examples) ==")
+    print(f"intent accuracy: {report['intent_accuracy']:.3f}")
+    for key in ("by_group", "per_language", "per_intent", "slots", "language_detection"):
+        cells = ", ".join(f"{name} {value:.3f}" for name, value in report[key].items())
+        print(f"  {key}: {cells}")
+
+
+def cli_main(json_out: Path | None = None) -> int:
+    """Print both splits' figures and write them as JSON; 0 when every target is met."""
+    reports = {split: run(split) for split in SPLITS}
+    for report in reports.values():
+        _print(report)
+    path = json_out or DEFAULT_JSON
+    path.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"written: {path}")
+    return 0 if all(meets_targets(r) for r in reports.values()) else 1
+
+
+def meets_targets(report: dict[str, Any]) -> bool:
+    """The issue's figures: intent >= 95% English, >= 90% other; child and date slots >= 90%."""
+    groups, slots = report["by_group"], report["slots"]
+    return (
+        groups.get("english", 1.0) >= 0.95
+        and groups.get("other_languages", 1.0) >= 0.90
+        and slots.get("children", 1.0) >= 0.90
+        and slots.get("dates", 1.0) >= 0.90
+    )

@@ -1,0 +1,88 @@
+"""Intent scoring: weighted lexicon phrases and patterns, plus a few structural signals."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bot.nlu import lexicon
+from bot.nlu.text import Hit, Text
+from bot.types import Intent
+
+WEIGHTS = {"strong": 3.0, "weak": 1.0}
+SYMPTOM_WEIGHT = 1.5  # per symptom, towards absence
+CONTACT_WEIGHT = 3.0  # a phone number or e-mail address, towards update_details
+LANGUAGE_NAME_WEIGHT = 3.0  # a language's name, towards set_language
+LATENESS_WEIGHT = 2.0
+QUESTION_WEIGHT = 1.0  # a question mark, towards policy_question
+MIN_SCORE = 1.0  # below this nothing was understood
+
+
+@dataclass(frozen=True, slots=True)
+class IntentScore:
+    """The chosen intent, its confidence and the runner-up's score."""
+
+    intent: Intent
+    confidence: float
+    score: float
+
+
+@cache
+def _patterns(languages: tuple[str, ...]) -> tuple[tuple[Intent, float, re.Pattern[str]], ...]:
+    compiled = []
+    for code in languages:
+        for key, regexes in lexicon.raw(code).get("patterns", {}).items():
+            name, weight = key.split(":")
+            compiled += [(Intent(name), float(weight), re.compile(r)) for r in regexes]
+    return tuple(compiled)
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Evidence found by other extractors that also speaks for an intent."""
+
+    symptoms: int = 0
+    contact: bool = False
+    language_named: bool = False
+    late: bool = False
+
+
+def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentScore:
+    """The best intent for the message, with a confidence from its margin over the runner-up."""
+    totals = {intent: 0.0 for intent in Intent}
+    seen: set[tuple[str, int]] = set()
+    for hit in lexicon.matcher("intent", languages).find(text):
+        name, strength = hit.label.split(":")
+        if (name, hit.start) not in seen:
+            seen.add((name, hit.start))
+            totals[Intent(name)] += WEIGHTS[strength]
+    for intent, weight, pattern in _patterns(languages):
+        if pattern.search(text.folded):
+            totals[intent] += weight
+    _add_signals(totals, text, signals)
+    ranked = sorted(totals.items(), key=lambda item: item[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top < MIN_SCORE:
+        return IntentScore(Intent.OTHER, 0.2, top)
+    margin = (top - second) / (top + 1.0)
+    strength = 1.0 - math.exp(-top / 3.0)
+    return IntentScore(best, round(min(0.97, 0.25 + 0.45 * margin + 0.3 * strength), 3), top)
+
+
+def _add_signals(totals: dict[Intent, float], text: Text, signals: Signals) -> None:
+    totals[Intent.ABSENCE] += SYMPTOM_WEIGHT * min(signals.symptoms, 2)
+    if signals.contact:
+        totals[Intent.UPDATE_DETAILS] += CONTACT_WEIGHT
+    if signals.language_named:
+        totals[Intent.SET_LANGUAGE] += LANGUAGE_NAME_WEIGHT
+    if signals.late:
+        totals[Intent.COLLECTION_CHANGE] += LATENESS_WEIGHT
+    if "?" in text.raw or "؟" in text.raw:
+        totals[Intent.POLICY_QUESTION] += QUESTION_WEIGHT
+
+
+def hits_for(section: str, text: Text, languages: tuple[str, ...]) -> list[Hit]:
+    """Hits of one lexicon section over the active languages."""
+    return lexicon.matcher(section, languages).find(text)
