@@ -215,13 +215,21 @@ def extract(
     today = now.date()
     hits = [h for h in _matcher(languages).find(text) if h.label != "ignore"]
     folded = text.folded
-    mentions = _word_mentions(folded, hits, today) + _month_mentions(folded, hits, today)
-    mentions += _numeric_mentions(folded, today)
+    explicit = _month_mentions(folded, hits, today) + _numeric_mentions(folded, today)
+    mentions = [m for m in _word_mentions(folded, hits, today) if not _beside(folded, m, explicit)]
+    mentions += explicit
     if not mentions:
         mentions = _fallback(folded, hits, today, languages[0])
     mentions = _dedupe(sorted(mentions, key=lambda m: (m.start, -m.end)))
     markers = [h for h in hits if h.label in ("until_before", "until_after", "range_sep")]
     return _combine(_joined(folded, mentions, markers, today), open_days, closed)
+
+
+def _beside(text: str, mention: Mention, explicit: list[Mention]) -> bool:
+    """Whether a word mention directly precedes an explicit date ("Weds 2nd December")."""
+    return any(
+        mention.end <= e.start and _FILLER.match(text[mention.end : e.start]) for e in explicit
+    )
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

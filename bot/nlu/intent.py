@@ -52,12 +52,13 @@ class Signals:
 def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentScore:
     """The best intent for the message, with a confidence from its margin over the runner-up."""
     totals = {intent: 0.0 for intent in Intent}
-    seen: set[tuple[str, int]] = set()
-    for hit in lexicon.matcher("intent", languages).find(text):
+    best: dict[tuple[str, int], float] = {}  # one score per intent per phrase position
+    for hit in lexicon.matcher("intent", languages).find(text, per_label=True):
         name, strength = hit.label.split(":")
-        if (name, hit.start) not in seen:
-            seen.add((name, hit.start))
-            totals[Intent(name)] += WEIGHTS[strength]
+        key = (name, hit.start)
+        best[key] = max(best.get(key, 0.0), WEIGHTS[strength])
+    for (name, _), weight in best.items():
+        totals[Intent(name)] += weight
     for intent, weight, pattern in _patterns(languages):
         if pattern.search(text.folded):
             totals[intent] += weight

@@ -10,6 +10,7 @@ languages, built once, lazily) and the guardian's preferred language as a prior.
 from __future__ import annotations
 
 import threading
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -25,10 +26,9 @@ _ARABIC_LETTERS = frozenset("ةىيكؤ")
 _lock = threading.Lock()
 
 
-def _script_language(text: str, preferred: str | None) -> str | None:
-    """The language a non-Latin script settles, or None for Latin/other text."""
+def _script(text: str) -> str:
+    """The dominant script: "pa" (Gurmukhi), "bn" (Bengali), "arabic", "latin" or "none"."""
     counts = {"pa": 0, "bn": 0, "arabic": 0, "latin": 0}
-    urdu = arabic = 0
     for ch in text:
         code = ord(ch)
         if 0x0A00 <= code <= 0x0A7F:
@@ -37,18 +37,21 @@ def _script_language(text: str, preferred: str | None) -> str | None:
             counts["bn"] += 1
         elif 0x0600 <= code <= 0x06FF:
             counts["arabic"] += 1
-            urdu += ch in _URDU_LETTERS
-            arabic += ch in _ARABIC_LETTERS
-        elif ch.isascii() and ch.isalpha():
+        elif ch.isalpha() and (ch.isascii() or "LATIN" in unicodedata.name(ch, "")):
             counts["latin"] += 1
     script = max(counts, key=lambda k: counts[k])
-    if counts[script] == 0 or script == "latin":
-        return None
-    if script != "arabic":
-        return script
+    return script if counts[script] else "none"
+
+
+def _arabic_script(text: str, hits: dict[str, int], preferred: str | None) -> str:
+    """Urdu or Arabic by characteristic letters and lexicon words; Shahmukhi if Panjabi is preferred."""
+    urdu = sum(ch in _URDU_LETTERS for ch in text) + 2 * hits.get("ur", 0)
+    arabic = sum(ch in _ARABIC_LETTERS for ch in text) + 2 * hits.get("ar", 0)
     if urdu > arabic:
         return "pa" if preferred == "pa" else "ur"
-    return "ar" if arabic > urdu or preferred not in ("ur", "pa") else preferred
+    if arabic > urdu or preferred not in ("ur", "pa"):
+        return "ar"
+    return preferred
 
 
 @cache
@@ -70,21 +73,21 @@ def _lingua_scores(text: str) -> dict[str, float]:
 def detect_language(text: str, preferred: str | None = None) -> str:
     """ISO 639-1 code (among SUPPORTED_LANGUAGES) of the message; the preference breaks ties."""
     fallback = preferred if preferred in SUPPORTED_LANGUAGES else "en"
-    by_script = _script_language(text, preferred)
-    if by_script:
-        return by_script
+    script = _script(text)
+    if script in ("pa", "bn"):
+        return script
+    if script == "none":
+        return fallback
     prepared = Text.of(text)
-    scores = {code: 0.0 for code in SUPPORTED_LANGUAGES}
+    hits = {code: len(m.find(prepared)) for code, m in lexicon.detection_matchers().items()}
+    if script == "arabic":
+        return _arabic_script(text, hits, preferred)
+    scores = {code: float(hits.get(code, 0)) for code in SUPPORTED_LANGUAGES}
     scores["en"] += 0.1
-    scores[fallback] += PRIOR
-    for code, matcher in lexicon.detection_matchers().items():
-        if code in scores:
-            scores[code] += len(matcher.find(prepared))
+    if preferred in scores:
+        scores[preferred] += PRIOR
     ranked = sorted(scores.values(), reverse=True)
-    letters = sum(ch.isalpha() for ch in text)
-    if letters >= LINGUA_MIN_LETTERS and ranked[0] - ranked[1] < 2:
+    if sum(ch.isalpha() for ch in text) >= LINGUA_MIN_LETTERS and ranked[0] - ranked[1] < 2:
         for code, value in _lingua_scores(text).items():
             scores[code] += LINGUA_WEIGHT * value
-    if letters == 0:
-        return fallback
     return max(scores, key=lambda code: scores[code])

@@ -8,7 +8,6 @@ matching folds case and Latin diacritics. `*` at an end of a phrase allows a suf
 from __future__ import annotations
 
 import tomllib
-from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -29,6 +28,7 @@ SECTIONS = (
     "all_children",
     "language_names",
     "names",
+    "detect",
 )
 
 
@@ -94,17 +94,20 @@ def _entries(code: str) -> Iterable[str]:
             yield from (fold(entry.lstrip("=")) for entry in entries)
 
 
-def _latin(entry: str) -> bool:
-    return any(ch.isascii() and ch.isalpha() for ch in entry)
-
-
 @cache
 def detection_matchers() -> dict[str, Matcher]:
-    """Per language, a matcher of its Latin-script words that no other lexicon shares."""
-    per_language = {code: set(filter(_latin, _entries(code))) for code in available_languages()}
-    counts = Counter(entry for entries in per_language.values() for entry in entries)
+    """Per language, a matcher of its words that unrelated lexicons do not share.
+
+    Related languages (romanised Urdu and Panjabi) may share words: they count for both.
+    """
+    per_language = {code: set(_entries(code)) for code in available_languages()}
+    owners: dict[str, set[frozenset[str]]] = {}
+    for code, entries in per_language.items():
+        family = frozenset((code, *related(code)))
+        for entry in entries:
+            owners.setdefault(entry, set()).add(family)
     return {
-        code: Matcher({code: [e for e in entries if counts[e] == 1 and len(e.strip("*")) > 2]})
+        code: Matcher({code: [e for e in entries if len(owners[e]) == 1 and len(e.strip("*")) > 2]})
         for code, entries in per_language.items()
     }
 

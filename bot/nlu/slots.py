@@ -77,7 +77,7 @@ def extract_time(text: Text, languages: tuple[str, ...], hits: list[Hit]) -> tim
 def _minutes_pattern(languages: tuple[str, ...]) -> re.Pattern[str]:
     words = {lexicon.fold(w) for c in languages for w in lexicon.table(c, "late").get("minute", [])}
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\d:.])(\d{{1,3}})\s*(?:{alternation})(?!{WORD})")
+    return re.compile(rf"(?<![\d:.])(\d{{1,3}})\s*(?:{WORD}{{1,3}}\s+)?(?:{alternation})(?!{WORD})")
 
 
 def extract_lateness(text: Text, languages: tuple[str, ...], hits: list[Hit]) -> int | None:

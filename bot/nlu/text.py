@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass
 from functools import cache
 
 # A "word character": \w plus the combining vowel signs of Indic scripts and Arabic harakat,
 # which Python's \w does not include. Danda (U+0964/5) is punctuation, not a letter.
 WORD = r"[\w\u0900-\u0963\u0966-\u0DFF\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]"
-_LEFT = rf"(?<!{WORD})"
-_RIGHT = rf"(?!{WORD})"
 TOKEN_RE = re.compile(rf"{WORD}+(?:['’]{WORD}+)*")
 
 _ARABIC_FOLD = str.maketrans(
@@ -77,12 +76,69 @@ class Hit:
     label: str
 
 
-def _entry_pattern(entry: str) -> str:
-    """Regex for one lexicon entry: `*` at either end allows a prefix/suffix on that side."""
-    left = "" if entry.startswith("*") else _LEFT
-    right = "" if entry.endswith("*") else _RIGHT
-    words = [re.escape(part) for part in entry.strip("*").split()]
-    return left + r"\s+".join(words) + (rf"{WORD}*" if not right else "") + right
+# Word boundaries that only apply where the phrase itself starts/ends with a word character,
+# so "-" or "?" entries still match between digits or after a word.
+_START = rf"(?:(?<!{WORD})|(?!{WORD}))"
+_END = rf"(?:(?!{WORD})|(?<!{WORD}))"
+
+
+def _trie_regex(phrases: Iterable[str]) -> str:
+    """One regex for many phrases, shaped as a trie (fast to compile and to run, longest first)."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _node_regex(trie)
+
+
+def _node_regex(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if ch == " " else re.escape(ch)) + _node_regex(child)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+def _wildcard_regex(entry: str) -> re.Pattern[str]:
+    """A phrase with `*` at an end: any word characters may continue it on that side."""
+    core = r"\s+".join(re.escape(part) for part in entry.strip("*").split())
+    left = rf"{WORD}*" if entry.startswith("*") else _START
+    right = rf"{WORD}*" if entry.endswith("*") else _END
+    return re.compile(left + core + right)
+
+
+class _Compiled:
+    """The phrases of one text form (folded or exact), compiled."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        self.labels: dict[str, list[str]] = {}
+        self.wild: list[tuple[re.Pattern[str], str]] = []
+        for phrase, label in dict.fromkeys(entries):
+            phrase = " ".join(phrase.split())
+            if phrase.startswith("*") or phrase.endswith("*"):
+                self.wild.append((_wildcard_regex(phrase), label))
+            elif phrase:
+                self.labels.setdefault(phrase, []).append(label)
+                if "\u0620" <= phrase[0] <= "\u064a":  # Arabic: "و" (and) attaches to the next word
+                    self.labels.setdefault("و" + phrase, []).append(label)
+        body = _trie_regex(self.labels)
+        self.plain = re.compile(f"{_START}(?:{body}){_END}") if body else None
+
+    def run(self, text: str) -> list[Hit]:
+        hits = []
+        if self.plain:
+            for m in self.plain.finditer(text):
+                key = " ".join(m.group().split())
+                hits += [Hit(m.start(), m.end(), label) for label in self.labels.get(key, ())]
+        for pattern, label in self.wild:
+            hits += [Hit(m.start(), m.end(), label) for m in pattern.finditer(text)]
+        return hits
 
 
 class Matcher:
@@ -90,55 +146,29 @@ class Matcher:
 
     Entries starting with `=` are matched against the unfolded lower-case text, for the few
     words whose diacritics carry the meaning (Portuguese "avó" grandmother vs "avô" grandfather).
+    A phrase listed under several labels yields one hit per label.
     """
 
     def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
-        folded: list[tuple[str, str]] = []
-        exact: list[tuple[str, str]] = []
-        for label, entries in table.items():
-            for entry in entries:
-                if entry.startswith("="):
-                    exact.append((lower(entry[1:]), label))
-                else:
-                    folded.append((fold(entry), label))
-        self._folded = _compile(folded)
-        self._exact = _compile(exact)
+        pairs = [(entry, label) for label, entries in table.items() for entry in entries]
+        self._exact = _Compiled((lower(e[1:]), label) for e, label in pairs if e.startswith("="))
+        self._folded = _Compiled((fold(e), label) for e, label in pairs if not e.startswith("="))
 
-    def find(self, text: Text) -> list[Hit]:
-        """Every non-overlapping hit in the message, in text order."""
-        hits = _run(self._exact, text.lower)
-        taken = [(h.start, h.end) for h in hits]
-        for hit in _run(self._folded, text.folded):
-            if all(hit.end <= s or hit.start >= e for s, e in taken):
-                hits.append(hit)
-        return sorted(hits, key=lambda h: h.start)
+    def find(self, text: Text, per_label: bool = False) -> list[Hit]:
+        """Every hit in the message, in text order; overlapping shorter hits are dropped.
 
-    def labels(self, text: Text) -> list[str]:
-        """The labels of every hit, in text order (repeats kept)."""
-        return [hit.label for hit in self.find(text)]
-
-
-_Compiled = tuple[re.Pattern[str], tuple[str, ...]] | None
-
-
-def _compile(entries: list[tuple[str, str]]) -> _Compiled:
-    """One alternation with a named group per entry, longest entry first."""
-    unique = sorted(set(entries), key=lambda pair: (-len(pair[0].strip("*")), pair[0]))
-    if not unique:
-        return None
-    parts = [f"(?P<g{i}>{_entry_pattern(entry)})" for i, (entry, _) in enumerate(unique)]
-    return re.compile("|".join(parts)), tuple(label for _, label in unique)
-
-
-def _run(compiled: _Compiled, text: str) -> list[Hit]:
-    if compiled is None:
-        return []
-    pattern, labels = compiled
-    return [
-        Hit(m.start(), m.end(), labels[int(m.lastgroup[1:])])
-        for m in pattern.finditer(text)
-        if m.lastgroup
-    ]
+        With `per_label`, only hits overlapped by a longer hit *with the same label* are dropped.
+        """
+        candidates = self._exact.run(text.lower) + self._folded.run(text.folded)
+        candidates.sort(key=lambda h: (h.start, h.start - h.end))
+        kept: list[Hit] = []
+        for hit in candidates:
+            rivals = (k for k in kept if not per_label or k.label == hit.label)
+            if not any(
+                hit.start < k.end and (k.start, k.end) != (hit.start, hit.end) for k in rivals
+            ):
+                kept.append(hit)  # a phrase under two labels ("d&v") keeps both
+        return kept
 
 
 @dataclass(frozen=True, slots=True)
