@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI, Request
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -37,6 +38,7 @@ PUBLIC = "https://bench.example.org"
 MESSAGES = 1_000
 CONCURRENCY = 16
 RATE = 50  # messages per second in the latency phase
+WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 1))  # uvicorn processes
 PHONES = [f"+4477009001{n:02d}" for n in (1, 2, 3, 11, 12, 21, 31, 32, 41, 51, 52, 61, 71, 81)]
 TEXTS = [
     "Maya is off sick today with a temperature",
@@ -48,16 +50,21 @@ TEXTS = [
 ]
 
 
-def serve(port: int, db_url: str) -> None:
-    """The server process: the adapters' routers and an echo endpoint under uvicorn."""
-    import uvicorn
-    from fastapi import FastAPI, Request
+class NullEngine:
+    """Accepts every message and does nothing: the adapters' own cost, without a turn."""
 
+    def receive(self, inbound: object) -> None:
+        return None
+
+
+def make_app() -> FastAPI:
+    """The server (uvicorn --factory): the adapters' routers on a real Engine, a NullEngine SMS
+    route under /bare to isolate the adapter's cost, and a bare echo endpoint."""
     from bot.engine import Engine
     from channels import telegram, twilio_sms, whatsapp
     from parentbot.setup import find_setting_id, open_database
 
-    sessions = open_database(db_url, migrate=False)
+    sessions = open_database(os.environ["BENCH_DB_URL"], migrate=False)
     engine = Engine(sessions, find_setting_id(sessions))
     twilio = twilio_sms.TwilioConfig(
         "AC" + "0" * 32, TOKEN, "+447700900500", "+447700900501", PUBLIC
@@ -68,12 +75,13 @@ def serve(port: int, db_url: str) -> None:
     )
     app.include_router(twilio_sms.build_router(engine, twilio))
     app.include_router(whatsapp.build_router(engine, twilio))
+    app.include_router(twilio_sms.build_router(NullEngine(), twilio), prefix="/bare")  # type: ignore[arg-type]
 
     @app.post("/echo")
     async def echo(request: Request) -> dict[str, Any]:
         return {"echo": (await request.body()).decode()}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    return app
 
 
 def prepare(folder: Path) -> str:
@@ -95,47 +103,51 @@ def prepare(folder: Path) -> str:
     return url
 
 
-def requests_for(numbers: count[int]) -> list[tuple[str, dict[str, Any]]]:
-    """MESSAGES webhooks, a third per channel, each (path, httpx kwargs), signed."""
+Call = tuple[str, dict[str, Any]]  # (path, httpx keyword arguments)
+
+
+def requests_for(numbers: count[int], base: str = "") -> list[Call]:
+    """MESSAGES webhooks, a third per channel (SMS only under a `base` prefix), signed."""
     from twilio.request_validator import RequestValidator
 
     validator = RequestValidator(TOKEN)
-    made: list[tuple[str, dict[str, Any]]] = []
-    for (channel, phone, text), n in zip(
-        cycle((c, p, t) for p in PHONES for t in TEXTS for c in ("telegram", "sms", "whatsapp")),
-        range(MESSAGES),
-        strict=False,
-    ):
+    channels = ("sms",) if base else ("telegram", "sms", "whatsapp")
+    mix = cycle((c, p, t) for p in PHONES for t in TEXTS for c in channels)
+    made: list[Call] = []
+    for n, (channel, phone, text) in zip(range(MESSAGES), mix, strict=False):
         number = next(numbers)
         if channel == "telegram":
-            user = {"id": 9001 + n % 16, "is_bot": False, "first_name": "Bench"}
-            message = {
-                "message_id": number,
-                "date": 0,
-                "text": text,
-                "from": user,
-                "chat": {"id": user["id"], "type": "private"},
-            }
-            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-            made.append(
-                (
-                    "/telegram/webhook",
-                    {"json": {"update_id": number, "message": message}, "headers": headers},
-                )
-            )
-            continue
-        prefix = "whatsapp:" if channel == "whatsapp" else ""
-        path = f"/twilio/{'whatsapp' if prefix else 'sms'}"
-        params = {
-            "MessageSid": f"SM{number:032d}",
-            "From": prefix + phone,
-            "To": prefix + "+447700900500",
-            "Body": text,
-            "NumMedia": "0",
-        }
-        signature = validator.compute_signature(PUBLIC + path, params)
-        made.append((path, {"data": params, "headers": {"X-Twilio-Signature": signature}}))
+            made.append(telegram_request(number, 9001 + n % 16, text))
+        else:
+            made.append(twilio_request(validator, number, channel, phone, text, base))
     return made
+
+
+def telegram_request(update_id: int, user_id: int, text: str) -> Call:
+    user = {"id": user_id, "is_bot": False, "first_name": "Bench"}
+    chat = {"id": user_id, "type": "private"}
+    message = {"message_id": update_id, "date": 0, "text": text, "from": user, "chat": chat}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    return "/telegram/webhook", {
+        "json": {"update_id": update_id, "message": message},
+        "headers": headers,
+    }
+
+
+def twilio_request(
+    validator: Any, number: int, channel: str, phone: str, text: str, base: str
+) -> Call:
+    prefix = "whatsapp:" if channel == "whatsapp" else ""
+    path = f"{base}/twilio/{channel}"
+    params = {
+        "MessageSid": f"SM{number:032d}",
+        "From": prefix + phone,
+        "To": prefix + "+447700900500",
+        "Body": text,
+        "NumMedia": "0",
+    }
+    signature = validator.compute_signature(PUBLIC + path, params)
+    return path, {"data": params, "headers": {"X-Twilio-Signature": signature}}
 
 
 async def timed(client: httpx.AsyncClient, path: str, kwargs: dict[str, Any]) -> float:
@@ -146,7 +158,7 @@ async def timed(client: httpx.AsyncClient, path: str, kwargs: dict[str, Any]) ->
     return time.perf_counter() - started
 
 
-async def flood(client: httpx.AsyncClient, work: list[tuple[str, dict[str, Any]]]) -> float:
+async def flood(client: httpx.AsyncClient, work: list[Call]) -> float:
     """Send everything with CONCURRENCY workers; requests per second."""
     queue = list(reversed(work))
 
@@ -160,7 +172,7 @@ async def flood(client: httpx.AsyncClient, work: list[tuple[str, dict[str, Any]]
     return len(work) / (time.perf_counter() - started)
 
 
-async def steady(client: httpx.AsyncClient, work: list[tuple[str, dict[str, Any]]]) -> list[float]:
+async def steady(client: httpx.AsyncClient, work: list[Call]) -> list[float]:
     """Send at RATE per second on a fixed schedule (open loop); each latency in ms."""
     started = time.perf_counter()
     tasks = []
@@ -176,12 +188,14 @@ async def measure(base_url: str) -> dict[str, float]:
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
         await flood(client, [("/echo", {"content": b"warm"})] * 100)
         echo_per_s = await flood(client, [("/echo", {"content": b"x" * 200})] * MESSAGES)
+        adapter_per_s = await flood(client, requests_for(numbers, base="/bare"))
         turns_per_s = await flood(client, requests_for(numbers))
         latencies = sorted(await steady(client, requests_for(numbers)))
     return {
         "throughput_ratio": round(turns_per_s / echo_per_s, 3),
         "turns_per_s": round(turns_per_s, 1),
         "echo_per_s": round(echo_per_s, 1),
+        "adapter_only_per_s": round(adapter_per_s, 1),
         "p50_ms": round(statistics.median(latencies), 1),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
         "messages": MESSAGES,
@@ -212,10 +226,25 @@ def main() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         db_url = prepare(Path(folder))
         port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        server = subprocess.Popen(
-            [sys.executable, __file__, "serve", str(port), db_url], env=env, cwd=REPO
-        )
+        path = os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))
+        env = {**os.environ, "PYTHONPATH": path, "BENCH_DB_URL": db_url}
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.webhooks:make_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        server = subprocess.Popen(command, env=env, cwd=REPO)
         try:
             wait_until_up(f"http://127.0.0.1:{port}", server)
             return asyncio.run(measure(f"http://127.0.0.1:{port}"))
@@ -225,11 +254,8 @@ def main() -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "serve":
-        serve(int(sys.argv[2]), sys.argv[3])
-    else:
-        figures = main()
-        results = REPO / "bench" / "results"
-        results.mkdir(parents=True, exist_ok=True)
-        (results / "webhooks.json").write_text(json.dumps(figures, indent=2) + "\n")
-        print(json.dumps(figures))
+    figures = main()
+    results = REPO / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "webhooks.json").write_text(json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures))

@@ -124,7 +124,8 @@ def test_whatsapp_webhook_strips_the_prefix_and_opens_the_window(
         replies = session.scalars(select(Outbox)).all()
     assert (identity.channel, identity.external_id) == ("whatsapp", SARAH)
     assert identity.last_inbound_at is not None
-    assert replies and {(r.channel, r.recipient_id) for r in replies} == {("whatsapp", SARAH)}
+    to_sarah = {r.channel for r in replies if r.recipient_id == SARAH}
+    assert to_sarah == {"whatsapp"}  # staff alerts may go elsewhere
 
 
 def test_status_callbacks_move_rows_forward_only(
