@@ -3,7 +3,7 @@
 understand(text, NluContext(children=..., now=..., timezone="Europe/London")) -> Understanding
 """
 
-from bot.nlu.core import NluContext, understand
+from bot.nlu.core import NluContext, understand, warm_up
 from bot.nlu.language import SUPPORTED_LANGUAGES, detect_language
 
-__all__ = ["SUPPORTED_LANGUAGES", "NluContext", "detect_language", "understand"]
+__all__ = ["SUPPORTED_LANGUAGES", "NluContext", "detect_language", "understand", "warm_up"]

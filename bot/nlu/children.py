@@ -16,7 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from bot.nlu import lexicon
-from bot.nlu.text import Hit, Text, fold
+from bot.nlu.text import Text, fold
 from bot.types import ChildRef
 
 FUZZY_THRESHOLD = 80.0  # rapidfuzz ratio for words of five letters or more
@@ -152,8 +152,3 @@ def _next_to_child(
         if text.folded[start:end] in _CONNECTORS and (nxt + step) in confirmed:
             return True
     return False
-
-
-def names_hit(hits: Iterable[Hit], start: int, end: int) -> bool:
-    """Whether a lexicon hit covers the word at start..end."""
-    return any(h.start <= start and end <= h.end for h in hits)

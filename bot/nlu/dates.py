@@ -27,7 +27,9 @@ _DAY_LEFT = re.compile(rf"(?<![\d:.,])(\d{{1,2}}){_ORD}\s*(?:of\s+|de\s+|del\s+)
 _DAY_RIGHT = re.compile(rf"^\s*(\d{{1,2}}){_ORD}(?![\d:])")
 _UNKNOWN_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+({WORD}{{3,}})")
 _FILLER = re.compile(rf"^[\s,.]*(?:{WORD}{{1,4}}\s+)?[\s,.]*$")
-_MONTH_PREFIXES = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+_MONTH_PREFIXES = frozenset(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+)
 _POINT_WORDS = {"today": 0, "tomorrow": 1, "day_after": 2, "yesterday": -1}
 
 
@@ -136,13 +138,18 @@ def _numeric_mentions(text: str, today: date) -> list[Mention]:
 
 
 def _word_mentions(text: str, hits: list[Hit], today: date) -> list[Mention]:
-    found = []
+    """Relative words and weekdays; in a list of weekdays each comes after the one before."""
+    found: list[Mention] = []
+    previous_weekday: date | None = None
     for hit in hits:
         if hit.label in _POINT_WORDS:
             when = today + timedelta(days=_POINT_WORDS[hit.label])
             found.append(Mention(hit.start, hit.end, when, when))
         elif hit.label.startswith("weekday:"):
             when = _weekday(text, hits, hit, today)
+            if previous_weekday and when < previous_weekday:  # "Friday and Monday"
+                when += timedelta(days=7)
+            previous_weekday = when
             found.append(Mention(hit.start, hit.end, when, when))
         elif span := _week(today, hit.label):
             found.append(Mention(hit.start, hit.end, *span))

@@ -8,7 +8,7 @@ from datetime import time
 from functools import cache
 
 from bot.nlu import lexicon
-from bot.nlu.text import WORD, Hit, Text
+from bot.nlu.text import WORD, Hit, Text, fold
 from bot.types import AbsenceReason
 
 LUNCH = time(13, 0)
@@ -45,7 +45,7 @@ def _time_patterns(
             table.setdefault(label, []).extend(entries)
 
     def alternation(label: str) -> str:
-        words = sorted({lexicon.fold(w) for w in table.get(label, [])}, key=len, reverse=True)
+        words = sorted({fold(w) for w in table.get(label, [])}, key=len, reverse=True)
         return "|".join(re.escape(w) for w in words)
 
     before, after = alternation("at_before"), alternation("at_after")
@@ -75,7 +75,7 @@ def extract_time(text: Text, languages: tuple[str, ...], hits: list[Hit]) -> tim
 
 @cache
 def _minutes_pattern(languages: tuple[str, ...]) -> re.Pattern[str]:
-    words = {lexicon.fold(w) for c in languages for w in lexicon.table(c, "late").get("minute", [])}
+    words = {fold(w) for c in languages for w in lexicon.table(c, "late").get("minute", [])}
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\d:.])(\d{{1,3}})\s*(?:{WORD}{{1,3}}\s+)?(?:{alternation})(?!{WORD})")
 

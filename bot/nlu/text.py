@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 # A "word character": \w plus the combining vowel signs of Indic scripts and Arabic harakat,
 # which Python's \w does not include. Danda (U+0964/5) is punctuation, not a letter.

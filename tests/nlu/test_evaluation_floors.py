@@ -1,0 +1,51 @@
+"""The labelled example set keeps the understanding step above the issue's figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.nlu import evaluate
+
+ENGLISH_FLOOR = 0.93
+OTHER_LANGUAGES_FLOOR = 0.88
+SLOT_FLOOR = 0.88
+
+
+@pytest.mark.parametrize("split", evaluate.SPLITS)
+def test_accuracy_floors_hold_on_both_splits(split: str) -> None:
+    report = evaluate.run(split)
+    assert report["by_group"]["english"] >= ENGLISH_FLOOR
+    assert report["by_group"]["other_languages"] >= OTHER_LANGUAGES_FLOOR
+    assert report["slots"]["children"] >= SLOT_FLOOR
+    assert report["slots"]["dates"] >= SLOT_FLOOR
+
+
+def test_example_set_covers_every_intent_and_language() -> None:
+    for split, minimum in (("train", 400), ("heldout", 150)):
+        examples = evaluate.load(split)
+        assert len(examples) >= minimum
+        assert {e.expected["intent"] for e in examples} >= {
+            "help",
+            "policy_question",
+            "absence",
+            "collection_change",
+            "book_meeting",
+            "update_details",
+            "concern",
+            "set_language",
+            "other",
+        }
+        assert len({e.language for e in examples}) == 10
+
+
+def test_cli_writes_json_for_both_splits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "eval.json"
+    assert evaluate.cli_main(out) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert set(written) == set(evaluate.SPLITS)
+    assert "per_language" in capsys.readouterr().out
