@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from fastapi import HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import ConnectTimeout, RequestException
 from sqlalchemy.orm import Session
@@ -26,7 +26,6 @@ from bot.optout import Keyword, classify, set_opt_out
 from bot.types import InboundMessage
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
-STATUS_PATH = "/twilio/status"
 WHATSAPP_PREFIX = "whatsapp:"
 # Twilio error codes with a meaning parentbot acts on; others are kept as "twilio:<code>".
 ERROR_REASONS = {21610: OPTED_OUT, 63016: OUTSIDE_WINDOW}
@@ -66,10 +65,29 @@ class TwilioConfig:
             whatsapp_template_sid=env.get("TWILIO_WHATSAPP_TEMPLATE_SID") or None,
         )
 
-    @property
-    def status_callback_url(self) -> str:
-        """Where Twilio posts delivery status for the messages we create."""
-        return self.public_base_url + STATUS_PATH
+    def status_callback_url(self, channel: str) -> str:
+        """Where Twilio posts delivery status for the messages a channel creates."""
+        return f"{self.public_base_url}{inbound_path(channel)}/status"
+
+
+def inbound_path(channel: str) -> str:
+    """The webhook path of a Twilio channel: /twilio/sms or /twilio/whatsapp."""
+    return f"/twilio/{channel}"
+
+
+def build_channel_router(engine: Engine, config: TwilioConfig, channel: str) -> APIRouter:
+    """POST /twilio/<channel> (inbound) and /twilio/<channel>/status (delivery status)."""
+    router = APIRouter()
+
+    @router.post(inbound_path(channel))
+    async def inbound_webhook(request: Request) -> Response:
+        return await handle_inbound(engine, await verified_form(request, config), channel)
+
+    @router.post(inbound_path(channel) + "/status")
+    async def status_callback(request: Request) -> Response:
+        return await handle_status(engine.sessions, await verified_form(request, config))
+
+    return router
 
 
 def make_client(config: TwilioConfig, http_client: TwilioHttpClient | None = None) -> Client:

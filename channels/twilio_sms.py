@@ -5,23 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from twilio.rest import Client
 
 from bot.channel import SendResult
 from bot.delivery import RateLimit
 from bot.types import ButtonStyle, ChannelCapabilities, Choice, OutboundMessage, Reply
 from channels.sms_text import fit_segments, gsm_safe
-from channels.twilio_common import (
-    STATUS_PATH,
-    TwilioConfig,
-    create_message,
-    handle_inbound,
-    handle_status,
-    verified_form,
-)
+from channels.twilio_common import TwilioConfig, build_channel_router, create_message
 
-SMS_PATH = "/twilio/sms"
 SMS_CAPABILITIES = ChannelCapabilities(
     name="sms",
     max_text_length=1600,
@@ -63,21 +55,10 @@ class SmsSender:
             from_=self._config.sms_from,
             to=message.recipient_id,
             body=render_sms(message.reply, self._config.segment_budget),
-            status_callback=self._config.status_callback_url,
+            status_callback=self._config.status_callback_url("sms"),
         )
 
 
 def build_router(engine: Engine, config: TwilioConfig) -> APIRouter:
-    """POST /twilio/sms (inbound SMS) and POST /twilio/status (delivery status callbacks)."""
-    router = APIRouter()
-
-    @router.post(SMS_PATH)
-    async def sms_webhook(request: Request) -> Response:
-        params = await verified_form(request, config)
-        return await handle_inbound(engine, params, "sms")
-
-    @router.post(STATUS_PATH)
-    async def status_callback(request: Request) -> Response:
-        return await handle_status(engine.sessions, await verified_form(request, config))
-
-    return router
+    """POST /twilio/sms (inbound SMS) and POST /twilio/sms/status (delivery status)."""
+    return build_channel_router(engine, config, "sms")

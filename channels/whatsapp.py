@@ -16,7 +16,7 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from sqlalchemy import select
 from twilio.rest import Client
 
@@ -28,13 +28,11 @@ from channels.twilio_common import (
     WHATSAPP_PREFIX,
     SessionFactory,
     TwilioConfig,
+    build_channel_router,
     create_message,
-    handle_inbound,
-    verified_form,
 )
 from channels.twilio_sms import numbered
 
-WHATSAPP_PATH = "/twilio/whatsapp"
 WINDOW = timedelta(hours=24)
 TEMPLATE_VARIABLE_LIMIT = 1000  # WhatsApp template variables: no newlines, kept short
 WHATSAPP_CAPABILITIES = ChannelCapabilities(
@@ -87,7 +85,7 @@ class WhatsAppSender:
         params: dict[str, str] = {
             "from_": WHATSAPP_PREFIX + self._config.whatsapp_from,
             "to": WHATSAPP_PREFIX + message.recipient_id,
-            "status_callback": self._config.status_callback_url,
+            "status_callback": self._config.status_callback_url("whatsapp"),
         }
         if in_window(last_inbound, utcnow()):
             params["body"] = render_whatsapp(message.reply)
@@ -108,12 +106,5 @@ class WhatsAppSender:
 
 
 def build_router(engine: Engine, config: TwilioConfig) -> APIRouter:
-    """POST /twilio/whatsapp (inbound WhatsApp; status callbacks share /twilio/status)."""
-    router = APIRouter()
-
-    @router.post(WHATSAPP_PATH)
-    async def whatsapp_webhook(request: Request) -> Response:
-        params = await verified_form(request, config)
-        return await handle_inbound(engine, params, "whatsapp")
-
-    return router
+    """POST /twilio/whatsapp (inbound) and POST /twilio/whatsapp/status (delivery status)."""
+    return build_channel_router(engine, config, "whatsapp")

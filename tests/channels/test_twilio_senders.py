@@ -63,7 +63,7 @@ async def test_sms_request_carries_numbered_choices_and_status_callback(
     assert call.url.endswith(f"/Accounts/{twilio_config.account_sid}/Messages.json")
     assert call.data["From"] == twilio_config.sms_from and call.data["To"] == SARAH
     assert call.data["Body"] == "Thank you, Maya is marked absent today.\n1. Yes\n2. No"
-    assert call.data["StatusCallback"] == "https://nursery.example.org/twilio/status"
+    assert call.data["StatusCallback"] == "https://nursery.example.org/twilio/sms/status"
 
 
 async def test_long_sms_stays_within_the_segment_budget(twilio_config: TwilioConfig) -> None:
@@ -136,7 +136,7 @@ def test_config_from_env_strips_the_whatsapp_prefix() -> None:
         }
     )
     assert config.whatsapp_from == "+447700900501" and config.messages_per_second == 10
-    assert config.status_callback_url == "https://bot.example.org/twilio/status"
+    assert config.status_callback_url("sms") == "https://bot.example.org/twilio/sms/status"
     assert config.segment_budget == 3 and config.whatsapp_template_sid is None
 
 

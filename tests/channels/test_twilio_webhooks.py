@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
-from bot.db.models import ChannelIdentity, InboundLog, Outbox
+from bot.db.models import ChannelIdentity, Guardian, InboundLog, Outbox
 from bot.db.session import transaction
 from channels.twilio_common import EMPTY_TWIML, TwilioConfig
 from tests.channels.support import PUBLIC, SARAH, STRANGER
@@ -137,9 +137,11 @@ def test_status_callbacks_move_rows_forward_only(
         session.add(row)
     for status in ("delivered", "sent", "queued"):
         params = {"MessageSid": "SM8", "MessageStatus": status, "AccountSid": "AC1"}
-        assert post(client, twilio_config, "/twilio/status", params).status_code == 204
+        assert post(client, twilio_config, "/twilio/sms/status", params).status_code == 204
     forged = {"MessageSid": "SM8", "MessageStatus": "failed", "ErrorCode": "30003"}
-    assert post(client, twilio_config, "/twilio/status", forged, signature="x").status_code == 403
+    assert (
+        post(client, twilio_config, "/twilio/sms/status", forged, signature="x").status_code == 403
+    )
     with sessions() as session:
         assert session.scalars(select(Outbox)).one().status == "delivered"
 
@@ -158,7 +160,33 @@ def test_failed_status_with_21610_records_the_opt_out(
             )
         )
     params = {"MessageSid": "SM9", "MessageStatus": "failed", "ErrorCode": "21610"}
-    post(client, twilio_config, "/twilio/status", params)
+    post(client, twilio_config, "/twilio/sms/status", params)
     with sessions() as session:
         assert session.scalars(select(Outbox)).first().last_error.startswith("opted_out")
         assert session.scalars(select(ChannelIdentity)).one().opted_out
+
+
+def test_whatsapp_window_failure_callback_falls_back_to_sms(
+    client: TestClient, twilio_config: TwilioConfig, sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as session:
+        sarah = session.scalars(select(Guardian).where(Guardian.phone == SARAH)).one().id
+    with transaction(sessions) as session:
+        session.add(
+            Outbox(
+                channel="whatsapp",
+                recipient_id=SARAH,
+                text="Hi",
+                status="sent",
+                provider_message_id="SM10",
+                guardian_id=sarah,
+            )
+        )
+    params = {"MessageSid": "SM10", "MessageStatus": "undelivered", "ErrorCode": "63016"}
+    assert post(client, twilio_config, "/twilio/whatsapp/status", params).status_code == 204
+    with sessions() as session:
+        rows = session.scalars(select(Outbox).order_by(Outbox.id)).all()
+    assert [(r.channel, r.status, r.last_error) for r in rows] == [
+        ("whatsapp", "undelivered", "outside_window"),
+        ("sms", "pending", None),
+    ]
