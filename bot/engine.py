@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
 from bot.content import content_dir
+from bot.conversation import lock_conversation
 from bot.db.models import (
     ChannelIdentity,
     Conversation,
     HandoffItem,
     InboundLog,
     Setting,
+    Staff,
 )
 from bot.db.session import transaction
 from bot.flows.turn import SenderView, SettingView, Turn
@@ -34,6 +36,8 @@ from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand
 from bot.outbox import enqueue
 from bot.recording import EffectContext, apply_effects
+from bot.staff.handler import StaffRequest
+from bot.staff.handler import handle as handle_staff_command
 from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 
 log = logging.getLogger(__name__)
@@ -132,7 +136,9 @@ class Engine:
         setting = session.get_one(Setting, self.setting_id)
         now = self.clock().astimezone(ZoneInfo(setting.timezone))
         who = identify(session, self.setting_id, inbound.channel, inbound.sender_id, now)
-        conversation = _lock_conversation(session, who.identity.id)
+        if who.staff is not None:
+            return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
+        conversation = lock_conversation(session, who.identity.id)
         context = dict(conversation.context)
         choice_id = inbound.choice_id or _numbered_choice(inbound.text, context.get("offered", []))
         setting_view = _setting_view(setting)
@@ -186,6 +192,33 @@ class Engine:
             outcome.staff_notifications,
         )
 
+    def _staff_turn(
+        self,
+        session: Session,
+        inbound: InboundMessage,
+        inbound_id: int,
+        setting: Setting,
+        staff: Staff,
+        now: datetime,
+    ) -> TurnResult:
+        """Staff commands (register, arrived, ack, help): staff never get parent flows."""
+        request = StaffRequest(
+            session, setting, staff, inbound.text, now, self.catalog, self.staff_catalog
+        )
+        outcome = handle_staff_command(request)
+        enqueue(
+            session,
+            inbound.channel,
+            inbound.sender_id,
+            outcome.reply,
+            staff_id=staff.id,
+            inbound_id=inbound_id,
+        )
+        _mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"))
+        return TurnResult(
+            inbound_id, Intent.OTHER.value, "en", [outcome.reply], records=outcome.records
+        )
+
     def _understand(
         self,
         text: str,
@@ -232,21 +265,6 @@ class Engine:
             )
             enqueue(session, inbound.channel, inbound.sender_id, sorry, inbound_id=inbound_id)
         return TurnResult(inbound_id, Intent.OTHER.value, "en", [sorry], handoff=True)
-
-
-def _lock_conversation(session: Session, identity_id: int) -> Conversation:
-    query = select(Conversation).where(Conversation.identity_id == identity_id).with_for_update()
-    conversation = session.scalar(query)
-    if conversation is not None:
-        return conversation
-    try:
-        with session.begin_nested():
-            conversation = Conversation(identity_id=identity_id, state="idle", context={})
-            session.add(conversation)
-    except IntegrityError:  # another worker created it first: take theirs, locked
-        conversation = session.scalar(query)
-    assert conversation is not None
-    return conversation
 
 
 def _numbered_choice(text: str, offered: list[str]) -> str | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import (
     Absence,
+    AbsenceChase,
     AuditLog,
     Child,
     CollectionChange,
@@ -21,6 +22,7 @@ from bot.db.models import (
 )
 from bot.flows.dates import short_date
 from bot.flows.effects import (
+    AnswerChase,
     CiteSource,
     CreateHandoff,
     Effect,
@@ -87,6 +89,8 @@ def apply_effects(context: EffectContext, effects: tuple[Effect, ...]) -> TurnOu
                 context.outcome.sources.append(
                     {"document": effect.document, "section": effect.section}
                 )
+            case AnswerChase():
+                _answer_chase(context, effect)
     return context.outcome
 
 
@@ -127,6 +131,7 @@ def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
                 child,
                 context.staff_text(
                     "notify.absence_also",
+                    ref=f"A{existing.id}",
                     guardian=guardian.name,
                     child=child.display_name,
                     when=_when(effect.start, effect.end),
@@ -150,6 +155,7 @@ def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
             child,
             context.staff_text(
                 "notify.absence",
+                ref=f"A{absence.id}",
                 child=child.display_name,
                 room=_room(child),
                 when=_when(effect.start, effect.end),
@@ -160,15 +166,14 @@ def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
             effect.words,
         )
     context.outcome.records.append(
-        {
-            "type": "absence",
-            "children": [c.display_name for c in children],
-            "start": effect.start.isoformat(),
-            "end": effect.end.isoformat(),
-            "reason": effect.reason,
-            "symptoms": list(effect.symptoms),
-            "status": "active",
-        }
+        record_row(
+            "absence",
+            children,
+            effect.start,
+            effect.end,
+            reason=effect.reason,
+            symptoms=list(effect.symptoms),
+        )
     )
 
 
@@ -224,6 +229,7 @@ def _record_collection(context: EffectContext, effect: RecordCollectionChange) -
         if effect.minutes_late is not None:
             text = context.staff_text(
                 "notify.collection_late",
+                ref=f"C{change.id}",
                 guardian=guardian.name,
                 minutes=effect.minutes_late,
                 child=child.display_name,
@@ -232,6 +238,7 @@ def _record_collection(context: EffectContext, effect: RecordCollectionChange) -
         else:
             text = context.staff_text(
                 "notify.collection",
+                ref=f"C{change.id}",
                 child=child.display_name,
                 room=_room(child),
                 when=_when(effect.on_date, effect.on_date),
@@ -244,17 +251,16 @@ def _record_collection(context: EffectContext, effect: RecordCollectionChange) -
             )
         _notify_child_staff(context, child, text, effect.words)
     context.outcome.records.append(
-        {
-            "type": "collection_change",
-            "children": [c.display_name for c in children],
-            "start": effect.on_date.isoformat(),
-            "end": effect.on_date.isoformat(),
-            "collector": collector or None,
-            "time": effect.collect_time,
-            "minutes_late": effect.minutes_late,
-            "authorised": effect.authorised,
-            "status": "active",
-        }
+        record_row(
+            "collection_change",
+            children,
+            effect.on_date,
+            effect.on_date,
+            collector=collector or None,
+            time=effect.collect_time,
+            minutes_late=effect.minutes_late,
+            authorised=effect.authorised,
+        )
     )
 
 
@@ -315,6 +321,56 @@ def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
         _notify(context, member, f"{text}\n{context.quote(effect.text)}")
 
 
+def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
+    """Mark the day's absence checks answered; "late" tells the child's staff to expect them."""
+    guardian = context.guardian
+    assert guardian is not None
+    children = _children(context, effect.child_ids)
+    for child in children:
+        chase = context.session.scalar(
+            select(AbsenceChase).where(
+                AbsenceChase.child_id == child.id, AbsenceChase.on_date == effect.on_date
+            )
+        )
+        if chase is not None and chase.answered_at is None:
+            chase.answered_at, chase.answer = effect.at, effect.answer
+            chase.answered_by_guardian_id = guardian.id
+            _audit(
+                context, "absence_chase_answered", f"child:{child.id}", {"answer": effect.answer}
+            )
+        if effect.answer == "late":
+            text = context.staff_text(
+                "notify.chase_on_the_way",
+                guardian=guardian.name,
+                child=child.display_name,
+                room=_room(child),
+            )
+            _notify_child_staff(context, child, text, effect.words)
+    if effect.answer == "late":
+        context.outcome.records.append(
+            record_row(
+                "late_arrival", children, effect.on_date, effect.on_date, status="on_the_way"
+            )
+        )
+
+
+def record_row(
+    kind: str, children: list[Child], start: date, end: date, **values: Any
+) -> dict[str, Any]:
+    """One `records` entry for simulate: the same keys for every kind of record."""
+    return {
+        "type": kind,
+        "children": [child.display_name for child in children],
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "reason": None,
+        "symptoms": [],
+        "collector": None,
+        "time": None,
+        "status": "active",
+    } | values
+
+
 def _set_language(context: EffectContext, effect: SetLanguage) -> None:
     if context.guardian is not None:
         context.guardian.language = effect.language
@@ -356,6 +412,13 @@ def _notify_child_staff(context: EffectContext, child: Child, text: str, words: 
     key_person = [child.key_person] if child.key_person else []
     for member in _unique([*key_person, *room_staff, *_managers(context)]):
         _notify(context, member, text + ("\n" + context.quote(words) if words else ""))
+
+
+def notify_key_person_and_managers(context: EffectContext, child: Child, text: str) -> None:
+    """Something only the child's key person and the managers act on (a call task)."""
+    key_person = [child.key_person] if child.key_person else []
+    for member in _unique([*key_person, *_managers(context)]):
+        _notify(context, member, text)
 
 
 def _notify(context: EffectContext, member: Staff, text: str) -> None:

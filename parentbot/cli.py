@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 import tempfile
@@ -14,7 +15,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.engine import Engine, system_clock
+from bot.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
 from parentbot.config import AppConfig
@@ -76,7 +77,7 @@ def simulate(
     """Read JSON lines on stdin, write one JSON line per input (see README for the contract)."""
     from parentbot import simulate as simulation
 
-    clock = _fixed_clock(now) if now else system_clock
+    clock = simulation.SimClock(_fixed_time(now) if now else None)
     with tempfile.TemporaryDirectory(prefix="parentbot-sim-") as scratch:
         url = db or f"sqlite:///{Path(scratch) / 'simulate.sqlite3'}"
         setting_id = _import_or_exit(url, setting)
@@ -86,14 +87,23 @@ def simulate(
             sys.stdout.flush()
 
 
-def _fixed_clock(value: str) -> Callable[[], datetime]:
+def _fixed_time(value: str) -> datetime:
     try:
         fixed = datetime.fromisoformat(value)
     except ValueError:
         raise _fail(f"--now {value!r} is not an ISO 8601 date-time") from None
     if fixed.tzinfo is None:
         raise _fail("--now needs a UTC offset, e.g. 2026-11-23T08:15:00+00:00")
-    return lambda: fixed.astimezone(UTC)
+    return fixed.astimezone(UTC)
+
+
+@app.command()
+def scheduler(db: DbOption = None) -> None:
+    """Run THE scheduler process (absence chase, call tasks, outbox clean-up): exactly one."""
+    from parentbot.scheduler import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    run_forever(setup.open_database(db or AppConfig.from_env().database_url))
 
 
 @app.command()

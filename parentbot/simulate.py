@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.chase import due_jobs, local_day
+from bot.db.models import Setting
 from bot.engine import Engine, TurnResult
 from bot.roster.fields import FieldError, phone_e164
 from bot.types import InboundMessage
@@ -17,6 +20,17 @@ CHANNELS = ("sms", "whatsapp", "telegram", "webchat", "terminal")
 
 class BadLine(ValueError):
     """An input line that cannot be handled; its message goes back as {"error": ...}."""
+
+
+@dataclass
+class SimClock:
+    """simulate's clock: fixed (--now, then each tick) or real time; remembers jobs already run."""
+
+    fixed: datetime | None = None
+    ran: set[tuple[str, date]] = field(default_factory=set)
+
+    def __call__(self) -> datetime:
+        return self.fixed or datetime.now(UTC)
 
 
 def run(engine: Engine, lines: Iterable[str], clock: Callable[[], datetime]) -> Iterator[str]:
@@ -32,7 +46,10 @@ def run(engine: Engine, lines: Iterable[str], clock: Callable[[], datetime]) -> 
 
 
 def handle_line(engine: Engine, line: str, clock: Callable[[], datetime]) -> dict[str, Any]:
-    """One input object -> one turn -> the documented output object."""
+    """One input object -> one turn (or one tick) -> the documented output object."""
+    tick = _tick_value(line)
+    if tick is not None:
+        return run_tick(engine, tick)
     message = parse_line(line, clock)
     if message.raw.get("fresh"):
         engine.forget_pending(message.channel, message.sender_id)
@@ -40,6 +57,44 @@ def handle_line(engine: Engine, line: str, clock: Callable[[], datetime]) -> dic
     if result is None:  # a duplicate id cannot happen with generated ids; kept explicit
         raise BadLine("duplicate message")
     return to_output(result)
+
+
+def run_tick(engine: Engine, value: object) -> dict[str, Any]:
+    """Move the clock to `value` and run the scheduled jobs due by then and not yet run that day."""
+    from parentbot.scheduler import run_job
+
+    clock = engine.clock
+    if not isinstance(clock, SimClock):
+        raise BadLine("tick lines need simulate's clock")
+    try:
+        at = datetime.fromisoformat(str(value))
+    except ValueError as problem:
+        raise BadLine(f'"tick" {value!r} is not an ISO 8601 date-time') from problem
+    if at.tzinfo is None:
+        raise BadLine('"tick" needs a UTC offset, e.g. 2026-11-23T09:30:00+00:00')
+    clock.fixed = at.astimezone(UTC)
+    with engine.sessions() as session:
+        setting = session.get_one(Setting, engine.setting_id)
+        day, due = local_day(setting, at), due_jobs(setting, at)
+    output: dict[str, Any] = {"tick": at.isoformat(), "jobs": []}
+    output |= {"chased": [], "call_tasks": [], "staff_notifications": [], "messages": []}
+    for job in due:
+        if (job, day) in clock.ran:
+            continue
+        clock.ran.add((job, day))
+        report = run_job(engine.sessions, engine.setting_id, job, clock.fixed)
+        output["jobs"].append(job)
+        for key in ("chased", "call_tasks", "staff_notifications", "messages"):
+            output[key] += getattr(report, key)
+    return output
+
+
+def _tick_value(line: str) -> object | None:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return data.get("tick") if isinstance(data, dict) else None
 
 
 def parse_line(line: str, clock: Callable[[], datetime]) -> InboundMessage:

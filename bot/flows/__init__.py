@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.flows import basic, language, notices, policy
+from bot.flows import basic, chased, language, notices, policy
 from bot.flows.turn import StepResult, Turn
 from bot.types import Intent, SenderKind
 
@@ -43,4 +43,8 @@ def _guardian_step(turn: Turn, state: str, context: dict[str, Any]) -> StepResul
         resumed = notices.resume(turn, state, context)
         if resumed is not None:
             return resumed
+    if state == chased.STATE:
+        answered_chase = chased.resume(turn, context)
+        if answered_chase is not None:
+            return answered_chase
     return GUARDIAN_FLOWS[turn.understanding.intent](turn)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot import illness
 from bot.flows import readback
 from bot.flows.dates import is_open, next_open_day, open_days
 from bot.flows.effects import (
@@ -251,6 +252,9 @@ def _record(turn: Turn, draft: Draft) -> StepResult:
             )
         ]
         text = readback.absence(turn, draft.children, days, draft.reason, draft.symptoms)
+        table = turn.setting.options.get(illness.OPTION, {})
+        guidance = illness.readback_line(turn.catalog, turn.language, table, draft.symptoms)
+        text += f"\n{guidance}" if guidance else ""
     else:
         effects = [
             RecordCollectionChange(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import illness
 from bot.roster import fields
 from bot.roster.errors import RosterInvalid, RowError
 
@@ -126,6 +127,8 @@ def read_setting_folder(path: Path) -> SettingFolder:
         else []
     )
     _check_refs(contacts_path, contacts, "child", child_names, "child", errors)
+    if setting is not None and (path / illness.FILENAME).exists():
+        setting.options[illness.OPTION] = illness.read_table(path / illness.FILENAME, errors)
     if errors or setting is None:
         raise RosterInvalid(errors)
     return SettingFolder(

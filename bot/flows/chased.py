@@ -1,0 +1,90 @@
+"""Answers to the first-day absence check (bot/chase.py asks; this pure step reads the answer).
+
+"Not coming today" (or an absence in their own words: "she's ill") records today's absence for
+the children asked about through the normal notice flow; "On our way" (or "running late") tells
+the room. Anything else is asked once more, then handled as an ordinary message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.flows import notices, readback
+from bot.flows.effects import AnswerChase
+from bot.flows.turn import StepResult, Turn
+from bot.i18n.catalog import Catalog
+from bot.types import Choice, Intent, Reply
+
+STATE = "chase"
+ABSENT, LATE = "chase:absent", "chase:late"
+
+
+def question(catalog: Catalog, language: str, names: list[str]) -> Reply:
+    """ "We haven't seen Maya this morning. Is Maya coming in today?" with its two choices."""
+    if len(names) == 1:
+        text = catalog.text("chase.ask_one", language, child=names[0])
+    else:
+        listed = catalog.text("list.and", language, items=", ".join(names[:-1]), last=names[-1])
+        text = catalog.text("chase.ask_many", language, children=listed)
+    choices = (
+        Choice(ABSENT, catalog.text("chase.not_coming", language)),
+        Choice(LATE, catalog.text("chase.on_the_way", language)),
+    )
+    return Reply(text, choices)
+
+
+def resume(turn: Turn, context: dict[str, Any]) -> StepResult | None:
+    """The guardian's answer to today's check; None when the message is about something else."""
+    pending = context.get("chase") or {}
+    if pending.get("date") != turn.today.isoformat():
+        return None
+    asked = tuple(i for i in pending.get("children", ()) if turn.sender.child(i) is not None)
+    found = turn.understanding
+    named = tuple(i for i in found.children if i in asked)
+    if not asked or (found.children and not named):
+        return None
+    children = named or asked
+    if turn.choice_id == ABSENT or found.intent is Intent.ABSENCE or found.reason or found.symptoms:
+        return _absent(turn, children)
+    if turn.choice_id == LATE or found.minutes_late is not None or _late_words(turn):
+        return _late(turn, children)
+    if pending.get("again") or found.intent is not Intent.OTHER:
+        return None
+    names = [child.name for i in asked if (child := turn.sender.child(i))]
+    replies = (turn.reply("notice.not_understood"), question(turn.catalog, turn.language, names))
+    return StepResult(replies, state=STATE, context={"chase": pending | {"again": True}})
+
+
+def _late_words(turn: Turn) -> bool:
+    """A lateness message that names no collector ("running late") answers the check."""
+    found = turn.understanding
+    return found.intent is Intent.COLLECTION_CHANGE and not (
+        found.collector_name or found.collector_relationship
+    )
+
+
+def _absent(turn: Turn, children: tuple[int, ...]) -> StepResult:
+    found = turn.understanding
+    dates = found.dates if found.dates and found.dates.start >= turn.today else None
+    draft = notices.Draft(
+        kind=Intent.ABSENCE.value,
+        children=children,
+        start=dates.start if dates else turn.today,
+        end=dates.end if dates else turn.today,
+        reason=found.reason.value if found.reason else None,
+        symptoms=found.symptoms,
+    ).with_words(turn.text)
+    result = notices.advance(turn, draft)
+    answered = AnswerChase(children, turn.today, "absent", turn.now, draft.words)
+    return replace(result, effects=(*result.effects, answered), intent=Intent.ABSENCE)
+
+
+def _late(turn: Turn, children: tuple[int, ...]) -> StepResult:
+    text = turn.say(
+        "chase.expect_later",
+        name=turn.sender.first_name,
+        children=readback.child_names(turn, children),
+    )
+    words = " ".join(turn.text.split())
+    return StepResult((Reply(text),), (AnswerChase(children, turn.today, "late", turn.now, words),))

@@ -1,0 +1,1 @@
+"""The staff side over chat: commands for staff identities (register, arrivals, acks)."""

@@ -1,0 +1,195 @@
+"""Today's register for staff: expected, in, absent with reasons, collection changes, unseen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.chase import expected_on, open_on
+from bot.db.models import (
+    Absence,
+    AbsenceChase,
+    Arrival,
+    Child,
+    CollectionChange,
+    Setting,
+    Staff,
+)
+from bot.flows.dates import short_date
+
+Say = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Day:
+    """Everything recorded about the setting's children on one day."""
+
+    children: list[Child]
+    arrivals: dict[int, Arrival]
+    absences: dict[int, Absence]
+    chases: dict[int, AbsenceChase]
+    changes: list[CollectionChange]
+    staff_names: dict[int, str]
+
+
+def load_day(session: Session, setting: Setting, day: date) -> Day:
+    """Read the day's arrivals, active absences, absence checks and collection changes."""
+    children = list(
+        session.scalars(
+            select(Child)
+            .where(Child.setting_id == setting.id)
+            .order_by(Child.last_name, Child.first_name)
+        )
+    )
+    ids = [child.id for child in children]
+    absences = session.scalars(
+        select(Absence)
+        .where(
+            Absence.child_id.in_(ids),
+            Absence.status == "active",
+            Absence.start <= day,
+            Absence.end >= day,
+        )
+        .order_by(Absence.id)
+    )
+    by_child = {child.id: child for child in children}
+    changes = session.scalars(
+        select(CollectionChange)
+        .where(
+            CollectionChange.child_id.in_(ids),
+            CollectionChange.on_date == day,
+            CollectionChange.status == "active",
+        )
+        .order_by(CollectionChange.id)
+    )
+    return Day(
+        children=children,
+        arrivals={
+            row.child_id: row
+            for row in session.scalars(
+                select(Arrival).where(Arrival.child_id.in_(ids), Arrival.on_date == day)
+            )
+        },
+        absences={row.child_id: row for row in absences},
+        chases={
+            row.child_id: row
+            for row in session.scalars(
+                select(AbsenceChase).where(
+                    AbsenceChase.child_id.in_(ids), AbsenceChase.on_date == day
+                )
+            )
+        },
+        changes=[row for row in changes if row.child_id in by_child],
+        staff_names={
+            row.id: row.name
+            for row in session.scalars(select(Staff).where(Staff.setting_id == setting.id))
+        },
+    )
+
+
+def register_text(session: Session, setting: Setting, now: datetime, say: Say) -> str:
+    """The register as a short text (English, for staff)."""
+    zone = ZoneInfo(setting.timezone)
+    day = now.astimezone(zone).date()
+    if not open_on(setting, day):
+        return say("register.closed", date=short_date(day, "en"))
+    data = load_day(session, setting, day)
+    names = {child.id: child.display_name for child in data.children}
+    expected = [child for child in data.children if expected_on(child, day)]
+    arrived = [child for child in data.children if child.id in data.arrivals]
+    absent = [child for child in data.children if child.id in data.absences]
+    unseen = [
+        child
+        for child in expected
+        if child.id not in data.arrivals and child.id not in data.absences
+    ]
+
+    def clock(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%H:%M")
+
+    def items(parts: list[str]) -> str:
+        return "; ".join(parts) or say("register.none")
+
+    lines = [
+        say(
+            "register.heading",
+            date=short_date(day, "en"),
+            expected=len(expected),
+            arrived=len(arrived),
+            absent=len(absent),
+            unseen=len(unseen),
+        ),
+        say(
+            "register.in",
+            items=items(
+                [
+                    say(
+                        "register.arrived_item",
+                        child=names[c.id],
+                        time=clock(data.arrivals[c.id].at),
+                    )
+                    for c in arrived
+                ]
+            ),
+        ),
+        say("register.absent", items=items([_absent_item(data, c, say) for c in absent])),
+        say(
+            "register.unseen",
+            items=items([_unseen_item(data, c, say, clock) for c in unseen]),
+        ),
+    ]
+    if data.changes:
+        changes = [_change_item(change, names[change.child_id], say) for change in data.changes]
+        lines.append(say("register.collection", items=items(changes)))
+    return "\n".join(lines)
+
+
+def _absent_item(data: Day, child: Child, say: Say) -> str:
+    absence = data.absences[child.id]
+    reason = absence.reason + (f": {', '.join(absence.symptoms)}" if absence.symptoms else "")
+    acked = (
+        say("register.acked", staff=data.staff_names.get(absence.acknowledged_by_staff_id, "?"))
+        if absence.acknowledged_by_staff_id
+        else say("register.not_acked")
+    )
+    return say(
+        "register.absent_item",
+        child=child.display_name,
+        reason=reason,
+        ref=f"A{absence.id}",
+        acked=acked,
+    )
+
+
+def _unseen_item(data: Day, child: Child, say: Say, clock: Callable[[datetime], str]) -> str:
+    chase = data.chases.get(child.id)
+    note = ""
+    if chase is not None and chase.answer == "late":
+        note = say("register.on_the_way")
+    elif chase is not None and chase.call_task_at is not None:
+        note = say("register.call_task")
+    elif chase is not None:
+        note = say("register.chased", time=clock(chase.chased_at))
+    return say("register.unseen_item", child=child.display_name, chase=note)
+
+
+def _change_item(change: CollectionChange, child: str, say: Say) -> str:
+    ref = f"C{change.id}"
+    if change.kind == "late":
+        return say("register.late_item", child=child, minutes=change.minutes_late, ref=ref)
+    collector = change.collector_name or change.collector_relationship or "?"
+    if change.collector_name and change.collector_relationship:
+        collector = f"{change.collector_name} ({change.collector_relationship})"
+    return say(
+        "register.collector_item",
+        child=child,
+        collector=collector,
+        at=f" at {change.collect_time}" if change.collect_time else "",
+        ref=ref,
+        authorised="" if change.authorised else say("register.not_listed"),
+    )
