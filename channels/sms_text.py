@@ -1,4 +1,7 @@
-"""SMS text: GSM-7 / UCS-2 segment counting, GSM-safe punctuation, fitting a segment budget."""
+"""Text for narrow channels: GSM-7 / UCS-2 segments, GSM-safe punctuation, cutting at sentences.
+
+Cutting serves both SMS (fit a segment budget) and Telegram (split at 4,096 characters).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,8 @@ _SUBSTITUTIONS = str.maketrans(
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]"
 )
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+# Where text may be cut, best first: a paragraph, a sentence, a line, a word.
+_BOUNDARIES = tuple(re.compile(p) for p in (r"\n\s*\n", r"[.!?…](?=\s)", r"\n", r"\s"))
 
 
 def is_gsm(text: str) -> bool:
@@ -41,7 +45,7 @@ def encoded_length(text: str) -> int:
     """Length in septets (GSM-7, extension characters count two) or UTF-16 code units (UCS-2)."""
     if is_gsm(text):
         return sum(2 if char in GSM_EXTENDED else 1 for char in text)
-    return len(text.encode("utf-16-le")) // 2
+    return utf16_length(text)
 
 
 def segment_count(text: str) -> int:
@@ -76,13 +80,39 @@ def fit_segments(text: str, budget: int, suffix: str = "") -> str:
 
 
 def _cut(text: str, length: int) -> str:
-    """The first `length` characters ending at a sentence or word boundary, marked with '...'."""
+    """The first `length` characters, cut at a boundary and marked with '...'."""
     if length >= len(text):
         return text
     head = text[: max(length - 3, 0)]
-    ends = [match.end() for match in _SENTENCE_END.finditer(head)]
-    if ends and ends[-1] > len(head) // 2:
-        return head[: ends[-1]].rstrip()
-    word_end = head.rfind(" ")
-    head = head[:word_end] if word_end > len(head) // 2 else head
-    return head.rstrip() + "..." if head else ""
+    head = head[: boundary(head)].rstrip()
+    return head + "..." if head else ""
+
+
+def boundary(window: str) -> int:
+    """Where to cut `window`: its last paragraph, sentence, line or word end in the second half.
+
+    With no such boundary, the whole window.
+    """
+    for pattern in _BOUNDARIES:
+        ends = [match.end() for match in pattern.finditer(window)]
+        if ends and ends[-1] > len(window) // 2:
+            return ends[-1]
+    return len(window)
+
+
+def utf16_length(text: str) -> int:
+    """Length in UTF-16 code units (how Telegram and UCS-2 count)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut text into parts of at most `limit` UTF-16 units, at the best boundaries."""
+    parts: list[str] = []
+    rest = text.strip()
+    while utf16_length(rest) > limit:
+        window = rest[:limit]
+        window = window[: limit - max(utf16_length(window) - limit, 0)]
+        cut = boundary(window)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest] if rest or not parts else parts

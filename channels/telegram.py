@@ -46,6 +46,7 @@ from bot.types import (
     OutboundMessage,
     Reply,
 )
+from channels.sms_text import split_text
 
 log = logging.getLogger(__name__)
 
@@ -314,32 +315,6 @@ async def run_polling(engine: Engine, config: TelegramConfig, stop: asyncio.Even
                     await answer_callback(bot, query_id)
 
 
-def split_text(text: str, limit: int = TELEGRAM_CAPABILITIES.max_text_length) -> list[str]:
-    """Cut text into messages of at most `limit` UTF-16 units, at paragraph or sentence ends."""
-    parts: list[str] = []
-    rest = text.strip()
-    while _utf16_len(rest) > limit:
-        cut = _split_point(rest, limit)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return [*parts, rest] if rest or not parts else parts
-
-
-def _split_point(text: str, limit: int) -> int:
-    """Where to cut: the last paragraph, sentence, line or word end in the window's second half."""
-    window = text[:limit]
-    window = window[: limit - max(_utf16_len(window) - limit, 0)]
-    for pattern in (r"\n\s*\n", r"[.!?…](?=\s)", r"\n", r"\s"):
-        ends = [match.end() for match in re.finditer(pattern, window)]
-        if ends and ends[-1] > len(window) // 2:
-            return ends[-1]
-    return len(window)
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 def callback_data(choice: Choice, number: int) -> str:
     """The choice id as callback_data; "#N" when the id exceeds Telegram's 64 bytes."""
     return choice.id if len(choice.id.encode()) <= CALLBACK_DATA_LIMIT else f"#{number}"
@@ -399,7 +374,7 @@ class TelegramSender:
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Send every part once; a failure after a part went out is UNKNOWN (no resend)."""
-        parts = split_text(message.reply.text)
+        parts = split_text(message.reply.text, self.capabilities.max_text_length)
         markup = reply_markup(message)
         sent: list[str] = []
         for number, part in enumerate(parts, 1):

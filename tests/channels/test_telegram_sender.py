@@ -11,6 +11,7 @@ from telegram import Bot
 
 from bot.channel import SendStatus
 from bot.types import Choice, OutboundMessage, Reply
+from channels.sms_text import split_text
 from channels.telegram import (
     CONTACT_REQUEST,
     TelegramConfig,
@@ -19,7 +20,6 @@ from channels.telegram import (
     normalise_phone,
     parse_update,
     set_webhook,
-    split_text,
 )
 from tests.fakes.telegram_api import FakeBotApi
 
