@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -48,6 +49,7 @@ PROGRESS = {
     "read": 5,
 }
 TERMINAL = frozenset({"failed", "undelivered", "canceled", "unknown", "dead"})
+CLAIM_HORIZON = 5.0  # seconds of sending a channel claims at once
 FLOOD_SHARE = 0.2  # 429s within one second, as a share of the channel's rate, that pause it all
 
 
@@ -145,17 +147,21 @@ class DeliveryWorker:
         """pending -> sending for one batch of due rows; opted-out recipients fail at once."""
         now = utcnow()
         with self._session_factory() as session, session.begin():
-            candidates = session.scalars(
-                select(Outbox.id)
-                .where(
-                    Outbox.status == "pending",
-                    Outbox.next_attempt_at <= now,
-                    Outbox.channel.in_(list(self._senders)),
+            candidates = [
+                outbox_id
+                for channel in self._senders
+                for outbox_id in session.scalars(
+                    select(Outbox.id)
+                    .where(
+                        Outbox.status == "pending",
+                        Outbox.next_attempt_at <= now,
+                        Outbox.channel == channel,
+                    )
+                    .order_by(Outbox.id)
+                    .limit(self._claim_limit(channel))
+                    .with_for_update(skip_locked=True)
                 )
-                .order_by(Outbox.id)
-                .limit(self._batch_size)
-                .with_for_update(skip_locked=True)
-            ).all()
+            ]
             if not candidates:
                 return []
             ids = session.scalars(
@@ -172,6 +178,16 @@ class DeliveryWorker:
                 if (row.channel, row.recipient_id) in blocked:
                     _fail(session, row, OPTED_OUT)
             return [_detach(row) for row in rows if (row.channel, row.recipient_id) not in blocked]
+
+    def _claim_limit(self, channel: str) -> int:
+        """Rows of one channel per claim: what its pace sends within CLAIM_HORIZON seconds.
+
+        So a slow channel never holds many rows "sending", and no channel starves another.
+        """
+        pacer = self._channel_pacers.get(channel)
+        if pacer is None:
+            return self._batch_size
+        return max(1, min(self._batch_size, math.ceil(pacer.rate * CLAIM_HORIZON)))
 
     async def _deliver(self, message: OutboundMessage) -> None:
         """Pace, send once, and record the outcome."""
@@ -263,7 +279,9 @@ def apply_status(
     (failed, undelivered, ...) are final. A failure whose `error` is a fallback reason sends the
     message on through the guardian's next channel.
     """
-    row = session.scalar(select(Outbox).where(Outbox.provider_message_id == provider_message_id))
+    row = session.scalar(
+        select(Outbox).where(Outbox.provider_message_id == provider_message_id).with_for_update()
+    )
     if row is None or row.status in TERMINAL:
         return False
     if status in TERMINAL:

@@ -227,3 +227,14 @@ def test_a_window_failure_callback_falls_back(outbox_db: sessionmaker[Session]) 
         ("whatsapp", "failed", "+447700900101"),
         ("sms", "pending", "+447700900101"),
     ]
+
+
+def test_a_slow_channel_claims_only_a_few_seconds_of_sending(
+    outbox_db: sessionmaker[Session],
+) -> None:
+    add_rows(outbox_db, 30)
+    add_rows(outbox_db, 3, channel="telegram", recipient_id="555")
+    slow = ScriptedSender(rate_limit=RateLimit(per_second=1))
+    worker = DeliveryWorker(outbox_db, {"sms": slow, "telegram": ScriptedSender()})
+    claimed = worker._claim()
+    assert Counter(message.channel for message in claimed) == {"sms": 5, "telegram": 3}
