@@ -25,6 +25,8 @@ _ORD = r"(?:st|nd|rd|th|er|º|ª|\.)?"
 _NUMERIC = re.compile(r"(?<![\d/.:])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
 _DAY_LEFT = re.compile(rf"(?<![\d:.,])(\d{{1,2}}){_ORD}\s*(?:of\s+|de\s+|del\s+)?$")
 _DAY_RIGHT = re.compile(rf"^\s*(\d{{1,2}}){_ORD}(?![\d:])")
+_RANGE_START = re.compile(rf"(?<![\d:.])(\d{{1,2}})({_ORD})\s*(?:[^\d\s]{{1,6}}\s*){{1,2}}$")
+_DAY_AFTER_WEEKDAY = re.compile(r"^\s*(\d{1,2})(?![\d:./])")
 _UNKNOWN_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+({WORD}{{3,}})")
 _FILLER = re.compile(rf"^[\s,.]*(?:{WORD}{{1,4}}\s+)?[\s,.]*$")
 _MONTH_PREFIXES = frozenset(
@@ -74,13 +76,31 @@ def _near(text: str, hits: list[Hit], hit: Hit, label: str) -> bool:
     return False
 
 
-def _weekday(text: str, hits: list[Hit], hit: Hit, today: date) -> date:
+def _weekday(text: str, hits: list[Hit], hit: Hit, today: date) -> Mention:
+    """A weekday: next occurrence (today included), or in the week a modifier or phrase names."""
     weekday = int(hit.label.split(":")[1])
-    if _near(text, hits, hit, "next_mod"):
-        return _monday(today) + timedelta(days=7 + weekday)
-    if _near(text, hits, hit, "last_mod"):
-        return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
-    return today + timedelta(days=(weekday - today.weekday()) % 7)
+    numbered = _DAY_AFTER_WEEKDAY.match(text[hit.end :])  # "lunes 30", "Friday 4th"
+    if numbered and (when := _numbered_weekday(today, weekday, int(numbered.group(1)))):
+        return Mention(hit.start, hit.end + numbered.end(), when, when)
+    labels = {h.label for h in hits}
+    if _near(text, hits, hit, "next_mod") or "next_week" in labels:
+        when = _monday(today) + timedelta(days=7 + weekday)
+    elif _near(text, hits, hit, "last_mod") or "last_week" in labels:
+        when = today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+    else:
+        when = today + timedelta(days=(weekday - today.weekday()) % 7)
+    return Mention(hit.start, hit.end, when, when)
+
+
+def _numbered_weekday(today: date, weekday: int, day: int) -> date | None:
+    """The soonest date (within two months) with this day number, preferring the weekday."""
+    candidates = [
+        found
+        for months in (0, 1, 2)
+        if (found := _make_date(today, (today.month + months - 1) % 12 + 1, day)) and found >= today
+    ]
+    matching = [d for d in candidates if d.weekday() == weekday]
+    return min(matching or candidates, default=None)
 
 
 def _make_date(today: date, month: int, day: int, year: int | None = None) -> date | None:
@@ -116,13 +136,11 @@ def _month_mentions(text: str, hits: list[Hit], today: date) -> list[Mention]:
 
 def _range_start(text: str, start: int, month: int, day: int, today: date) -> list[Mention]:
     """The bare first day of "3rd to 10th December" / "od 3 do 10 grudnia"."""
-    before = re.search(
-        rf"(?<![\d:.])(\d{{1,2}}){_ORD}\s*$", re.sub(rf"\s*{WORD}*\s*$", "", text[:start])
-    )
+    before = _RANGE_START.search(text[:start])
     if not before or int(before.group(1)) >= day:
         return []
     when = _make_date(today, month, int(before.group(1)))
-    return [Mention(before.start(), before.end(), when, when)] if when else []
+    return [Mention(before.start(), before.end(2), when, when)] if when else []
 
 
 def _numeric_mentions(text: str, today: date) -> list[Mention]:
@@ -140,18 +158,20 @@ def _numeric_mentions(text: str, today: date) -> list[Mention]:
 def _word_mentions(text: str, hits: list[Hit], today: date) -> list[Mention]:
     """Relative words and weekdays; in a list of weekdays each comes after the one before."""
     found: list[Mention] = []
-    previous_weekday: date | None = None
+    previous: Mention | None = None
+    has_weekday = any(h.label.startswith("weekday:") for h in hits)
     for hit in hits:
         if hit.label in _POINT_WORDS:
             when = today + timedelta(days=_POINT_WORDS[hit.label])
             found.append(Mention(hit.start, hit.end, when, when))
         elif hit.label.startswith("weekday:"):
-            when = _weekday(text, hits, hit, today)
-            if previous_weekday and when < previous_weekday:  # "Friday and Monday"
-                when += timedelta(days=7)
-            previous_weekday = when
-            found.append(Mention(hit.start, hit.end, when, when))
-        elif span := _week(today, hit.label):
+            mention = _weekday(text, hits, hit, today)
+            if previous and mention.first < previous.first:  # "Friday and Monday"
+                later = mention.first + timedelta(days=7)
+                mention = Mention(mention.start, mention.end, later, later)
+            previous = mention
+            found.append(mention)
+        elif not has_weekday and (span := _week(today, hit.label)):  # else it sets their week
             found.append(Mention(hit.start, hit.end, *span))
     return found
 

@@ -18,6 +18,17 @@ LANGUAGE_NAME_WEIGHT = 3.0  # a language's name, towards set_language
 LATENESS_WEIGHT = 2.0
 QUESTION_WEIGHT = 1.0  # a question mark, towards policy_question
 MIN_SCORE = 1.0  # below this nothing was understood
+_TIE_ORDER = (  # on equal scores the more specific request wins; the flow confirms it anyway
+    Intent.ABSENCE,
+    Intent.COLLECTION_CHANGE,
+    Intent.BOOK_MEETING,
+    Intent.UPDATE_DETAILS,
+    Intent.SET_LANGUAGE,
+    Intent.CONCERN,
+    Intent.POLICY_QUESTION,
+    Intent.HELP,
+    Intent.OTHER,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +74,7 @@ def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentSco
         if pattern.search(text.folded):
             totals[intent] += weight
     _add_signals(totals, text, signals)
-    ranked = sorted(totals.items(), key=lambda item: item[1], reverse=True)
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], _TIE_ORDER.index(item[0])))
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < MIN_SCORE:
         return IntentScore(Intent.OTHER, 0.2, top)
