@@ -47,48 +47,27 @@ def load_day(session: Session, setting: Setting, day: date) -> Day:
         )
     )
     ids = [child.id for child in children]
-    absences = session.scalars(
-        select(Absence)
-        .where(
-            Absence.child_id.in_(ids),
-            Absence.status == "active",
-            Absence.start <= day,
-            Absence.end >= day,
-        )
-        .order_by(Absence.id)
+    absences = select(Absence).where(
+        Absence.child_id.in_(ids), Absence.status == "active", Absence.start <= day
     )
-    by_child = {child.id: child for child in children}
-    changes = session.scalars(
-        select(CollectionChange)
-        .where(
-            CollectionChange.child_id.in_(ids),
-            CollectionChange.on_date == day,
-            CollectionChange.status == "active",
-        )
-        .order_by(CollectionChange.id)
+    changes = select(CollectionChange).where(
+        CollectionChange.child_id.in_(ids),
+        CollectionChange.on_date == day,
+        CollectionChange.status == "active",
     )
+    chases = select(AbsenceChase).where(AbsenceChase.child_id.in_(ids), AbsenceChase.on_date == day)
+    arrivals = select(Arrival).where(Arrival.child_id.in_(ids), Arrival.on_date == day)
+    staff = session.scalars(select(Staff).where(Staff.setting_id == setting.id))
     return Day(
         children=children,
-        arrivals={
+        arrivals={row.child_id: row for row in session.scalars(arrivals)},
+        absences={
             row.child_id: row
-            for row in session.scalars(
-                select(Arrival).where(Arrival.child_id.in_(ids), Arrival.on_date == day)
-            )
+            for row in session.scalars(absences.where(Absence.end >= day).order_by(Absence.id))
         },
-        absences={row.child_id: row for row in absences},
-        chases={
-            row.child_id: row
-            for row in session.scalars(
-                select(AbsenceChase).where(
-                    AbsenceChase.child_id.in_(ids), AbsenceChase.on_date == day
-                )
-            )
-        },
-        changes=[row for row in changes if row.child_id in by_child],
-        staff_names={
-            row.id: row.name
-            for row in session.scalars(select(Staff).where(Staff.setting_id == setting.id))
-        },
+        chases={row.child_id: row for row in session.scalars(chases)},
+        changes=list(session.scalars(changes.order_by(CollectionChange.id))),
+        staff_names={member.id: member.name for member in staff},
     )
 
 
@@ -99,54 +78,39 @@ def register_text(session: Session, setting: Setting, now: datetime, say: Say) -
     if not open_on(setting, day):
         return say("register.closed", date=short_date(day, "en"))
     data = load_day(session, setting, day)
-    names = {child.id: child.display_name for child in data.children}
-    expected = [child for child in data.children if expected_on(child, day)]
-    arrived = [child for child in data.children if child.id in data.arrivals]
-    absent = [child for child in data.children if child.id in data.absences]
-    unseen = [
-        child
-        for child in expected
-        if child.id not in data.arrivals and child.id not in data.absences
-    ]
 
     def clock(moment: datetime) -> str:
         return moment.astimezone(zone).strftime("%H:%M")
 
-    def items(parts: list[str]) -> str:
-        return "; ".join(parts) or say("register.none")
-
-    lines = [
-        say(
-            "register.heading",
-            date=short_date(day, "en"),
-            expected=len(expected),
-            arrived=len(arrived),
-            absent=len(absent),
-            unseen=len(unseen),
-        ),
-        say(
-            "register.in",
-            items=items(
-                [
-                    say(
-                        "register.arrived_item",
-                        child=names[c.id],
-                        time=clock(data.arrivals[c.id].at),
-                    )
-                    for c in arrived
-                ]
-            ),
-        ),
-        say("register.absent", items=items([_absent_item(data, c, say) for c in absent])),
-        say(
-            "register.unseen",
-            items=items([_unseen_item(data, c, say, clock) for c in unseen]),
-        ),
-    ]
+    expected = [child for child in data.children if expected_on(child, day)]
+    arrived = [child for child in data.children if child.id in data.arrivals]
+    absent = [child for child in data.children if child.id in data.absences]
+    unseen = [c for c in expected if c.id not in data.arrivals and c.id not in data.absences]
+    sections = {
+        "register.in": [
+            say("register.arrived_item", child=c.display_name, time=clock(data.arrivals[c.id].at))
+            for c in arrived
+        ],
+        "register.absent": [_absent_item(data, c, say) for c in absent],
+        "register.unseen": [_unseen_item(data, c, say, clock) for c in unseen],
+    }
     if data.changes:
-        changes = [_change_item(change, names[change.child_id], say) for change in data.changes]
-        lines.append(say("register.collection", items=items(changes)))
-    return "\n".join(lines)
+        names = {child.id: child.display_name for child in data.children}
+        sections["register.collection"] = [
+            _change_item(change, names[change.child_id], say) for change in data.changes
+        ]
+    heading = say(
+        "register.heading",
+        date=short_date(day, "en"),
+        expected=len(expected),
+        arrived=len(arrived),
+        absent=len(absent),
+        unseen=len(unseen),
+    )
+    lines = [
+        say(key, items="; ".join(items) or say("register.none")) for key, items in sections.items()
+    ]
+    return "\n".join([heading, *lines])
 
 
 def _absent_item(data: Day, child: Child, say: Say) -> str:
