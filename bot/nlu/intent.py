@@ -16,8 +16,8 @@ SYMPTOM_WEIGHT = 1.5  # per symptom, towards absence
 CONTACT_WEIGHT = 3.0  # a phone number or e-mail address, towards update_details
 LANGUAGE_NAME_WEIGHT = 3.0  # a language's name, towards set_language
 LATENESS_WEIGHT = 2.0
-QUESTION_WEIGHT = 1.0  # a question mark, towards policy_question
-MIN_SCORE = 1.0  # below this nothing was understood
+QUESTION_WEIGHT = 0.5  # a question mark, towards policy_question
+MIN_SCORE = 0.5  # below this nothing was understood (a bare question still counts)
 _TIE_ORDER = (  # on equal scores the more specific request wins; the flow confirms it anyway
     Intent.ABSENCE,
     Intent.COLLECTION_CHANGE,
@@ -63,13 +63,9 @@ class Signals:
 def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentScore:
     """The best intent for the message, with a confidence from its margin over the runner-up."""
     totals = {intent: 0.0 for intent in Intent}
-    best: dict[tuple[str, int], float] = {}  # one score per intent per phrase position
-    for hit in lexicon.matcher("intent", languages).find(text, per_label=True):
-        name, strength = hit.label.split(":")
-        key = (name, hit.start)
-        best[key] = max(best.get(key, 0.0), WEIGHTS[strength])
-    for (name, _), weight in best.items():
-        totals[Intent(name)] += weight
+    for intent in Intent:  # one matcher per intent: phrases of different intents may overlap
+        for hit in lexicon.matcher("intent", languages, f"{intent.value}:").find(text):
+            totals[intent] += WEIGHTS[hit.label.split(":")[1]]
     for intent, weight, pattern in _patterns(languages):
         if pattern.search(text.folded):
             totals[intent] += weight

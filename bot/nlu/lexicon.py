@@ -79,12 +79,13 @@ def table(code: str, section: str) -> dict[str, list[str]]:
 
 
 @cache
-def matcher(section: str, languages: tuple[str, ...]) -> Matcher:
-    """A compiled matcher for one section over several languages' lexicons."""
+def matcher(section: str, languages: tuple[str, ...], prefix: str = "") -> Matcher:
+    """A compiled matcher for one section (labels starting with `prefix`) over several lexicons."""
     merged: dict[str, list[str]] = {}
     for code in languages:
         for label, entries in table(code, section).items():
-            merged.setdefault(label, []).extend(entries)
+            if label.startswith(prefix):
+                merged.setdefault(label, []).extend(entries)
     return Matcher(merged)
 
 

@@ -66,11 +66,19 @@ def extract_time(text: Text, languages: tuple[str, ...], hits: list[Hit]) -> tim
         return time(_pm(int(m.group(1)), None), 30)
     for pattern in _time_patterns(languages):
         if pattern and (m := pattern.search(folded)) and int(m.group(1)) <= 23:
-            minutes = int(m.group(2) or 0)
+            minutes = 30 if _half_beside(folded, hits, m.start(), m.end()) else int(m.group(2) or 0)
             return time(_pm(int(m.group(1)), None), minutes) if minutes < 60 else None
     if any(h.label == "after_lunch" for h in hits):
         return LUNCH
     return None
+
+
+def _half_beside(text: str, hits: list[Hit], start: int, end: int) -> bool:
+    """A "half" word right before or after the hour: "4 y media", "ساڑھے 4", "sarhe 4" -> :30."""
+    return any(
+        h.label == "half" and (not text[h.end : start].strip() or not text[end : h.start].strip())
+        for h in hits
+    )
 
 
 @cache

@@ -154,18 +154,14 @@ class Matcher:
         self._exact = _Compiled((lower(e[1:]), label) for e, label in pairs if e.startswith("="))
         self._folded = _Compiled((fold(e), label) for e, label in pairs if not e.startswith("="))
 
-    def find(self, text: Text, per_label: bool = False) -> list[Hit]:
-        """Every hit in the message, in text order; overlapping shorter hits are dropped.
-
-        With `per_label`, only hits overlapped by a longer hit *with the same label* are dropped.
-        """
+    def find(self, text: Text) -> list[Hit]:
+        """Every hit in the message, in text order; overlapping shorter hits are dropped."""
         candidates = self._exact.run(text.lower) + self._folded.run(text.folded)
         candidates.sort(key=lambda h: (h.start, h.start - h.end))
         kept: list[Hit] = []
         for hit in candidates:
-            rivals = (k for k in kept if not per_label or k.label == hit.label)
             if not any(
-                hit.start < k.end and (k.start, k.end) != (hit.start, hit.end) for k in rivals
+                hit.start < k.end and (k.start, k.end) != (hit.start, hit.end) for k in kept
             ):
                 kept.append(hit)  # a phrase under two labels ("d&v") keeps both
         return kept
