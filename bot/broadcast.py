@@ -23,7 +23,7 @@ from bot.i18n.translator import TranslationUnavailable, Translator
 from bot.outbox import enqueue
 from bot.types import Reply
 
-UNTRANSLATED_NOTE_KEY = "broadcast.untranslated"  # asked of the lead; optional until added
+UNTRANSLATED_NOTE_KEY = "broadcast.untranslated"
 
 ChannelFor = Callable[[Guardian], tuple[str, str] | None]
 

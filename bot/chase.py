@@ -170,6 +170,7 @@ def create_call_tasks(
         None,
         catalog,
         quote=lambda words: words,
+        english=lambda _words: None,
         inbound_id=None,
     )
     report = JobReport()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
-from bot.content import content_dir
 from bot.conversation import lock_conversation
 from bot.db.models import (
     ChannelIdentity,
@@ -31,6 +30,10 @@ from bot.db.models import (
 from bot.db.session import transaction
 from bot.flows.turn import SenderView, SettingView, Turn
 from bot.i18n.catalog import Catalog
+from bot.i18n.names import parent_catalog
+from bot.i18n.names import staff_catalog as default_staff_catalog
+from bot.i18n.services import LanguageServices, configured_translator
+from bot.i18n.translator import Translator
 from bot.identity import identify, link_by_phone
 from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand
@@ -41,6 +44,7 @@ from bot.staff.handler import handle as handle_staff_command
 from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 
 log = logging.getLogger(__name__)
+UNSURE = 0.5  # below this, a non-English message is also tried through an English translation
 WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
@@ -74,13 +78,17 @@ class Engine:
         clock: Callable[[], datetime] = system_clock,
         catalog: Catalog | None = None,
         staff_catalog: Catalog | None = None,
+        translator: Translator | None = None,
     ) -> None:
         self.sessions = sessions
         self.setting_id = setting_id
         self.clock = clock
-        self.catalog = catalog or Catalog.load()
-        self.staff_catalog = staff_catalog or Catalog.load(content_dir() / "staff")
+        self.catalog = catalog or parent_catalog()
+        self.staff_catalog = staff_catalog or default_staff_catalog()
         self.knowledge = Knowledge()
+        self.languages = LanguageServices(
+            translator or configured_translator(sessions), sessions, setting_id
+        )
 
     def receive(self, inbound: InboundMessage) -> TurnResult | None:
         """Handle one message once; None when this provider message id was seen before."""
@@ -140,34 +148,21 @@ class Engine:
             return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
         conversation = lock_conversation(session, who.identity.id)
         context = dict(conversation.context)
-        choice_id = inbound.choice_id or _numbered_choice(inbound.text, context.get("offered", []))
-        setting_view = _setting_view(setting)
-        found = self._understand(inbound.text, choice_id, who.sender, setting_view, now)
-        turn = Turn(
-            text=inbound.text,
-            choice_id=choice_id,
-            now=now,
-            language=self._reply_language(who.sender, found),
-            understanding=found,
-            sender=who.sender,
-            setting=setting_view,
-            catalog=self.catalog,
-            answer_policy=self.knowledge.policy_answerer(session, setting),
-            answer_fact=self.knowledge.fact_answerer(setting),
-        )
+        turn = self._make_turn(session, inbound, setting, who.sender, context, now)
         result = flows.step(turn, conversation.state, context)
-        conversation.state = result.state
+        conversation.state, conversation.updated_at = result.state, now
         conversation.context = result.context | {
             "offered": [choice.id for reply in result.replies for choice in reply.choices]
         }
-        conversation.updated_at = now
+        written_in = turn.understanding.language
         effects = EffectContext(
             session,
             self.setting_id,
             who.guardian,
             self.staff_catalog,
-            self._quote_for_staff,
-            inbound_id,
+            quote=self.languages.staff_quote(written_in),
+            english=lambda text: self.languages.english(text, written_in),
+            inbound_id=inbound_id,
         )
         outcome = apply_effects(effects, result.effects)
         for reply in result.replies:
@@ -177,19 +172,45 @@ class Engine:
                 inbound.sender_id,
                 reply,
                 guardian_id=who.sender.guardian_id,
-                staff_id=who.sender.staff_id,
                 inbound_id=inbound_id,
             )
-        _mark_handled(session, inbound_id, found)
+        _mark_handled(session, inbound_id, turn.understanding)
         return TurnResult(
             inbound_id,
-            (result.intent or found.intent).value,
+            (result.intent or turn.understanding.intent).value,
             turn.language,
             list(result.replies),
             outcome.handoff,
             outcome.sources,
             outcome.records,
             outcome.staff_notifications,
+        )
+
+    def _make_turn(
+        self,
+        session: Session,
+        inbound: InboundMessage,
+        setting: Setting,
+        sender: SenderView,
+        context: dict[str, Any],
+        now: datetime,
+    ) -> Turn:
+        choice_id = inbound.choice_id or _numbered_choice(inbound.text, context.get("offered", []))
+        setting_view = _setting_view(setting)
+        found = self._understand(inbound.text, choice_id, sender, setting_view, now)
+        language = self._reply_language(sender, found)
+        return Turn(
+            text=inbound.text,
+            choice_id=choice_id,
+            now=now,
+            language=language,
+            understanding=found,
+            sender=sender,
+            setting=setting_view,
+            catalog=self.catalog,
+            answer_policy=self.knowledge.policy_answerer(session, setting),
+            answer_fact=self.knowledge.fact_answerer(setting),
+            translate_to_parent=self.languages.to_parent(language),
         )
 
     def _staff_turn(
@@ -231,24 +252,26 @@ class Engine:
             return Understanding(Intent.OTHER, 0.0, detect_language(text, None))
         if choice_id and not text.strip():
             return Understanding(Intent.OTHER, 0.0, sender.language)
-        return understand(
-            text,
-            NluContext(
-                children=tuple(child.ref for child in sender.children),
-                now=now,
-                timezone=setting.timezone,
-                preferred_language=sender.language,
-                closed_dates=setting.closed_dates,
-                open_weekdays=setting.open_weekdays,
-            ),
+        context = NluContext(
+            children=tuple(child.ref for child in sender.children),
+            now=now,
+            timezone=setting.timezone,
+            preferred_language=sender.language,
+            closed_dates=setting.closed_dates,
+            open_weekdays=setting.open_weekdays,
         )
+        found = understand(text, context)
+        if found.confidence >= UNSURE or found.language == "en" or not self.languages.available:
+            return found
+        english = self.languages.english(text, found.language)
+        again = understand(english, replace(context, preferred_language="en")) if english else None
+        if again is None or again.confidence <= found.confidence:
+            return found
+        return replace(again, language=found.language)
 
     def _reply_language(self, sender: SenderView, found: Understanding) -> str:
         preferred = found.language if sender.kind is SenderKind.UNKNOWN else sender.language
         return preferred if preferred in self.catalog.languages else "en"
-
-    def _quote_for_staff(self, text: str) -> str:
-        return self.staff_catalog.text("notify.their_words", "en", text=text)
 
     def _failed(self, inbound: InboundMessage, inbound_id: int, error: Exception) -> TurnResult:
         sorry = Reply(self.catalog.text("error.sorry", "en"))

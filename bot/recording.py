@@ -55,9 +55,8 @@ class EffectContext:
     setting_id: int
     guardian: Guardian | None
     staff_catalog: Catalog
-    quote: Callable[
-        [str], str
-    ]  # the parent's words as staff read them (plus English if translated)
+    quote: Callable[[str], str]  # the parent's words for staff: original, English if translated
+    english: Callable[[str], str | None]  # the parent's words machine translated, when possible
     inbound_id: int | None
     outcome: TurnOutcome = field(default_factory=TurnOutcome)
 
@@ -305,6 +304,7 @@ def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
         child_id=child.id if child else None,
         assigned_staff_id=assignee.id if assignee else None,
         text=effect.text,
+        english_text=context.english(effect.text),
         language=guardian.language if guardian else "en",
     )
     session.add(item)

@@ -24,5 +24,10 @@ def answer(turn: Turn) -> StepResult:
     source = turn.say("policy.source", source=where)
     text = f"{hit.text}\n{source}"
     if turn.language != "en":
-        text = turn.say("policy.english_only") + "\n\n" + text
+        translated = turn.translate_to_parent(hit.text)
+        text = (
+            f"{translated}\n{source}\n{turn.say('policy.machine_translated')}"
+            if translated
+            else f"{turn.say('policy.english_only')}\n\n{text}"
+        )
     return StepResult((Reply(text),), (CiteSource(hit.document, hit.section),))

@@ -91,16 +91,17 @@ class Turn:
     catalog: Catalog
     answer_policy: Callable[[str], PolicyHit | None] = lambda _question: None
     answer_fact: Callable[[str], str | None] = lambda _question: None
+    translate_to_parent: Callable[[str], str | None] = lambda _text: None  # machine translation
 
-    def say(self, key: str, **values: object) -> str:
+    def say(self, key: str, /, **values: object) -> str:
         """Curated text in the reply language."""
         return self.catalog.text(key, self.language, **values)
 
-    def reply(self, key: str, *choices: Choice, **values: object) -> Reply:
+    def reply(self, key: str, /, *choices: Choice, **values: object) -> Reply:
         """A curated reply with optional choices."""
         return Reply(self.say(key, **values), tuple(choices))
 
-    def choice(self, choice_id: str, key: str, **values: object) -> Choice:
+    def choice(self, choice_id: str, key: str, /, **values: object) -> Choice:
         """A choice whose label is curated text."""
         return Choice(choice_id, self.say(key, **values))
 

@@ -43,7 +43,7 @@ class Catalog:
         """Whether a curated template exists for this key in this language."""
         return key in self.messages.get(language, {})
 
-    def text(self, key: str, language: str, **values: object) -> str:
+    def text(self, key: str, language: str, /, **values: object) -> str:
         """The curated text for `key` in `language` (English when missing), values filled in."""
         template = self.messages.get(language, {}).get(key) or self.messages[ENGLISH][key]
         return template.format(**values)

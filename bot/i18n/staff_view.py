@@ -9,7 +9,7 @@ from bot.i18n.names import parent_catalog, staff_catalog
 from bot.i18n.protect import translate_protected
 from bot.i18n.translator import TranslationUnavailable, Translator
 
-NO_TRANSLATION_KEY = "notify.translation_unavailable"  # asked of the lead; optional until added
+NO_TRANSLATION_KEY = "notify.translation_unavailable"
 
 
 def english_for_staff(
@@ -38,12 +38,12 @@ def format_parent_words(
     if english is not None:
         name = language_name(language, messages or parent_catalog())
         key = "notify.their_words_translated"
-        return _english(staff, key, language=name, text=text, english=english)
+        return staff.text(key, ENGLISH, language=name, text=text, english=english)
     words = staff.text("notify.their_words", ENGLISH, text=text)
     if language == ENGLISH or not staff.has(NO_TRANSLATION_KEY, ENGLISH):
         return words
     name = language_name(language, messages or parent_catalog())
-    return f"{words}\n{_english(staff, NO_TRANSLATION_KEY, language=name)}"
+    return f"{words}\n{staff.text(NO_TRANSLATION_KEY, ENGLISH, language=name)}"
 
 
 def parent_words_for_staff(
@@ -57,9 +57,3 @@ def language_name(code: str, messages: Catalog) -> str:
     """The English name of a language ("Polish"), or its code when the catalog has none."""
     key = f"language.name.{code}"
     return messages.text(key, ENGLISH) if messages.has(key, ENGLISH) else code
-
-
-def _english(staff: Catalog, key: str, **values: str) -> str:
-    # Catalog.text(key, language, **values) cannot fill a {language} placeholder (the names
-    # clash), so format the English template directly; staff text is English only.
-    return staff.messages[ENGLISH][key].format(**values)

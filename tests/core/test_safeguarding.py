@@ -104,7 +104,13 @@ def test_effect_for_a_child_not_the_senders_is_refused_even_if_a_flow_asked(
         sarah = session.scalar(select(Guardian).where(Guardian.phone == SARAH))
         assert isla is not None and sarah is not None
         context = EffectContext(
-            session, engine.setting_id, sarah, engine.staff_catalog, lambda words: words, None
+            session,
+            engine.setting_id,
+            sarah,
+            engine.staff_catalog,
+            lambda words: words,
+            lambda _words: None,
+            None,
         )
         day = MONDAY_MORNING.date()
         with pytest.raises(PermissionError):

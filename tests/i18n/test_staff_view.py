@@ -32,7 +32,10 @@ def test_english_needs_no_translation(fake: FakeTranslator) -> None:
 
 def test_translator_down_gives_the_original(fake: FakeTranslator) -> None:
     assert english_for_staff(WORDS, "pl", NoTranslator(), []) is None
-    assert parent_words_for_staff(WORDS, "pl", NoTranslator(), []) == f'Their words: "{WORDS}"'
+    assert parent_words_for_staff(WORDS, "pl", NoTranslator(), []) == (
+        f'Their words: "{WORDS}"\n(Polish: no machine translation was available; '
+        "ask for an interpreter if needed.)"
+    )
 
 
 def test_note_when_the_staff_catalog_has_the_key() -> None:
