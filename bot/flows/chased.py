@@ -45,6 +45,8 @@ def resume(turn: Turn, context: dict[str, Any]) -> StepResult | None:
     if not asked or (found.children and not named):
         return None
     children = named or asked
+    if found.dates and not found.dates.start <= turn.today <= found.dates.end:
+        return None  # another day's notice: the ordinary flow takes it, today's check stays open
     if turn.choice_id == ABSENT or found.intent is Intent.ABSENCE or found.reason or found.symptoms:
         return _absent(turn, children)
     if turn.choice_id == LATE or found.minutes_late is not None or _late_words(turn):
@@ -66,12 +68,11 @@ def _late_words(turn: Turn) -> bool:
 
 def _absent(turn: Turn, children: tuple[int, ...]) -> StepResult:
     found = turn.understanding
-    dates = found.dates if found.dates and found.dates.start >= turn.today else None
     draft = notices.Draft(
         kind=Intent.ABSENCE.value,
         children=children,
-        start=dates.start if dates else turn.today,
-        end=dates.end if dates else turn.today,
+        start=turn.today,
+        end=found.dates.end if found.dates else turn.today,
         reason=found.reason.value if found.reason else None,
         symptoms=found.symptoms,
     ).with_words(turn.text)

@@ -175,3 +175,16 @@ def test_the_chase_puts_the_guardians_conversation_in_the_chase_state(
     with sessions() as session:
         states = {c.state for c in session.scalars(select(Conversation))}
     assert states == {"chase"}
+
+
+def test_a_notice_for_another_day_leaves_todays_check_open(
+    sessions: sessionmaker[Session], make_engine_at: Callable[[datetime], Engine]
+) -> None:
+    run(sessions, chase_missing, CHASE_TIME)
+    result = say(make_engine_at(CHASE_TIME), SARAH, "Maya is off on Friday, dentist appointment")
+    assert [r["start"] for r in result.records] == ["2026-11-27"]
+    with sessions() as session:
+        maya = session.scalars(
+            select(AbsenceChase).where(AbsenceChase.child_id == child_id(sessions, "Maya"))
+        ).one()
+        assert maya.answered_at is None

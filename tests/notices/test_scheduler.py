@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.engine import Engine
 from parentbot.scheduler import build_scheduler, catch_up
 from parentbot.simulate import SimClock, run
-from tests.conftest import MONDAY_MORNING
+from tests.conftest import DEMO, MONDAY_MORNING
 from tests.notices.support import CALL_TIME, CHASE_TIME, JESS, SARAH
 
 
@@ -75,3 +77,27 @@ def test_a_bad_tick_is_an_error_line(sessions: sessionmaker[Session], demo_setti
     engine = Engine(sessions, demo_setting, clock=SimClock(MONDAY_MORNING))
     [output] = _simulate(engine, {"tick": "tomorrow"})
     assert "tick" in output["error"]
+
+
+def test_the_simulate_command_answers_a_tick_line_with_one_json_line() -> None:
+    lines = [json.dumps({"tick": CHASE_TIME.isoformat()}), json.dumps({"from": SARAH, "text": "2"})]
+    command = [sys.executable, "-m", "parentbot", "simulate", "--setting", str(DEMO)]
+    done = subprocess.run(
+        [*command, "--now", MONDAY_MORNING.isoformat()],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    tick, answer = (json.loads(line) for line in done.stdout.splitlines())
+    assert tick.keys() == {
+        "tick",
+        "jobs",
+        "chased",
+        "call_tasks",
+        "staff_notifications",
+        "messages",
+    }
+    assert "Maya Thompson" in tick["chased"]
+    assert answer["records"][0]["type"] == "late_arrival"  # "2" = On our way
