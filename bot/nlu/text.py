@@ -105,12 +105,12 @@ def _node_regex(node: dict[str, Any]) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-def _wildcard_regex(entry: str) -> re.Pattern[str]:
+def _wildcard_regex(entry: str) -> str:
     """A phrase with `*` at an end: any word characters may continue it on that side."""
     core = r"\s+".join(re.escape(part) for part in entry.strip("*").split())
     left = rf"{WORD}*" if entry.startswith("*") else _START
     right = rf"{WORD}*" if entry.endswith("*") else _END
-    return re.compile(left + core + right)
+    return left + core + right
 
 
 class _Compiled:
@@ -118,17 +118,20 @@ class _Compiled:
 
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         self.labels: dict[str, list[str]] = {}
-        self.wild: list[tuple[re.Pattern[str], str]] = []
+        wild: list[tuple[str, str]] = []
         for phrase, label in dict.fromkeys(entries):
             phrase = " ".join(phrase.split())
             if phrase.startswith("*") or phrase.endswith("*"):
-                self.wild.append((_wildcard_regex(phrase), label))
+                wild.append((_wildcard_regex(phrase), label))
             elif phrase:
                 self.labels.setdefault(phrase, []).append(label)
                 if "\u0620" <= phrase[0] <= "\u064a":  # Arabic: "و" (and) attaches to the next word
                     self.labels.setdefault("و" + phrase, []).append(label)
         body = _trie_regex(self.labels)
         self.plain = re.compile(f"{_START}(?:{body}){_END}") if body else None
+        self.wild_labels = tuple(label for _, label in wild)
+        groups = "|".join(f"(?P<w{i}>{pattern})" for i, (pattern, _) in enumerate(wild))
+        self.wild = re.compile(groups) if wild else None
 
     def run(self, text: str) -> list[Hit]:
         hits = []
@@ -136,8 +139,12 @@ class _Compiled:
             for m in self.plain.finditer(text):
                 key = " ".join(m.group().split())
                 hits += [Hit(m.start(), m.end(), label) for label in self.labels.get(key, ())]
-        for pattern, label in self.wild:
-            hits += [Hit(m.start(), m.end(), label) for m in pattern.finditer(text)]
+        if self.wild:
+            hits += [
+                Hit(m.start(), m.end(), self.wild_labels[int(m.lastgroup[1:])])
+                for m in self.wild.finditer(text)
+                if m.lastgroup
+            ]
         return hits
 
 
