@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.policies.normalise import split_sentences
@@ -38,7 +38,7 @@ def section_label(heading_path: tuple[str, ...]) -> str:
     return heading_path[-1]
 
 
-def _units(text: str) -> list[str]:
+def split_units(text: str) -> list[str]:
     """Whole bullet points, and sentences of paragraphs, in order."""
     units: list[str] = []
     for line in text.split("\n"):
@@ -62,9 +62,8 @@ def _cut(text: str, max_chars: int) -> str:
     return head.rstrip(" ,;:-") + ELLIPSIS
 
 
-def _pick(units: list[str], weights: Mapping[str, float], max_chars: int) -> list[str]:
+def _pick(units: list[str], scores: Sequence[float], max_chars: int) -> list[str]:
     """The best-matching unit, with one neighbour when it fits: a matching one, else the next."""
-    scores = [_score(unit, weights) for unit in units]
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     chosen = [best]
     neighbours = [i for i in (best + 1, best - 1) if 0 <= i < len(units)]
@@ -79,17 +78,27 @@ def _pick(units: list[str], weights: Mapping[str, float], max_chars: int) -> lis
     return [units[i] for i in sorted(chosen)]
 
 
-def make_quote(text: str, weights: Mapping[str, float], max_chars: int) -> str:
-    """One or two sentences (or whole bullet points) of a passage around the best match."""
-    units = _units(text)
-    picked = _pick(units, weights, max_chars)
+def quote_units(
+    units: list[str],
+    scores: Sequence[float],
+    weights: Mapping[str, float],
+    max_chars: int,
+) -> str:
+    """One or two units around the best-scoring one, trimmed to fit."""
+    picked = _pick(units, scores, max_chars)
     if len(picked) == 1 and len(picked[0]) > max_chars:
         sentences = split_sentences(picked[0].removeprefix(BULLET_MARK))
         if len(sentences) > 1:
-            picked = _pick(sentences, weights, max_chars)
+            picked = _pick(sentences, [_score(s, weights) for s in sentences], max_chars)
     bullets = [unit for unit in picked if unit.startswith(BULLET_MARK)]
     if len(picked) == 1 or not bullets:
         quote = " ".join(unit.removeprefix(BULLET_MARK) for unit in picked)
     else:
         quote = "\n".join(picked)
     return _cut(quote, max_chars)
+
+
+def make_quote(text: str, weights: Mapping[str, float], max_chars: int) -> str:
+    """One or two sentences (or whole bullet points) of a passage around the best match."""
+    units = split_units(text)
+    return quote_units(units, [_score(unit, weights) for unit in units], weights, max_chars)

@@ -14,12 +14,15 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 from bot.content import content_dir
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD_CASED = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 _CLITIC = re.compile(r"'[a-z]+$")
 _VOWEL = re.compile(r"[aeiouy]")
+_SHORT_ROOT = re.compile(r"^[^aeiou][aeiou][^aeiouwxy]$")
 _DOUBLE_END = re.compile(r"([bdfgmnprt])\1$")
 _INFLECTIONS = ("ingly", "edly", "ings", "ing", "ed", "ly")
 _IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
-STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+# "off" carries meaning here: "off sick", "a day off", "keep him off".
+STOPWORDS = frozenset(STOPWORDS_EN_PLUS) - {"off"}
 
 
 def stem(word: str) -> str:
@@ -35,11 +38,16 @@ def stem(word: str) -> str:
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     for suffix in _INFLECTIONS:
+        if not word.endswith(suffix):
+            continue
         root = word[: -len(suffix)]
+        if suffix in ("ing", "ed") and _SHORT_ROOT.match(root):
+            word = root + "e"  # "taking" -> "take", "named" -> "name"
+            break
         if suffix == "ed" and root.endswith("e"):
             continue
-        shortest = 4 if suffix in ("ing", "ings", "ly") else 3
-        if word.endswith(suffix) and len(root) >= shortest and _VOWEL.search(root):
+        shortest = 4 if suffix in ("ings", "ly") else 3
+        if len(root) >= shortest and _VOWEL.search(root):
             word = root[:-1] if _DOUBLE_END.search(root) else root
             break
     if word.endswith("ction"):
@@ -66,6 +74,7 @@ class Concept:
     own: tuple[str, ...]
     alternatives: tuple[tuple[str, ...], ...]
     generic: bool = False  # an everyday word ("come", "today") that says little about the topic
+    capitalised: bool = False  # written with a capital inside the question: maybe a name
 
     def covered_by(self, terms: frozenset[str]) -> bool:
         """True when every stem of some alternative occurs in the passage terms."""
@@ -95,6 +104,7 @@ class Lexicon:
             extra = tuple(_content(words(p)) for p in policy)
             merged = expansions.get(key, ()) + tuple(e for e in extra if e)
             expansions[key] = tuple(dict.fromkeys(merged))
+        expansions = _one_more_step(expansions)
         filler = frozenset(stem(w) for w in data.get("filler", {}).get("words", []))
         generic = frozenset(stem(w) for w in data.get("generic", {}).get("words", []))
         return cls(expansions, filler, generic)
@@ -102,6 +112,7 @@ class Lexicon:
     def concepts(self, question: str) -> list[Concept]:
         """The question's concepts, each with its expansions, filler and stopwords left out."""
         raw = words(question)
+        capitals = _capitalised(question)
         tokens = [stem(w) for w in raw]
         concepts: list[Concept] = []
         position = 0
@@ -117,9 +128,39 @@ class Lexicon:
             else:
                 token = tokens[position]
                 if raw[position] not in STOPWORDS and token not in self.filler:
-                    concepts.append(Concept((token,), ((token,),), token in self.generic))
+                    generic = token in self.generic
+                    capitalised = position in capitals
+                    concepts.append(Concept((token,), ((token,),), generic, capitalised))
                 position += 1
         return _dedupe(concepts)
+
+
+def _one_more_step(
+    expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]],
+) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Follow each expansion one step further: "feed" -> "breastfeed" -> "nursing mothers"."""
+    return {
+        key: tuple(
+            dict.fromkeys(
+                [*policy, *(further for p in policy for further in expansions.get(p, ()))]
+            )
+        )
+        for key, policy in expansions.items()
+    }
+
+
+def _capitalised(question: str) -> set[int]:
+    """Positions of words written with a capital letter other than at the start of a sentence."""
+    found = set()
+    sentence_start = True
+    question = question.replace("’", "'")
+    for position, match in enumerate(_WORD_CASED.finditer(question)):
+        word = match.group()
+        if word[0].isupper() and not sentence_start and not word.isupper():
+            found.add(position)
+        tail = question[match.end() : match.end() + 2]
+        sentence_start = bool(tail) and tail[0] in ".!?"
+    return found
 
 
 def _content(raw_words: Iterable[str]) -> tuple[str, ...]:
