@@ -8,7 +8,10 @@ FastAPI echo endpoint. Each webhook is a full turn: verify, dedupe, understand, 
    echo requests the same way; the ratio of the two.
 2. Latency: 1,000 more webhooks at a steady 50 messages/s; p50 and p99.
 
-The final line is JSON, also written to bench/results/webhooks.json.
+Also 1,000 SMS webhooks to a route whose engine does nothing (adapter_only_per_s): what the
+adapter itself costs. BENCH_WORKERS sets uvicorn processes (default 1); BENCH_POOL_SIZE=1 gives
+each process one SQLite connection, so threads queue on the pool instead of in SQLite's
+sleeping busy handler. The final line is JSON, also written to bench/results/webhooks.json.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ PUBLIC = "https://bench.example.org"
 MESSAGES = 1_000
 CONCURRENCY = 16
 RATE = 50  # messages per second in the latency phase
-WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 1))  # uvicorn processes
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))  # uvicorn processes
+POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "0"))  # 0: the app's own engine settings
 PHONES = [f"+4477009001{n:02d}" for n in (1, 2, 3, 11, 12, 21, 31, 32, 41, 51, 52, 61, 71, 81)]
 TEXTS = [
     "Maya is off sick today with a temperature",
@@ -60,11 +64,16 @@ class NullEngine:
 def make_app() -> FastAPI:
     """The server (uvicorn --factory): the adapters' routers on a real Engine, a NullEngine SMS
     route under /bare to isolate the adapter's cost, and a bare echo endpoint."""
+    from bot.db.session import make_engine, make_session_factory
     from bot.engine import Engine
     from channels import telegram, twilio_sms, whatsapp
     from parentbot.setup import find_setting_id, open_database
 
     sessions = open_database(os.environ["BENCH_DB_URL"], migrate=False)
+    if POOL_SIZE:  # e.g. 1: one SQLite connection per process, threads queue on the pool
+        sessions = make_session_factory(
+            make_engine(os.environ["BENCH_DB_URL"], pool_size=POOL_SIZE, max_overflow=0)
+        )
     engine = Engine(sessions, find_setting_id(sessions))
     twilio = twilio_sms.TwilioConfig(
         "AC" + "0" * 32, TOKEN, "+447700900500", "+447700900501", PUBLIC
@@ -182,7 +191,7 @@ async def steady(client: httpx.AsyncClient, work: list[Call]) -> list[float]:
     return [seconds * 1000 for seconds in await asyncio.gather(*tasks)]
 
 
-async def measure(base_url: str) -> dict[str, float]:
+async def measure(base_url: str) -> dict[str, object]:
     numbers = count(1)
     limits = httpx.Limits(max_connections=CONCURRENCY * 4)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
@@ -201,6 +210,8 @@ async def measure(base_url: str) -> dict[str, float]:
         "messages": MESSAGES,
         "concurrency": CONCURRENCY,
         "rate_per_s": RATE,
+        "workers": WORKERS,
+        "pool_size": POOL_SIZE or "default",
     }
 
 
@@ -222,7 +233,7 @@ def wait_until_up(base_url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not start")
 
 
-def main() -> dict[str, float]:
+def main() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         db_url = prepare(Path(folder))
         port = free_port()

@@ -61,8 +61,6 @@ TELEGRAM_CAPABILITIES = ChannelCapabilities(
     buttons=ButtonStyle.INLINE,
     max_buttons=10,
     max_button_label=64,
-    polls=True,
-    media=True,
 )
 TEXTS = {
     "share_contact": "Hello! To connect you to your child's nursery, please tap the button below "
@@ -230,7 +228,7 @@ def _linking_reply(session: Any, setting_id: int, update: TelegramUpdate) -> tup
     if update.command == "contact" and update.inbound.contact_phone:
         linked = link_phone(session, setting_id, "telegram", user_id, update.inbound.contact_phone)
         return Reply(TEXTS["linked" if linked else "not_found"]), "reply"
-    if update.command == "link" and update.argument:
+    if update.command in ("link", "start") and update.argument:  # /start CODE: a deep link
         redeemed = redeem_link_code(session, setting_id, "telegram", user_id, update.argument)
         return Reply(TEXTS["code_ok" if redeemed else "code_bad"]), "reply"
     identity = find_identity(session, "telegram", user_id)

@@ -41,7 +41,6 @@ WHATSAPP_CAPABILITIES = ChannelCapabilities(
     buttons=ButtonStyle.NUMBERED,
     max_buttons=10,
     max_button_label=60,
-    media=True,
     reply_window_hours=24,
 )
 

@@ -130,6 +130,19 @@ def test_a_one_time_code_links_once(
     assert "not valid" in outbox(sessions)[-1].text
 
 
+def test_a_deep_link_start_code_links(
+    client: TestClient,
+    telegram_config: TelegramConfig,
+    sessions: sessionmaker[Session],
+    demo_setting: int,
+) -> None:
+    with transaction(sessions) as session:
+        code = issue_link_code(session, demo_setting, guardian_id=2)
+    send(client, telegram_config, message_update(13, f"/start {code}"))  # t.me/<bot>?start=CODE
+    linked = identity(sessions)
+    assert linked is not None and linked.guardian_id == 2
+
+
 def test_text_from_an_unlinked_user_gets_the_generic_answer(
     client: TestClient, telegram_config: TelegramConfig, sessions: sessionmaker[Session]
 ) -> None:
