@@ -21,7 +21,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
 from bot.channel import SendResult, SendStatus
 from bot.delivery import OPTED_OUT, OUTSIDE_WINDOW, apply_status
-from bot.linking import identity_for
+from bot.linking import identity_for, log_once
 from bot.optout import Keyword, classify, set_opt_out
 from bot.types import InboundMessage
 
@@ -133,8 +133,9 @@ def parse_inbound(params: Mapping[str, str], channel: str) -> InboundMessage:
 async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str) -> Response:
     """Record opt-out/in keywords, then hand the message to the core (which dedupes it).
 
-    STOP is not passed on: Twilio answers it and nothing more may be sent. START/YES are both
-    recorded and passed on ("yes" may answer a question); HELP reaches the core's help.
+    STOP is logged and recorded here and goes no further: Twilio answers it and nothing more
+    may be sent. START/YES are recorded and passed on ("yes" may answer a question); HELP
+    reaches the core's help.
     """
     if "MessageSid" not in params or "From" not in params:
         raise HTTPException(status_code=400, detail="not a message webhook")
@@ -148,7 +149,10 @@ async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str
 
 
 def _record_keyword(engine: Engine, inbound: InboundMessage, opted_out: bool) -> None:
+    """Set the identity's opt-out flag; a STOP, which the core never sees, is logged here once."""
     with engine.sessions() as session, session.begin():
+        if opted_out and log_once(session, inbound) is None:
+            return
         identity = identity_for(session, engine.setting_id, inbound.channel, inbound.sender_id)
         set_opt_out(session, identity, opted_out)
 

@@ -91,14 +91,26 @@ def test_forged_missing_or_wrong_host_signatures_are_refused(
 def test_stop_opts_out_and_start_opts_back_in(
     client: TestClient, twilio_config: TwilioConfig, sessions: sessionmaker[Session]
 ) -> None:
-    post(client, twilio_config, "/twilio/sms", sms("SM4", "Stop"))
+    for _ in range(2):  # a replay changes nothing
+        post(client, twilio_config, "/twilio/sms", sms("SM4", "Stop"))
     with sessions() as session:
         identity = session.scalars(select(ChannelIdentity)).one()
         assert identity.opted_out and identity.guardian_id is not None  # matched by phone
+        [logged] = session.scalars(select(InboundLog)).all()
+        assert logged.text == "Stop"  # in the log for staff, like every message
     assert count(sessions, Outbox) == 0  # nothing may follow a STOP
     post(client, twilio_config, "/twilio/sms", sms("SM5", "START"))
     with sessions() as session:
         assert not session.scalars(select(ChannelIdentity)).one().opted_out
+
+
+def test_help_gets_the_help_text(
+    client: TestClient, twilio_config: TwilioConfig, sessions: sessionmaker[Session]
+) -> None:
+    post(client, twilio_config, "/twilio/sms", sms("SM11", "HELP"))
+    with sessions() as session:
+        [reply] = session.scalars(select(Outbox).where(Outbox.recipient_id == SARAH)).all()
+    assert "assistant" in reply.text
 
 
 def test_unknown_sender_gets_a_generic_answer_only(
