@@ -32,7 +32,7 @@ from bot.flows.turn import SenderView, SettingView, Turn
 from bot.i18n.catalog import Catalog
 from bot.i18n.names import parent_catalog
 from bot.i18n.names import staff_catalog as default_staff_catalog
-from bot.i18n.services import LanguageServices, configured_translator
+from bot.i18n.services import Translation, TurnLanguages
 from bot.i18n.translator import Translator
 from bot.identity import identify, link_by_phone
 from bot.knowledge import Knowledge
@@ -86,9 +86,7 @@ class Engine:
         self.catalog = catalog or parent_catalog()
         self.staff_catalog = staff_catalog or default_staff_catalog()
         self.knowledge = Knowledge()
-        self.languages = LanguageServices(
-            translator or configured_translator(sessions), sessions, setting_id
-        )
+        self.translation = Translation(translator) if translator else Translation.from_env()
 
     def receive(self, inbound: InboundMessage) -> TurnResult | None:
         """Handle one message once; None when this provider message id was seen before."""
@@ -148,7 +146,8 @@ class Engine:
             return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
         conversation = lock_conversation(session, who.identity.id)
         context = dict(conversation.context)
-        turn = self._make_turn(session, inbound, setting, who.sender, context, now)
+        languages = self.translation.for_turn(session, self.setting_id)
+        turn = self._make_turn(session, inbound, setting, who.sender, context, now, languages)
         result = flows.step(turn, conversation.state, context)
         conversation.state, conversation.updated_at = result.state, now
         conversation.context = result.context | {
@@ -160,8 +159,8 @@ class Engine:
             self.setting_id,
             who.guardian,
             self.staff_catalog,
-            quote=self.languages.staff_quote(written_in),
-            english=lambda text: self.languages.english(text, written_in),
+            quote=languages.staff_quote(written_in),
+            english=lambda text: languages.english(text, written_in),
             inbound_id=inbound_id,
         )
         outcome = apply_effects(effects, result.effects)
@@ -194,10 +193,11 @@ class Engine:
         sender: SenderView,
         context: dict[str, Any],
         now: datetime,
+        languages: TurnLanguages,
     ) -> Turn:
         choice_id = inbound.choice_id or _numbered_choice(inbound.text, context.get("offered", []))
         setting_view = _setting_view(setting)
-        found = self._understand(inbound.text, choice_id, sender, setting_view, now)
+        found = self._understand(inbound.text, choice_id, sender, setting_view, now, languages)
         language = self._reply_language(sender, found)
         return Turn(
             text=inbound.text,
@@ -210,7 +210,7 @@ class Engine:
             catalog=self.catalog,
             answer_policy=self.knowledge.policy_answerer(session, setting),
             answer_fact=self.knowledge.fact_answerer(setting),
-            translate_to_parent=self.languages.to_parent(language),
+            translate_to_parent=languages.to_parent(language),
         )
 
     def _staff_turn(
@@ -247,6 +247,7 @@ class Engine:
         sender: SenderView,
         setting: SettingView,
         now: datetime,
+        languages: TurnLanguages,
     ) -> Understanding:
         if sender.kind is not SenderKind.GUARDIAN:
             return Understanding(Intent.OTHER, 0.0, detect_language(text, None))
@@ -261,9 +262,9 @@ class Engine:
             open_weekdays=setting.open_weekdays,
         )
         found = understand(text, context)
-        if found.confidence >= UNSURE or found.language == "en" or not self.languages.available:
+        if found.confidence >= UNSURE or found.language == "en" or not languages.available:
             return found
-        english = self.languages.english(text, found.language)
+        english = languages.english(text, found.language)
         again = understand(english, replace(context, preferred_language="en")) if english else None
         if again is None or again.confidence <= found.confidence:
             return found

@@ -1,14 +1,15 @@
 """The translator as one turn uses it: staff see parents' words in English, parents see answers in
-their language. Every call protects names and numbers, and a failure never stops a message."""
+their language. Every call protects names and numbers, and a failure never stops a message.
+
+Everything here works inside the turn's own session (SQLite allows one writer at a time)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from bot.db.session import transaction
 from bot.i18n.cache import CachedTranslator
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.names import setting_names
@@ -23,43 +24,50 @@ from bot.i18n.translator import (
 )
 
 
-def configured_translator(sessions: sessionmaker[Session]) -> Translator:
-    """The translator TRANSLATOR names, behind the persistent cache; NoTranslator when unset."""
-    inner = translator_from_env()
-    if isinstance(inner, NoTranslator):
-        return inner
-    return CachedTranslator(inner, sessions, config_from_env().backend)
+@dataclass(frozen=True)
+class Translation:
+    """The configured translator and the name its cache entries are kept under."""
 
+    translator: Translator
+    backend: str | None = None  # None: not cached (tests, or no translator)
 
-class LanguageServices:
-    """Translation for one setting, with its protected names loaded once per roster import."""
-
-    def __init__(
-        self, translator: Translator, sessions: sessionmaker[Session], setting_id: int
-    ) -> None:
-        self.translator = translator
-        self.sessions = sessions
-        self.setting_id = setting_id
-        self._names: frozenset[str] | None = None
-        self._lock = threading.Lock()
+    @classmethod
+    def from_env(cls) -> Translation:
+        """TRANSLATOR and TRANSLATOR_* (see README); nothing leaves the machine when unset."""
+        inner = translator_from_env()
+        if isinstance(inner, NoTranslator):
+            return cls(inner)
+        return cls(inner, config_from_env().backend)
 
     @property
     def available(self) -> bool:
-        """Whether a translator is configured at all."""
         return not isinstance(self.translator, NoTranslator)
 
-    def names(self) -> frozenset[str]:
-        """Names of children, people and rooms, never sent to a provider."""
-        with self._lock:
-            if self._names is None:
-                with transaction(self.sessions) as session:
-                    self._names = frozenset(setting_names(session, self.setting_id))
-            return self._names
+    def for_turn(self, session: Session, setting_id: int) -> TurnLanguages:
+        """Translation bound to this turn's session: the cache shares its transaction."""
+        translator = (
+            CachedTranslator(self.translator, session, self.backend)
+            if self.backend
+            else self.translator
+        )
+        return TurnLanguages(translator, session, setting_id, self.available)
 
-    def forget_names(self) -> None:
-        """Reload names after a roster import."""
-        with self._lock:
-            self._names = None
+
+@dataclass
+class TurnLanguages:
+    """Translation for one turn, with the setting's protected names loaded at most once."""
+
+    translator: Translator
+    session: Session
+    setting_id: int
+    available: bool
+    _names: frozenset[str] | None = field(default=None, init=False)
+
+    def names(self) -> frozenset[str]:
+        """Names of children, people and rooms: never sent to a provider."""
+        if self._names is None:
+            self._names = frozenset(setting_names(self.session, self.setting_id))
+        return self._names
 
     def english(self, text: str, language: str) -> str | None:
         """A parent's words in English (machine translated), or None if English or unavailable."""
