@@ -6,7 +6,7 @@ The draft lives in the conversation context between messages as plain JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from bot import illness
@@ -31,6 +31,7 @@ ASK_CHILD, ASK_DATE, ASK_COLLECTOR, DONE = (
     "notice.done",
 )
 STATES = (ASK_CHILD, ASK_DATE, ASK_COLLECTOR, DONE)
+UNDATED_ABSENCE_CUTOFF = time(12, 0)  # before noon, "mark Isla absent" means today
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def start(turn: Turn) -> StepResult:
         minutes_late=found.minutes_late,
         words=" ".join(turn.text.split()),
     )
-    if draft.is_lateness and draft.start is None:
+    if draft.start is None and (draft.is_lateness or _means_today(turn, draft)):
         draft = replace(draft, start=turn.today, end=turn.today)
     return advance(turn, draft)
 
@@ -139,6 +140,16 @@ def advance(turn: Turn, draft: Draft) -> StepResult:
     ):
         return _ask(turn, ASK_COLLECTOR, draft)
     return _record(turn, draft)
+
+
+def _means_today(turn: Turn, draft: Draft) -> bool:
+    """An absence with no day, sent on an open morning, is for today; the read-back names the
+    date and offers Change. Later in the day, or on a closed day, the bot asks instead."""
+    return (
+        draft.kind == ABSENCE
+        and turn.now.time() < UNDATED_ABSENCE_CUTOFF
+        and is_open(turn.today, turn.setting)
+    )
 
 
 def _refusal(turn: Turn) -> StepResult | None:

@@ -17,6 +17,7 @@ CONTACT_WEIGHT = 3.0  # a phone number or e-mail address, towards update_details
 LANGUAGE_NAME_WEIGHT = 3.0  # a language's name, towards set_language
 LATENESS_WEIGHT = 2.0
 QUESTION_WEIGHT = 0.5  # a question mark, towards policy_question
+CLEAR_NOTICE = 3.0  # a notice this strong is never overruled by small talk or a language request
 MIN_SCORE = 0.5  # below this nothing was understood (a bare question still counts)
 _TIE_ORDER = (  # on equal scores the more specific request wins; the flow confirms it anyway
     Intent.ABSENCE,
@@ -29,6 +30,10 @@ _TIE_ORDER = (  # on equal scores the more specific request wins; the flow confi
     Intent.HELP,
     Intent.OTHER,
 )
+
+
+_NOTICES = (Intent.ABSENCE, Intent.COLLECTION_CHANGE)
+_YIELDS_TO_NOTICES = (Intent.SET_LANGUAGE, Intent.HELP, Intent.OTHER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +75,24 @@ def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentSco
         if pattern.search(text.folded):
             totals[intent] += weight
     _add_signals(totals, text, signals)
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], _TIE_ORDER.index(item[0])))
+    ranked = _notices_first(
+        sorted(totals.items(), key=lambda item: (-item[1], _TIE_ORDER.index(item[0])))
+    )
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < MIN_SCORE:
         return IntentScore(Intent.OTHER, 0.2, top)
-    margin = (top - second) / (top + 1.0)
+    margin = max(0.0, top - second) / (top + 1.0)
     strength = 1.0 - math.exp(-top / 3.0)
     return IntentScore(best, round(min(0.97, 0.25 + 0.45 * margin + 0.3 * strength), 3), top)
+
+
+def _notices_first(ranked: list[tuple[Intent, float]]) -> list[tuple[Intent, float]]:
+    """A clear notice about a child outranks small talk and a language request in one message
+    ("Kuba is ill today. Can you write in Polish?"): losing the notice is the worse error."""
+    if ranked[0][0] not in _YIELDS_TO_NOTICES:
+        return ranked
+    notices = [item for item in ranked if item[0] in _NOTICES and item[1] >= CLEAR_NOTICE]
+    return notices[:1] + [item for item in ranked if item not in notices[:1]] if notices else ranked
 
 
 def _add_signals(totals: dict[Intent, float], text: Text, signals: Signals) -> None:

@@ -96,6 +96,9 @@ def detect_language(text: str, preferred: str | None = None) -> str:
         scores[preferred] += PRIOR
     ranked = sorted(scores.values(), reverse=True)
     if sum(ch.isalpha() for ch in text) >= LINGUA_MIN_LETTERS and ranked[0] - ranked[1] < 2:
+        # lingua breaks ties between languages with evidence; names ("Maya Thompson") mislead it
+        candidates = {code for code, count in hits.items() if count} | {preferred}
         for code, value in _lingua_scores(text).items():
-            scores[code] += LINGUA_WEIGHT * value
+            if code in candidates or len(candidates - {None}) == 0:
+                scores[code] += LINGUA_WEIGHT * value
     return max(scores, key=lambda code: scores[code])
