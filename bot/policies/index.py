@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 from bot.db.models import PolicyDocument, PolicyPassage
 from bot.policies.answer import PolicyAnswer, quote_units, section_label, split_units
 from bot.policies.parse import ParsedDocument
-from bot.policies.terms import Concept, Lexicon, default_lexicon, index_terms
+from bot.policies.terms import STOPWORDS, Concept, Lexicon, default_lexicon, index_terms, stem
 
+_WORD_RE = re.compile(r"[A-Za-z]+")
 CANDIDATES = 20  # passages BM25 hands on to be scored sentence by sentence
 # Calibrated on the tuned question sets only (content/qa/*.jsonl without the heldout- prefix).
 # A concept weighs the IDF of the passages that cover it (parent words the policies never use weigh
@@ -24,14 +26,16 @@ CANDIDATES = 20  # passages BM25 hands on to be scored sentence by sentence
 MIN_COVERAGE = 0.4
 MIN_SINGLE_SHARE = 0.6
 GENERIC_WEIGHT = 0.5  # the most an everyday word can weigh
+CONTENT_WEIGHT = 0.6  # concepts weighing less ("child", everyday words) do not count as content
 # ... and pick the sentence (or bullet) that best covers the question, counting a concept found in
 # the passage's headings, a neighbouring sentence or elsewhere in the passage for a part.
 IN_HEADING = 0.8
 IN_NEIGHBOUR = 0.3
 IN_PASSAGE = 0.2
-BM25_WEIGHT = 0.3
-HEADING_BONUS = 0.2  # a passage whose headings name the question's concepts ranks higher
-AS_EXPANSION = 0.8  # a concept matched only through a synonym counts this much in ranking
+IN_TITLE = 0.1  # only in the document title, which every passage of the document shares
+BM25_WEIGHT = 0.2
+HEADING_BONUS = 0.1  # a passage whose headings name the question's concepts ranks higher
+AS_EXPANSION = 0.85  # a concept matched only through a synonym counts this much in ranking
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class _Layout:
 
     terms: frozenset[str]
     headings: frozenset[str]
+    body: frozenset[str]  # headings and text, without the document title
     units: tuple[str, ...]
     unit_terms: tuple[frozenset[str], ...]
 
@@ -128,6 +133,30 @@ class PolicyIndex:
         ]
         return cls.build(passages, lexicon)
 
+    def _concepts(self, question: str) -> list[Concept]:
+        """The question's concepts, with run-together words split and names left out."""
+        question = _WORD_RE.sub(lambda m: self._split_compound(m.group()), question)
+        return [c for c in self.lexicon.concepts(question) if not self._is_name(c)]
+
+    def _known(self, word: str) -> bool:
+        term = stem(word.lower())
+        return term in self._postings or (term,) in self.lexicon.expansions
+
+    def _split_compound(self, word: str) -> str:
+        """ "lunchtime" -> "lunch time" when only the two halves are known words."""
+        if len(word) < 7 or not word.isalpha() or self._known(word):
+            return word
+        for cut in range(3, len(word) - 2):
+            head, tail = word[:cut], word[cut:]
+            if (
+                head.lower() not in STOPWORDS
+                and tail.lower() not in STOPWORDS
+                and self._known(head)
+                and self._known(tail)
+            ):
+                return f"{head} {tail}"
+        return word
+
     def _is_name(self, concept: Concept) -> bool:
         """A capitalised word that neither the policies nor the synonyms table know: a name."""
         return (
@@ -148,13 +177,15 @@ class PolicyIndex:
     def _weight(self, concept: Concept, covering: set[int]) -> float:
         """How specific a concept is: the IDF of the passages covering it (none: highest)."""
         weight = _idf(len(covering), len(self.passages)) if covering else self._unknown_idf
-        return min(weight, GENERIC_WEIGHT) if concept.generic else weight
+        # An everyday word weighs at most GENERIC_WEIGHT; a topic word at least that much, even
+        # when nearly every passage mentions it ("child" in a nursery's policies).
+        return min(weight, GENERIC_WEIGHT) if concept.generic else max(weight, GENERIC_WEIGHT)
 
     def search(self, question: str, k: int = CANDIDATES) -> list[Match]:
         """The best passages for a question, best first, each with its best sentence."""
         if not self.passages:
             return []
-        concepts = [c for c in self.lexicon.concepts(question) if not self._is_name(c)]
+        concepts = self._concepts(question)
         query = sorted({t for c in concepts for t in c.stems if t in self._retriever.vocab_dict})
         if not query:
             return []
@@ -172,7 +203,7 @@ class PolicyIndex:
             present = [position in ns for ns in covering]
             coverage = sum(w for w, hit in zip(weights, present, strict=True) if hit) / total
             content = sum(
-                1 for c, hit in zip(concepts, present, strict=True) if hit and not c.generic
+                1 for w, hit in zip(weights, present, strict=True) if hit and w >= CONTENT_WEIGHT
             )
             unit_scores = tuple(
                 _unit_score(concepts, weights, present, layout, n) / total
@@ -195,7 +226,7 @@ class PolicyIndex:
         best = matches[0]
         if not self._covers(best, question):
             return None
-        concepts = [c for c in self.lexicon.concepts(question) if not self._is_name(c)]
+        concepts = self._concepts(question)
         weights = {t: 1.0 for c in concepts for t in c.stems}
         passage = best.passage
         return PolicyAnswer(
@@ -220,6 +251,7 @@ def _layout(passage: IndexedPassage, terms: list[str]) -> _Layout:
     return _Layout(
         frozenset(terms),
         frozenset(index_terms(" ".join(passage.heading_path))),
+        frozenset(index_terms(" ".join((*passage.heading_path, passage.text)))),
         units,
         tuple(frozenset(index_terms(unit)) for unit in units),
     )
@@ -249,7 +281,8 @@ def _unit_score(
             _strength(concept, layout.unit_terms[n]),
             IN_HEADING * _strength(concept, layout.headings),
             IN_NEIGHBOUR * max((_strength(concept, t) for t in neighbours), default=0.0),
-            IN_PASSAGE * _strength(concept, layout.terms),
+            IN_PASSAGE * _strength(concept, layout.body),
+            IN_TITLE * _strength(concept, layout.terms),
         )
     return total
 

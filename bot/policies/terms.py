@@ -20,7 +20,21 @@ _VOWEL = re.compile(r"[aeiouy]")
 _SHORT_ROOT = re.compile(r"^[^aeiou][aeiou][^aeiouwxy]$")
 _DOUBLE_END = re.compile(r"([bdfgmnprt])\1$")
 _INFLECTIONS = ("ingly", "edly", "ings", "ing", "ed", "ly")
-_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
+_IRREGULAR = {
+    "children": "child",
+    "people": "person",
+    "women": "woman",
+    "men": "man",
+    # nouns that only look like -ing forms ("evening" is not "even")
+    "evening": "evening",
+    "evenings": "evening",
+    "morning": "morning",
+    "mornings": "morning",
+    "nothing": "nothing",
+    "something": "something",
+    "anything": "anything",
+    "everything": "everything",
+}
 # "off" carries meaning here: "off sick", "a day off", "keep him off".
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) - {"off"}
 
@@ -50,6 +64,8 @@ def stem(word: str) -> str:
         if len(root) >= shortest and _VOWEL.search(root):
             word = root[:-1] if _DOUBLE_END.search(root) else root
             break
+    if word.endswith(("mental", "ional")):
+        word = word[:-2]  # "developmental" -> "development", "additional" -> "addition"
     if word.endswith("ction"):
         word = word[:-3]
     if word.endswith("e") and len(word) > 4:
