@@ -1,7 +1,10 @@
-"""The question sets hold answer quality above floors a little below today's measured figures.
+"""The question sets hold answer quality above floors, on the tuned and the held-out split.
 
-The issue's targets (fact >= 90%, out-of-scope abstain >= 95%, wrong abstain <= 5%) are not all
-met yet; these floors stop regressions and should be raised as the figures improve.
+Tuned sets (content/qa/{demo,berkhamstead,little-doves,out-of-scope}.jsonl) meet the issue's
+targets (fact >= 90%, out-of-scope abstain >= 95%, wrong abstain <= 5%); their floors sit just
+below them. The held-out sets (content/qa/heldout-*.jsonl) were written before any tuning and are
+never tuned against; they do NOT meet the targets yet, so their floors only stop regressions, a
+little below today's measured figures, and should be raised as the figures improve.
 """
 
 from __future__ import annotations
@@ -9,14 +12,40 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.policies.evaluate import cli_main
 
+CORPORA = ("demo", "berkhamstead", "little-doves")
+# name -> (fact rate at least, wrong-abstain rate at most, out-of-scope abstain rate at least)
+TUNED_FLOORS = dict.fromkeys(CORPORA, (0.88, 0.07, 0.93))
+HELDOUT_FLOORS = {
+    "demo": (0.72, 0.12, 0.73),
+    "berkhamstead": (0.55, 0.45, 0.93),
+    "little-doves": (0.70, 0.30, 0.93),
+}
 
-def test_eval_figures_stay_above_their_floors(tmp_path: Path) -> None:
-    out = tmp_path / "eval.json"
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    out: Path = tmp_path_factory.mktemp("eval") / "eval.json"
     cli_main(out)
-    sets = {s["name"]: s for s in json.loads(out.read_text())["sets"]}
-    for name in ("demo", "berkhamstead", "little-doves"):
-        assert sets[name]["fact_rate"] >= 0.78, name
-        assert sets[name]["wrong_abstain_rate"] <= 0.06, name
-        assert sets[f"out-of-scope vs {name}"]["abstain_rate"] >= 0.92, name
+    return {s["name"]: s for s in json.loads(out.read_text())["sets"]}
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_tuned_figures_stay_above_their_floors(sets: dict, name: str) -> None:
+    fact, wrong, outside = TUNED_FLOORS[name]
+    assert sets[name]["split"] == "tuned"
+    assert sets[name]["fact_rate"] >= fact, name
+    assert sets[name]["wrong_abstain_rate"] <= wrong, name
+    assert sets[f"out-of-scope vs {name}"]["abstain_rate"] >= outside, name
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_heldout_figures_stay_above_their_floors(sets: dict, name: str) -> None:
+    fact, wrong, outside = HELDOUT_FLOORS[name]
+    assert sets[f"heldout {name}"]["split"] == "heldout"
+    assert sets[f"heldout {name}"]["fact_rate"] >= fact, name
+    assert sets[f"heldout {name}"]["wrong_abstain_rate"] <= wrong, name
+    assert sets[f"heldout out-of-scope vs {name}"]["abstain_rate"] >= outside, name
