@@ -24,7 +24,7 @@ CANDIDATES = 20  # passages BM25 hands on to be scored sentence by sentence
 # the most). Answer only when the chosen passage covers MIN_COVERAGE of the question's weight, and
 # either two content concepts or one carrying MIN_SINGLE_SHARE of it ...
 MIN_COVERAGE = 0.4
-MIN_SINGLE_SHARE = 0.6
+MIN_SINGLE_SHARE = 0.65
 GENERIC_WEIGHT = 0.5  # the most an everyday word can weigh
 CONTENT_WEIGHT = 0.6  # concepts weighing less ("child", everyday words) do not count as content
 # ... and pick the sentence (or bullet) that best covers the question, counting a concept found in
