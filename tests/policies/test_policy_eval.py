@@ -2,9 +2,10 @@
 
 Tuned sets (content/qa/{demo,berkhamstead,little-doves,out-of-scope}.jsonl) are close to the
 issue's targets (fact >= 90%, out-of-scope abstain >= 95%, wrong abstain <= 5%; demo and
-berkhamstead facts are at 88%); their floors sit just below the targets. The held-out sets (content/qa/heldout-*.jsonl) were written before any tuning and are
-never tuned against; they do NOT meet the targets yet, so their floors only stop regressions, a
-little below today's measured figures, and should be raised as the figures improve.
+berkhamstead facts are at 88%); their floors sit just below the targets. The held-out sets
+(content/qa/heldout-*.jsonl) were written before any tuning and are never tuned against; they do
+NOT meet the targets yet, so their floors only stop regressions, a little below today's measured
+figures, and should be raised as the figures improve.
 """
 
 from __future__ import annotations
