@@ -36,7 +36,7 @@ from bot.db.models import (
 from bot.flows.chased import ABSENT, LATE, STATE, question
 from bot.i18n.catalog import Catalog
 from bot.outbox import enqueue
-from bot.recording import EffectContext, notify_key_person_and_managers
+from bot.recording import EffectContext
 
 JOB_OPTIONS = {"chase": "absence_chase_at", "call_tasks": "absence_call_task_at"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -287,5 +287,5 @@ def _call_task(context: EffectContext, child: Child) -> dict[str, str]:
     session.add(item)
     session.flush()
     session.add(AuditLog(actor="system", action="call_task_created", subject=f"handoff:{item.id}"))
-    notify_key_person_and_managers(context, child, text)
+    context.alerts.to_key_person_and_managers(child, text)
     return {"child": child.display_name, "text": text}

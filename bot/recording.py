@@ -18,7 +18,6 @@ from bot.db.models import (
     CollectionChange,
     Guardian,
     HandoffItem,
-    Staff,
 )
 from bot.flows.dates import short_date
 from bot.flows.effects import (
@@ -33,8 +32,7 @@ from bot.flows.effects import (
     WithdrawCollectionChange,
 )
 from bot.i18n.catalog import Catalog
-from bot.outbox import enqueue, staff_address
-from bot.types import Reply
+from bot.staff_alerts import StaffAlerts
 
 
 @dataclass
@@ -59,6 +57,13 @@ class EffectContext:
     english: Callable[[str], str | None]  # the parent's words machine translated, when possible
     inbound_id: int | None
     outcome: TurnOutcome = field(default_factory=TurnOutcome)
+
+    @property
+    def alerts(self) -> StaffAlerts:
+        """Staff alerts for this turn, recorded in the outcome."""
+        return StaffAlerts(
+            self.session, self.setting_id, self.inbound_id, self.outcome.staff_notifications
+        )
 
     @property
     def actor(self) -> str:
@@ -293,7 +298,7 @@ def _withdraw_collection(context: EffectContext, effect: WithdrawCollectionChang
 def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
     session, guardian = context.session, context.guardian
     child = session.get(Child, effect.child_id) if effect.child_id else None
-    managers = _managers(context)
+    managers = context.alerts.managers()
     assignee = child.key_person if child and child.key_person else None
     if assignee is None and managers:
         assignee = managers[0]
@@ -317,8 +322,7 @@ def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
         guardian=guardian.name if guardian else "an unknown sender",
         about=context.staff_text("notify.about_child", child=child.display_name) if child else "",
     )
-    for member in _unique([assignee] if assignee else managers):
-        _notify(context, member, f"{text}\n{context.quote(effect.text)}")
+    context.alerts.to([assignee] if assignee else managers, f"{text}\n{context.quote(effect.text)}")
 
 
 def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
@@ -386,61 +390,9 @@ def _room(child: Child) -> str:
     return child.room.name if child.room else "no room"
 
 
-def _managers(context: EffectContext) -> list[Staff]:
-    return list(
-        context.session.scalars(
-            select(Staff)
-            .where(Staff.setting_id == context.setting_id, Staff.role == "manager")
-            .order_by(Staff.id)
-        )
-    )
-
-
 def _notify_child_staff(context: EffectContext, child: Child, text: str, words: str = "") -> None:
-    """The child's key person, the staff of their room, and the managers."""
-    room_staff = (
-        list(
-            context.session.scalars(
-                select(Staff).where(
-                    Staff.setting_id == context.setting_id, Staff.room_id == child.room_id
-                )
-            )
-        )
-        if child.room_id
-        else []
-    )
-    key_person = [child.key_person] if child.key_person else []
-    for member in _unique([*key_person, *room_staff, *_managers(context)]):
-        _notify(context, member, text + ("\n" + context.quote(words) if words else ""))
-
-
-def notify_key_person_and_managers(context: EffectContext, child: Child, text: str) -> None:
-    """Something only the child's key person and the managers act on (a call task)."""
-    key_person = [child.key_person] if child.key_person else []
-    for member in _unique([*key_person, *_managers(context)]):
-        _notify(context, member, text)
-
-
-def _notify(context: EffectContext, member: Staff, text: str) -> None:
-    address = staff_address(context.session, member)
-    context.outcome.staff_notifications.append({"to": member.name, "text": text})
-    if address is not None:
-        enqueue(
-            context.session,
-            address[0],
-            address[1],
-            Reply(text),
-            kind="staff_notification",
-            staff_id=member.id,
-            inbound_id=context.inbound_id,
-        )
-
-
-def _unique(members: list[Staff]) -> list[Staff]:
-    seen: dict[int, Staff] = {}
-    for member in members:
-        seen.setdefault(member.id, member)
-    return list(seen.values())
+    """Tell the child's staff, quoting the parent's words when there are any."""
+    context.alerts.about_child(child, text + ("\n" + context.quote(words) if words else ""))
 
 
 def _audit(

@@ -25,11 +25,10 @@ GUARDIAN_FLOWS: dict[Intent, IntentFlow] = {
 
 
 def step(turn: Turn, state: str, context: dict[str, Any]) -> StepResult:
-    """One conversation step: continue a pending flow, or start the one the intent names."""
-    if turn.sender.kind is SenderKind.UNKNOWN:
+    """One conversation step for a guardian or an unknown sender (staff have their own commands):
+    continue a pending flow, or start the one the intent names."""
+    if turn.sender.kind is not SenderKind.GUARDIAN:
         return basic.unknown_sender(turn)
-    if turn.sender.kind is SenderKind.STAFF:
-        return basic.help_reply(turn)
     return language.with_offer(turn, _guardian_step(turn, state, context), context)
 
 

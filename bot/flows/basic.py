@@ -22,9 +22,10 @@ def unknown_sender(turn: Turn) -> StepResult:
 
 
 def help_reply(turn: Turn) -> StepResult:
-    """What the bot can do for this kind of sender."""
-    key = "help.staff" if turn.sender.staff_id else "help.guardian"
-    return StepResult((turn.reply(key, name=turn.sender.first_name, setting=turn.setting.name),))
+    """What the bot can do for a parent or carer."""
+    return StepResult(
+        (turn.reply("help.guardian", name=turn.sender.first_name, setting=turn.setting.name),)
+    )
 
 
 def handoff(turn: Turn) -> StepResult:

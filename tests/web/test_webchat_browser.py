@@ -77,7 +77,7 @@ def page(served: str) -> Iterator[Page]:
 
 
 def test_demo_parent_saying_hello_gets_the_help_reply(page: Page) -> None:
-    page.wait_for_selector("#who option")
+    page.wait_for_selector("#who option", state="attached")
     page.select_option("#who", "+447700900101")
     page.fill("#text", "hello")
     page.click("form button")
@@ -88,7 +88,7 @@ def test_demo_parent_saying_hello_gets_the_help_reply(page: Page) -> None:
 
 
 def test_choices_are_buttons_that_answer_the_question(page: Page) -> None:
-    page.wait_for_selector("#who option")
+    page.wait_for_selector("#who option", state="attached")
     page.select_option("#who", "+447700900101")
     page.fill("#text", "not coming in tomorrow")
     page.click("form button")
@@ -98,7 +98,7 @@ def test_choices_are_buttons_that_answer_the_question(page: Page) -> None:
 
 
 def test_right_to_left_messages_display_in_their_own_direction(page: Page) -> None:
-    page.wait_for_selector("#who option")
+    page.wait_for_selector("#who option", state="attached")
     page.select_option("#who", "+447700900201")  # Layla Haddad, Arabic
     page.fill("#text", "مرحبا")
     page.click("form button")

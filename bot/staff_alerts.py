@@ -1,0 +1,69 @@
+"""Who on the staff hears about a child, and the alerts sent through the outbox this turn."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Child, Staff
+from bot.outbox import enqueue, staff_address
+from bot.types import Reply
+
+
+@dataclass
+class StaffAlerts:
+    """Sends staff alerts for one setting within the caller's transaction; records what it sent."""
+
+    session: Session
+    setting_id: int
+    inbound_id: int | None
+    sent: list[dict[str, str]]  # {"to": name, "text": text}, in order
+
+    def managers(self) -> list[Staff]:
+        """The setting's managers, oldest first."""
+        return list(
+            self.session.scalars(
+                select(Staff)
+                .where(Staff.setting_id == self.setting_id, Staff.role == "manager")
+                .order_by(Staff.id)
+            )
+        )
+
+    def about_child(self, child: Child, text: str) -> None:
+        """The child's key person, the staff of their room, and the managers."""
+        room_staff = (
+            list(
+                self.session.scalars(
+                    select(Staff).where(
+                        Staff.setting_id == self.setting_id, Staff.room_id == child.room_id
+                    )
+                )
+            )
+            if child.room_id
+            else []
+        )
+        key_person = [child.key_person] if child.key_person else []
+        self.to([*key_person, *room_staff, *self.managers()], text)
+
+    def to_key_person_and_managers(self, child: Child, text: str) -> None:
+        """Something only the child's key person and the managers act on (a call task)."""
+        self.to([*([child.key_person] if child.key_person else []), *self.managers()], text)
+
+    def to(self, members: Iterable[Staff], text: str) -> None:
+        """One alert to each member (once each), on the channel they last used, else SMS."""
+        for member in {member.id: member for member in members}.values():
+            self.sent.append({"to": member.name, "text": text})
+            address = staff_address(self.session, member)
+            if address is not None:
+                enqueue(
+                    self.session,
+                    address[0],
+                    address[1],
+                    Reply(text),
+                    kind="staff_notification",
+                    staff_id=member.id,
+                    inbound_id=self.inbound_id,
+                )
