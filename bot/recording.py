@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarResult, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -32,17 +32,8 @@ from bot.flows.effects import (
     WithdrawCollectionChange,
 )
 from bot.i18n.catalog import Catalog
+from bot.outcome import TurnOutcome, record_row
 from bot.staff_alerts import StaffAlerts
-
-
-@dataclass
-class TurnOutcome:
-    """What the effects changed, for simulate and the audit trail."""
-
-    records: list[dict[str, Any]] = field(default_factory=list)
-    staff_notifications: list[dict[str, str]] = field(default_factory=list)
-    sources: list[dict[str, str]] = field(default_factory=list)
-    handoff: bool = False
 
 
 @dataclass
@@ -114,61 +105,13 @@ def _when(start: date, end: date) -> str:
 
 
 def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
-    guardian = context.guardian
-    assert guardian is not None
-    session, children = context.session, _children(context, effect.child_ids)
+    children = _children(context, effect.child_ids)
     for child in children:
-        existing = session.scalar(
-            select(Absence).where(
-                Absence.child_id == child.id,
-                Absence.status == "active",
-                Absence.start == effect.start,
-                Absence.end == effect.end,
-            )
-        )
-        if existing is not None:
-            existing.reported_by_guardian_ids = sorted(
-                {*existing.reported_by_guardian_ids, guardian.id}
-            )
-            _notify_child_staff(
-                context,
-                child,
-                context.staff_text(
-                    "notify.absence_also",
-                    ref=f"A{existing.id}",
-                    guardian=guardian.name,
-                    child=child.display_name,
-                    when=_when(effect.start, effect.end),
-                ),
-            )
-            continue
-        absence = Absence(
-            child_id=child.id,
-            start=effect.start,
-            end=effect.end,
-            reason=effect.reason,
-            symptoms=list(effect.symptoms),
-            reported_by_guardian_ids=[guardian.id],
-        )
-        session.add(absence)
-        session.flush()
-        _audit(context, "absence_recorded", f"absence:{absence.id}")
-        reason = effect.reason + (f" ({', '.join(effect.symptoms)})" if effect.symptoms else "")
-        _notify_child_staff(
-            context,
-            child,
-            context.staff_text(
-                "notify.absence",
-                ref=f"A{absence.id}",
-                child=child.display_name,
-                room=_room(child),
-                when=_when(effect.start, effect.end),
-                reason=reason,
-                guardian=guardian.name,
-                relationship=guardian.relationship_to_child or "guardian",
-            ),
-            effect.words,
-        )
+        existing = _active_absences(context.session, child.id, effect.start, effect.end).first()
+        if existing is None:
+            _add_absence(context, child, effect)
+        else:
+            _join_absence(context, child, existing, effect)
     context.outcome.records.append(
         record_row(
             "absence",
@@ -181,40 +124,85 @@ def _record_absence(context: EffectContext, effect: RecordAbsence) -> None:
     )
 
 
+def _active_absences(
+    session: Session, child_id: int, start: date, end: date
+) -> ScalarResult[Absence]:
+    return session.scalars(
+        select(Absence)
+        .where(
+            Absence.child_id == child_id,
+            Absence.status == "active",
+            Absence.start == start,
+            Absence.end == end,
+        )
+        .order_by(Absence.id)
+    )
+
+
+def _add_absence(context: EffectContext, child: Child, effect: RecordAbsence) -> None:
+    guardian = _guardian(context)
+    absence = Absence(
+        child_id=child.id,
+        start=effect.start,
+        end=effect.end,
+        reason=effect.reason,
+        symptoms=list(effect.symptoms),
+        reported_by_guardian_ids=[guardian.id],
+    )
+    context.session.add(absence)
+    context.session.flush()
+    _audit(context, "absence_recorded", f"absence:{absence.id}")
+    reason = effect.reason + (f" ({', '.join(effect.symptoms)})" if effect.symptoms else "")
+    _notify_child_staff(
+        context,
+        child,
+        context.staff_text(
+            "notify.absence",
+            ref=f"A{absence.id}",
+            child=child.display_name,
+            room=_room(child),
+            when=_when(effect.start, effect.end),
+            reason=reason,
+            guardian=guardian.name,
+            relationship=guardian.relationship_to_child or "guardian",
+        ),
+        effect.words,
+    )
+
+
+def _join_absence(
+    context: EffectContext, child: Child, existing: Absence, effect: RecordAbsence
+) -> None:
+    """A second guardian reporting the same absence: one record, both named on it."""
+    guardian = _guardian(context)
+    existing.reported_by_guardian_ids = sorted({*existing.reported_by_guardian_ids, guardian.id})
+    _notify_child_staff(
+        context,
+        child,
+        context.staff_text(
+            "notify.absence_also",
+            ref=f"A{existing.id}",
+            guardian=guardian.name,
+            child=child.display_name,
+            when=_when(effect.start, effect.end),
+        ),
+    )
+
+
 def _withdraw_absence(context: EffectContext, effect: WithdrawAbsence) -> None:
-    guardian = context.guardian
-    assert guardian is not None
-    for child in _children(context, effect.child_ids):
-        rows = context.session.scalars(
-            select(Absence).where(
-                Absence.child_id == child.id,
-                Absence.status == "active",
-                Absence.start == effect.start,
-                Absence.end == effect.end,
-            )
-        )
-        for absence in rows:
-            absence.status = "withdrawn"
-            _audit(context, "absence_withdrawn", f"absence:{absence.id}")
-        _notify_child_staff(
-            context,
-            child,
-            context.staff_text(
-                "notify.absence_withdrawn",
-                child=child.display_name,
-                when=_when(effect.start, effect.end),
-                guardian=guardian.name,
-            ),
-        )
+    _withdraw(
+        context,
+        effect.child_ids,
+        "absence",
+        "notify.absence_withdrawn",
+        _when(effect.start, effect.end),
+        lambda child: _active_absences(context.session, child.id, effect.start, effect.end),
+    )
 
 
 def _record_collection(context: EffectContext, effect: RecordCollectionChange) -> None:
-    guardian = context.guardian
-    assert guardian is not None
+    guardian = _guardian(context)
     children = _children(context, effect.child_ids)
-    collector = effect.collector_name or effect.collector_relationship or ""
-    if effect.collector_name and effect.collector_relationship:
-        collector = f"{effect.collector_name} ({effect.collector_relationship})"
     for child in children:
         change = CollectionChange(
             child_id=child.id,
@@ -230,37 +218,16 @@ def _record_collection(context: EffectContext, effect: RecordCollectionChange) -
         context.session.add(change)
         context.session.flush()
         _audit(context, "collection_change_recorded", f"collection_change:{change.id}")
-        if effect.minutes_late is not None:
-            text = context.staff_text(
-                "notify.collection_late",
-                ref=f"C{change.id}",
-                guardian=guardian.name,
-                minutes=effect.minutes_late,
-                child=child.display_name,
-                room=_room(child),
-            )
-        else:
-            text = context.staff_text(
-                "notify.collection",
-                ref=f"C{change.id}",
-                child=child.display_name,
-                room=_room(child),
-                when=_when(effect.on_date, effect.on_date),
-                collector=collector,
-                at=f" at {effect.collect_time}" if effect.collect_time else "",
-                authorised=context.staff_text(
-                    "notify.authorised" if effect.authorised else "notify.not_authorised"
-                ),
-                guardian=guardian.name,
-            )
-        _notify_child_staff(context, child, text, effect.words)
+        _notify_child_staff(
+            context, child, _collection_alert(context, change, child, effect), effect.words
+        )
     context.outcome.records.append(
         record_row(
             "collection_change",
             children,
             effect.on_date,
             effect.on_date,
-            collector=collector or None,
+            collector=_collector(effect) or None,
             time=effect.collect_time,
             minutes_late=effect.minutes_late,
             authorised=effect.authorised,
@@ -268,31 +235,84 @@ def _record_collection(context: EffectContext, effect: RecordCollectionChange) -
     )
 
 
+def _collector(effect: RecordCollectionChange) -> str:
+    if effect.collector_name and effect.collector_relationship:
+        return f"{effect.collector_name} ({effect.collector_relationship})"
+    return effect.collector_name or effect.collector_relationship or ""
+
+
+def _collection_alert(
+    context: EffectContext, change: CollectionChange, child: Child, effect: RecordCollectionChange
+) -> str:
+    common = {
+        "ref": f"C{change.id}",
+        "child": child.display_name,
+        "room": _room(child),
+        "guardian": _guardian(context).name,
+    }
+    if effect.minutes_late is not None:
+        return context.staff_text("notify.collection_late", minutes=effect.minutes_late, **common)
+    return context.staff_text(
+        "notify.collection",
+        when=_when(effect.on_date, effect.on_date),
+        collector=_collector(effect),
+        at=f" at {effect.collect_time}" if effect.collect_time else "",
+        authorised=context.staff_text(
+            "notify.authorised" if effect.authorised else "notify.not_authorised"
+        ),
+        **common,
+    )
+
+
 def _withdraw_collection(context: EffectContext, effect: WithdrawCollectionChange) -> None:
-    guardian = context.guardian
-    assert guardian is not None
-    for child in _children(context, effect.child_ids):
-        rows = context.session.scalars(
+    guardian_id = _guardian(context).id
+    _withdraw(
+        context,
+        effect.child_ids,
+        "collection_change",
+        "notify.collection_withdrawn",
+        _when(effect.on_date, effect.on_date),
+        lambda child: context.session.scalars(
             select(CollectionChange).where(
                 CollectionChange.child_id == child.id,
                 CollectionChange.on_date == effect.on_date,
                 CollectionChange.status == "active",
-                CollectionChange.guardian_id == guardian.id,
+                CollectionChange.guardian_id == guardian_id,
             )
-        )
-        for change in rows:
-            change.status = "withdrawn"
-            _audit(context, "collection_change_withdrawn", f"collection_change:{change.id}")
+        ),
+    )
+
+
+def _withdraw(
+    context: EffectContext,
+    child_ids: tuple[int, ...],
+    kind: str,
+    alert_key: str,
+    when: str,
+    active: Callable[[Child], ScalarResult[Absence] | ScalarResult[CollectionChange]],
+) -> None:
+    """Withdraw the sender's active notices of one kind for these children; tell their staff."""
+    for child in _children(context, child_ids):
+        for notice in active(child):
+            notice.status = "withdrawn"
+            _audit(context, f"{kind}_withdrawn", f"{kind}:{notice.id}")
         _notify_child_staff(
             context,
             child,
             context.staff_text(
-                "notify.collection_withdrawn",
+                alert_key,
                 child=child.display_name,
-                when=_when(effect.on_date, effect.on_date),
-                guardian=guardian.name,
+                when=when,
+                guardian=_guardian(context).name,
             ),
         )
+
+
+def _guardian(context: EffectContext) -> Guardian:
+    """The sender: only guardians send notices."""
+    if context.guardian is None:
+        raise PermissionError("only a guardian can send or withdraw a notice")
+    return context.guardian
 
 
 def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
@@ -356,23 +376,6 @@ def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
                 "late_arrival", children, effect.on_date, effect.on_date, status="on_the_way"
             )
         )
-
-
-def record_row(
-    kind: str, children: list[Child], start: date, end: date, **values: Any
-) -> dict[str, Any]:
-    """One `records` entry for simulate: the same keys for every kind of record."""
-    return {
-        "type": kind,
-        "children": [child.display_name for child in children],
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "reason": None,
-        "symptoms": [],
-        "collector": None,
-        "time": None,
-        "status": "active",
-    } | values
 
 
 def _set_language(context: EffectContext, effect: SetLanguage) -> None:

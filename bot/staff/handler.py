@@ -24,7 +24,7 @@ from bot.db.models import (
 from bot.flows.dates import describe_days
 from bot.i18n.catalog import Catalog
 from bot.outbox import enqueue
-from bot.recording import record_row
+from bot.outcome import record_row
 from bot.staff.commands import Acknowledge, Arrived, Register, match_children, parse
 from bot.staff.register import register_text
 from bot.types import ChildRef, Reply
