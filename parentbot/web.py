@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bot.engine import Engine
+from bot.nlu import warm_up
 from parentbot import setup
 from parentbot.config import AppConfig
 from parentbot.wiring import webhook_routers
@@ -16,6 +17,7 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
     if engine is None:
         sessions = setup.open_database(config.database_url, migrate=False)
         engine = Engine(sessions, setup.find_setting_id(sessions, config.setting_slug))
+    warm_up()  # load language resources now, not on the first parent's message
     app = FastAPI(title="parentbot", docs_url=None, redoc_url=None)
 
     @app.get("/healthz")
