@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.channel import ChannelSender, SendResult, SendStatus
 from bot.db.models import ChannelIdentity, Outbox, utcnow
-from bot.linking import find_identity
+from bot.identity import find_identity
 from bot.optout import next_channel, set_opt_out
 from bot.types import Choice, OutboundMessage, Reply
 

@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
@@ -34,7 +33,7 @@ from bot.i18n.names import parent_catalog
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import Translation, TurnLanguages
 from bot.i18n.translator import Translator
-from bot.identity import identify, link_by_phone
+from bot.identity import identify, log_once
 from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand
 from bot.outbox import enqueue
@@ -108,35 +107,9 @@ class Engine:
             )
             session.execute(delete(Conversation).where(Conversation.identity_id.in_(identity_ids)))
 
-    def link_telegram_contact(self, telegram_user_id: str, phone_e164: str) -> bool:
-        """Link a Telegram user to the guardian or staff member whose phone they verified."""
-        with transaction(self.sessions) as session:
-            identity = session.scalar(
-                select(ChannelIdentity).where(
-                    ChannelIdentity.channel == "telegram",
-                    ChannelIdentity.external_id == telegram_user_id,
-                )
-            )
-            if identity is None:
-                identity = ChannelIdentity(channel="telegram", external_id=telegram_user_id)
-                session.add(identity)
-            return link_by_phone(session, self.setting_id, identity, phone_e164)
-
     def _log_once(self, inbound: InboundMessage) -> int | None:
-        try:
-            with transaction(self.sessions) as session:
-                row = InboundLog(
-                    channel=inbound.channel,
-                    provider_message_id=inbound.provider_message_id,
-                    sender_id=inbound.sender_id,
-                    text=inbound.text,
-                    received_at=inbound.received_at,
-                )
-                session.add(row)
-                session.flush()
-                return row.id
-        except IntegrityError:
-            return None
+        with transaction(self.sessions) as session:
+            return log_once(session, inbound)
 
     def _turn(self, session: Session, inbound: InboundMessage, inbound_id: int) -> TurnResult:
         setting = session.get_one(Setting, self.setting_id)

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import ChannelIdentity, Child, Guardian, Room, Staff
+from bot.db.models import ChannelIdentity, Child, Guardian, InboundLog, Room, Staff
 from bot.flows.turn import ChildView, SenderView
-from bot.types import ChildRef, SenderKind
+from bot.types import ChildRef, InboundMessage, SenderKind
 
 PHONE_CHANNELS = frozenset({"sms", "whatsapp", "webchat", "terminal"})
 
@@ -29,16 +30,7 @@ def identify(
     session: Session, setting_id: int, channel: str, external_id: str, at: datetime
 ) -> Identified:
     """Find or create the channel identity; phone channels match the roster by E.164 number."""
-    identity = session.scalar(
-        select(ChannelIdentity).where(
-            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
-        )
-    )
-    if identity is None:
-        identity = ChannelIdentity(channel=channel, external_id=external_id)
-        if channel in PHONE_CHANNELS:
-            link_by_phone(session, setting_id, identity, external_id)
-        session.add(identity)
+    identity = identity_for(session, setting_id, channel, external_id)
     identity.last_inbound_at = at
     session.flush()
     guardian = session.get(Guardian, identity.guardian_id) if identity.guardian_id else None
@@ -92,3 +84,51 @@ def child_view(session: Session, child: Child) -> ChildView:
         authorised_collectors=tuple(child.authorised_collectors),
         attendance_days=tuple(child.attendance_days),
     )
+
+
+def log_once(session: Session, inbound: InboundMessage, status: str = "received") -> int | None:
+    """Insert the inbound log row; None when (channel, provider message id) was seen before.
+
+    An adapter that answers a message itself (a linking command) logs it as "handled"."""
+    row = InboundLog(
+        channel=inbound.channel,
+        provider_message_id=inbound.provider_message_id,
+        sender_id=inbound.sender_id,
+        text=inbound.text,
+        received_at=inbound.received_at,
+        status=status,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    return row.id
+
+
+def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
+    """The identity for (channel, external id), if any."""
+    return session.scalar(
+        select(ChannelIdentity).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+        )
+    )
+
+
+def identity_for(
+    session: Session, setting_id: int, channel: str, external_id: str
+) -> ChannelIdentity:
+    """The identity for (channel, external id), created (phone channels: matched) if absent."""
+    identity = find_identity(session, channel, external_id)
+    if identity is not None:
+        return identity
+    identity = ChannelIdentity(channel=channel, external_id=external_id, opted_out=False)
+    if channel in PHONE_CHANNELS:
+        link_by_phone(session, setting_id, identity, external_id)
+    try:
+        with session.begin_nested():
+            session.add(identity)
+    except IntegrityError:  # created by a concurrent request meanwhile
+        identity = find_identity(session, channel, external_id)
+        assert identity is not None
+    return identity

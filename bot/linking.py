@@ -12,62 +12,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditLog, ChannelIdentity, InboundLog, Setting, utcnow
-from bot.identity import PHONE_CHANNELS, link_by_phone
-from bot.types import InboundMessage
+from bot.db.models import AuditLog, ChannelIdentity, Setting, utcnow
+from bot.identity import identity_for, link_by_phone
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
 CODE_TTL = timedelta(hours=48)
-
-
-def log_once(session: Session, inbound: InboundMessage) -> int | None:
-    """Insert the inbound log row; None when (channel, provider message id) was seen before."""
-    row = InboundLog(
-        channel=inbound.channel,
-        provider_message_id=inbound.provider_message_id,
-        sender_id=inbound.sender_id,
-        text=inbound.text,
-        received_at=inbound.received_at,
-        status="handled",
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return None
-    return row.id
-
-
-def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
-    """The identity for (channel, external id), if any."""
-    return session.scalar(
-        select(ChannelIdentity).where(
-            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
-        )
-    )
-
-
-def identity_for(
-    session: Session, setting_id: int, channel: str, external_id: str
-) -> ChannelIdentity:
-    """The identity for (channel, external id), created (phone channels: matched) if absent."""
-    identity = find_identity(session, channel, external_id)
-    if identity is not None:
-        return identity
-    identity = ChannelIdentity(channel=channel, external_id=external_id, opted_out=False)
-    if channel in PHONE_CHANNELS:
-        link_by_phone(session, setting_id, identity, external_id)
-    try:
-        with session.begin_nested():
-            session.add(identity)
-    except IntegrityError:  # created by a concurrent request meanwhile
-        identity = find_identity(session, channel, external_id)
-        assert identity is not None
-    return identity
 
 
 def link_phone(

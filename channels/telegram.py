@@ -36,7 +36,8 @@ from telegram.request import HTTPXRequest
 from bot.channel import SendResult, SendStatus
 from bot.db.session import transaction
 from bot.delivery import OPTED_OUT, RateLimit
-from bot.linking import find_identity, link_phone, log_once, redeem_link_code
+from bot.identity import find_identity, log_once
+from bot.linking import link_phone, redeem_link_code
 from bot.outbox import enqueue
 from bot.types import (
     ButtonStyle,
@@ -215,7 +216,7 @@ def handle_update(engine: Engine, update: TelegramUpdate) -> bool:
     if update.command is None:
         return engine.receive(update.inbound) is not None
     with transaction(engine.sessions) as session:
-        if log_once(session, update.inbound) is None:
+        if log_once(session, update.inbound, status="handled") is None:
             return False
         reply, kind = _linking_reply(session, engine.setting_id, update)
         enqueue(session, "telegram", update.inbound.sender_id, reply, kind=kind)

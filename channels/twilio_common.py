@@ -21,7 +21,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
 from bot.channel import SendResult, SendStatus
 from bot.delivery import OPTED_OUT, OUTSIDE_WINDOW, apply_status
-from bot.linking import identity_for, log_once
+from bot.identity import identity_for, log_once
 from bot.optout import Keyword, classify, set_opt_out
 from bot.types import InboundMessage
 
@@ -151,7 +151,7 @@ async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str
 def _record_keyword(engine: Engine, inbound: InboundMessage, opted_out: bool) -> None:
     """Set the identity's opt-out flag; a STOP, which the core never sees, is logged here once."""
     with engine.sessions() as session, session.begin():
-        if opted_out and log_once(session, inbound) is None:
+        if opted_out and log_once(session, inbound, status="handled") is None:
             return
         identity = identity_for(session, engine.setting_id, inbound.channel, inbound.sender_id)
         set_opt_out(session, identity, opted_out)

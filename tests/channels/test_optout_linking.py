@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import AuditLog, ChannelIdentity, Guardian
 from bot.db.session import transaction
-from bot.linking import identity_for, issue_link_code, redeem_link_code
+from bot.identity import identity_for
+from bot.linking import issue_link_code, redeem_link_code
 from bot.optout import Keyword, classify, next_channel, set_opt_out
 
 PHONE = "+447700900101"
