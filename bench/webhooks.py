@@ -5,13 +5,12 @@ routers with a real Engine on a temp SQLite database holding the demo nursery, p
 FastAPI echo endpoint. Each webhook is a full turn: verify, dedupe, understand, store, outbox.
 
 1. Throughput: 1,000 mixed webhooks as fast as CONCURRENCY clients can send them, and 1,000
-   echo requests the same way; the ratio of the two.
+   echo requests the same way, alternating in rounds; the ratio of the two.
 2. Latency: 1,000 more webhooks at a steady 50 messages/s; p50 and p99.
 
 Also 1,000 SMS webhooks to a route whose engine does nothing (adapter_only_per_s): what the
-adapter itself costs. BENCH_WORKERS sets uvicorn processes (default 1); BENCH_POOL_SIZE=1 gives
-each process one SQLite connection, so threads queue on the pool instead of in SQLite's
-sleeping busy handler. The final line is JSON, also written to bench/results/webhooks.json.
+adapter itself costs. BENCH_WORKERS sets the uvicorn processes (default 1). The final line is
+JSON, also written to bench/results/webhooks.json.
 """
 
 from __future__ import annotations
@@ -40,9 +39,9 @@ SECRET = "bench-secret"
 PUBLIC = "https://bench.example.org"
 MESSAGES = 1_000
 CONCURRENCY = 16
+ROUNDS = 5  # throughput kinds alternate in this many rounds
 RATE = 50  # messages per second in the latency phase
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))  # uvicorn processes
-POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "0"))  # 0: the app's own engine settings
 PHONES = [f"+4477009001{n:02d}" for n in (1, 2, 3, 11, 12, 21, 31, 32, 41, 51, 52, 61, 71, 81)]
 TEXTS = [
     "Maya is off sick today with a temperature",
@@ -62,18 +61,15 @@ class NullEngine:
 
 
 def make_app() -> FastAPI:
-    """The server (uvicorn --factory): the adapters' routers on a real Engine, a NullEngine SMS
-    route under /bare to isolate the adapter's cost, and a bare echo endpoint."""
-    from bot.db.session import make_engine, make_session_factory
+    """The server app (uvicorn --factory): the adapters' routers on a real Engine.
+
+    Plus an SMS route under /bare whose engine does nothing, and a bare echo endpoint.
+    """
     from bot.engine import Engine
     from channels import telegram, twilio_sms, whatsapp
     from parentbot.setup import find_setting_id, open_database
 
     sessions = open_database(os.environ["BENCH_DB_URL"], migrate=False)
-    if POOL_SIZE:  # e.g. 1: one SQLite connection per process, threads queue on the pool
-        sessions = make_session_factory(
-            make_engine(os.environ["BENCH_DB_URL"], pool_size=POOL_SIZE, max_overflow=0)
-        )
     engine = Engine(sessions, find_setting_id(sessions))
     twilio = twilio_sms.TwilioConfig(
         "AC" + "0" * 32, TOKEN, "+447700900500", "+447700900501", PUBLIC
@@ -168,7 +164,7 @@ async def timed(client: httpx.AsyncClient, path: str, kwargs: dict[str, Any]) ->
 
 
 async def flood(client: httpx.AsyncClient, work: list[Call]) -> float:
-    """Send everything with CONCURRENCY workers; requests per second."""
+    """Send everything with CONCURRENCY workers; the seconds it took."""
     queue = list(reversed(work))
 
     async def worker() -> None:
@@ -178,7 +174,19 @@ async def flood(client: httpx.AsyncClient, work: list[Call]) -> float:
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    return len(work) / (time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+async def interleaved(client: httpx.AsyncClient, kinds: dict[str, list[Call]]) -> dict[str, float]:
+    """Requests per second of each kind, sent in alternating rounds.
+
+    So load from outside the benchmark falls on every kind alike.
+    """
+    seconds = dict.fromkeys(kinds, 0.0)
+    for start in range(0, MESSAGES, MESSAGES // ROUNDS):
+        for kind, work in kinds.items():
+            seconds[kind] += await flood(client, work[start : start + MESSAGES // ROUNDS])
+    return {kind: len(kinds[kind]) / spent for kind, spent in seconds.items()}
 
 
 async def steady(client: httpx.AsyncClient, work: list[Call]) -> list[float]:
@@ -196,22 +204,26 @@ async def measure(base_url: str) -> dict[str, object]:
     limits = httpx.Limits(max_connections=CONCURRENCY * 4)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
         await flood(client, [("/echo", {"content": b"warm"})] * 100)
-        echo_per_s = await flood(client, [("/echo", {"content": b"x" * 200})] * MESSAGES)
-        adapter_per_s = await flood(client, requests_for(numbers, base="/bare"))
-        turns_per_s = await flood(client, requests_for(numbers))
+        rates = await interleaved(
+            client,
+            {
+                "echo": [("/echo", {"content": b"x" * 200})] * MESSAGES,
+                "adapter": requests_for(numbers, base="/bare"),
+                "turns": requests_for(numbers),
+            },
+        )
         latencies = sorted(await steady(client, requests_for(numbers)))
     return {
-        "throughput_ratio": round(turns_per_s / echo_per_s, 3),
-        "turns_per_s": round(turns_per_s, 1),
-        "echo_per_s": round(echo_per_s, 1),
-        "adapter_only_per_s": round(adapter_per_s, 1),
+        "throughput_ratio": round(rates["turns"] / rates["echo"], 3),
+        "turns_per_s": round(rates["turns"], 1),
+        "echo_per_s": round(rates["echo"], 1),
+        "adapter_only_per_s": round(rates["adapter"], 1),
         "p50_ms": round(statistics.median(latencies), 1),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
         "messages": MESSAGES,
         "concurrency": CONCURRENCY,
         "rate_per_s": RATE,
         "workers": WORKERS,
-        "pool_size": POOL_SIZE or "default",
     }
 
 
