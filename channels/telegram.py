@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
-import phonenumbers
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 from telegram import (
@@ -39,6 +38,7 @@ from bot.delivery import OPTED_OUT, RateLimit
 from bot.identity import find_identity, log_once
 from bot.linking import link_phone, redeem_link_code
 from bot.outbox import enqueue
+from bot.roster.fields import FieldError, phone_e164
 from bot.types import (
     ButtonStyle,
     ChannelCapabilities,
@@ -203,12 +203,10 @@ def _button_label(message: dict[str, Any], payload: str) -> str:
 def normalise_phone(value: str) -> str | None:
     """A shared contact's number as E.164 (Telegram often omits the "+"); None if unparseable."""
     digits = value.strip()
-    candidate = digits if digits.startswith(("+", "0")) else "+" + digits
     try:
-        number = phonenumbers.parse(candidate, "GB")
-    except phonenumbers.NumberParseException:
+        return phone_e164(digits if digits.startswith(("+", "0")) else "+" + digits)
+    except FieldError:
         return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def handle_update(engine: Engine, update: TelegramUpdate) -> bool:
