@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Base, Setting
-from bot.db.session import make_engine, make_session_factory, transaction
+from bot.db.models import Setting
+from bot.db.session import transaction
 from channels import telegram, twilio_sms, whatsapp
 from channels.telegram import TelegramConfig
 from channels.twilio_common import TwilioConfig
@@ -31,15 +31,11 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def outbox_db(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    """A bare SQLite file with the schema and one setting (id 1), no engine needed."""
-    db = make_engine(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
-    Base.metadata.create_all(db)
-    sessions = make_session_factory(db)
+def outbox_db(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """A clean database on each backend with one setting (id 1) and no roster."""
     with transaction(sessions) as session:
         session.add(Setting(id=1, slug="test", name="Test Nursery"))
-    yield sessions
-    db.dispose()
+    return sessions
 
 
 @pytest.fixture
