@@ -155,3 +155,9 @@ def test_group_chats_and_bots_are_ignored() -> None:
     assert parse_update({"update_id": 1, "message": group}) is None
     assert parse_update({"update_id": 2, "message": bot_sender}) is None
     assert parse_update({"update_id": 3, "edited_message": base}) is None
+
+
+async def test_the_fake_answers_polls(bot: Bot, fake_bot_api: FakeBotApi) -> None:
+    sent = await bot.send_poll(555, "Which evening suits you?", ["Tuesday", "Wednesday"])
+    assert sent.poll is not None and [o.text for o in sent.poll.options] == ["Tuesday", "Wednesday"]
+    assert fake_bot_api.sent("sendPoll")[0].params["question"] == "Which evening suits you?"

@@ -134,14 +134,21 @@ def _poll(params: dict[str, Any]) -> dict[str, Any]:
         "id": "poll-1",
         "question": params.get("question", ""),
         "options": [
-            {"text": o["text"] if isinstance(o, dict) else o, "voter_count": 0} for o in options
+            {"text": _option_text(o), "voter_count": 0, "persistent_id": str(n)}
+            for n, o in enumerate(options)
         ],
         "total_voter_count": 0,
         "is_closed": False,
         "is_anonymous": params.get("is_anonymous", True),
         "type": "regular",
         "allows_multiple_answers": False,
+        "allows_revoting": False,  # required since Bot API 9.6
+        "members_only": False,  # required since Bot API 10.0
     }
+
+
+def _option_text(option: Any) -> str:
+    return str(option["text"] if isinstance(option, dict) else option)
 
 
 def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
