@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from telegram import (
     Bot,
@@ -221,7 +222,7 @@ def handle_update(engine: Engine, update: TelegramUpdate) -> bool:
     return True
 
 
-def _linking_reply(session: Any, setting_id: int, update: TelegramUpdate) -> tuple[Reply, str]:
+def _linking_reply(session: Session, setting_id: int, update: TelegramUpdate) -> tuple[Reply, str]:
     """Do what /start, a shared contact or /link asks, and say what happened."""
     user_id = update.inbound.sender_id
     if update.command == "contact" and update.inbound.contact_phone:

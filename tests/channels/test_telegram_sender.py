@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.channel import SendStatus
 from bot.types import Choice, OutboundMessage, Reply
@@ -74,6 +75,22 @@ async def test_429_returns_retry_with_retry_after(bot: Bot, fake_bot_api: FakeBo
     fake_bot_api.fail_fraction, fake_bot_api.retry_after = 1.0, 3
     result = await TelegramSender(bot).send(outbound("Hello"))
     assert (result.status, result.retry_after) == (SendStatus.RETRY, 3.0)
+
+
+async def test_a_blocked_bot_counts_as_opted_out(bot: Bot, fake_bot_api: FakeBotApi) -> None:
+    fake_bot_api.blocked_chats.add(555)
+    result = await TelegramSender(bot).send(outbound("Hello"))
+    assert (result.status, result.error) == (SendStatus.FAILED, "opted_out")
+
+
+async def test_a_read_timeout_is_ambiguous_not_retried(
+    telegram_config: TelegramConfig, fake_bot_api: FakeBotApi
+) -> None:
+    fake_bot_api.delay_seconds = 1.0
+    request = HTTPXRequest(read_timeout=0.2)
+    async with Bot(telegram_config.token, base_url=fake_bot_api.base_url, request=request) as slow:
+        result = await TelegramSender(slow).send(outbound("Hello"))
+    assert result.status is SendStatus.UNKNOWN  # it may have been delivered: never resend
 
 
 async def test_unreachable_api_is_a_retry(telegram_config: TelegramConfig) -> None:

@@ -3,7 +3,7 @@
 Answers getMe, sendMessage, sendPoll, answerCallbackQuery, setWebhook, deleteWebhook,
 getWebhookInfo and getUpdates; records every call; enforces a sending cap (30/s overall, like
 Telegram's broadcast limit) with 429 + parameters.retry_after, and can answer 429 to a given
-fraction of sends.
+fraction of sends, 403 for chats that blocked the bot, or answer sends late.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ class FakeBotApi:
         retry_after: int = 1,
         seed: int = 7,
     ) -> None:
+        self.blocked_chats: set[int] = set()  # sends to these answer 403, as for a blocked bot
+        self.delay_seconds = 0.0  # answer sends this late (client read timeouts)
         self.cap_per_second = cap_per_second
         self.fail_fraction = fail_fraction
         self.retry_after = retry_after
@@ -85,6 +87,12 @@ class FakeBotApi:
     def _answer_locked(
         self, method: str, params: dict[str, Any], now: float
     ) -> tuple[int, dict[str, Any]]:
+        if method in SEND_METHODS and int(params.get("chat_id", 0)) in self.blocked_chats:
+            return 403, {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }
         if method in SEND_METHODS:
             while self._recent and now - self._recent[0] >= 1.0:
                 self._recent.popleft()
@@ -175,6 +183,8 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             method = self.path.rstrip("/").rsplit("/", 1)[-1]
             if method == "getUpdates" and not api.updates:
                 time.sleep(0.05)  # a short long-poll, so polling clients do not spin
+            if method in SEND_METHODS:
+                time.sleep(api.delay_seconds)
             status, body = api.answer(method, params)
             data = json.dumps(body).encode()
             self.send_response(status)
