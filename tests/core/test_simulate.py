@@ -107,3 +107,13 @@ def test_db_option_keeps_state_in_the_given_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'kept.sqlite3'}"
     simulate(message("+447700900101", "Maya's off today"), extra=("--db", url))
     assert (tmp_path / "kept.sqlite3").exists()
+
+
+def test_polish_preferring_guardian_gets_polish_replies() -> None:
+    [output] = simulate(message("+447700900111", "Babcia odbierze Kubę jutro o 15:00"))
+    assert output["language"] == "pl" and output["intent"] == "collection_change"
+    text = output["replies"][0]["text"]
+    assert text.startswith("Dziękujemy, Magda.") and "wt. 24 lis" in text and "15:00" in text
+    [record] = output["records"]
+    assert record["children"] == ["Kuba Kowalski"] and record["start"] == "2026-11-24"
+    assert record["time"] == "15:00"
