@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bot.content import content_dir
+from bot.policies.embedding import load_encoder
 from bot.policies.index import PolicyIndex
 from bot.policies.loaders import SUPPORTED_SUFFIXES
 from bot.policies.parse import load_document
@@ -75,14 +76,19 @@ class Corpus:
     titles: dict[str, str]
 
 
-def index_folder(folder: Path, names: Sequence[str] | None = None) -> Corpus:
-    """Index the policy files of a folder (or only the named ones), straight from disk."""
+def index_folder(
+    folder: Path, names: Sequence[str] | None = None, model_dir: Path | None = None
+) -> Corpus:
+    """Index the policy files of a folder (or only the named ones), straight from disk.
+
+    model_dir points at the embedding model (default: the installed package).
+    """
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
     if names is not None:
         paths = [p for p in paths if p.name in names]
     documents = {p.name: load_document(p) for p in paths}
     titles = {name: document.title for name, document in documents.items()}
-    return Corpus(PolicyIndex.from_documents(list(documents.values())), titles)
+    return Corpus(PolicyIndex.from_documents(list(documents.values()), model_dir=model_dir), titles)
 
 
 def _rate(count: int, total: int) -> float:
@@ -186,6 +192,8 @@ def cli_main(json_out: Path | None = None) -> int:
     results = run_evaluation(
         content_dir() / "qa", content_dir() / "demo" / "policies", SAMPLE_POLICIES
     )
+    embeddings = load_encoder() is not None
+    print("retrieval: " + ("words + sentence embeddings" if embeddings else "words only"))
     by_split = {split: [r for r in results if r.split == split] for split in SPLITS}
     met = {split: meets_targets(rs) for split, rs in by_split.items()}
     for split, split_results in by_split.items():
@@ -199,6 +207,7 @@ def cli_main(json_out: Path | None = None) -> int:
     payload = {
         "targets_met": ok,
         "targets_met_by_split": met,
+        "sentence_embeddings": embeddings,
         "targets": {
             "fact_rate": TARGET_FACT_RATE,
             "out_of_scope_abstain_rate": TARGET_OUT_OF_SCOPE_ABSTAIN,

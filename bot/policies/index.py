@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import PolicyDocument, PolicyPassage
 from bot.policies.answer import PolicyAnswer, quote_units, section_label, split_units
+from bot.policies.dense import DenseIndex, build_dense
 from bot.policies.parse import ParsedDocument
 from bot.policies.terms import STOPWORDS, Concept, Lexicon, default_lexicon, index_terms, stem
 
@@ -36,6 +38,16 @@ IN_TITLE = 0.1  # only in the document title, which every passage of the documen
 BM25_WEIGHT = 0.2
 HEADING_BONUS = 0.1  # a passage whose headings name the question's concepts ranks higher
 AS_EXPANSION = 0.85  # a concept matched only through a synonym counts this much in ranking
+# Sentence embeddings (bot/policies/dense.py), when the model is installed: a passage whose sentence
+# means what the question asks ranks higher, its best sentence is quoted, and a question whose words
+# the policies do not use is still answered when a sentence is close enough in meaning and the
+# passage covers some of the question's words; a lexical match with no closeness at all abstains.
+DENSE_CANDIDATES = 5  # passages the embeddings add to BM25's candidates
+DENSE_RANK = 0.1  # weight of the passage's best sentence similarity in ranking
+DENSE_UNIT = 0.4  # weight of a sentence's similarity when picking the sentence to quote
+DENSE_ANSWER = 0.55  # best-sentence similarity that answers without full lexical coverage ...
+DENSE_MIN_COVERAGE = 0.2  # ... when the passage covers at least this much of the question
+DENSE_VETO = 0.2  # a lexical match whose best sentence is less similar than this abstains
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class Match:
     unit: int = 0
     covered: int = 0  # content (not everyday) concepts the passage covers
     unit_scores: tuple[float, ...] = ()
+    similarity: float | None = None  # best sentence's cosine similarity (None: no embeddings)
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,10 @@ class _Layout:
 class PolicyIndex:
     """Passages of one setting's policies, searchable with parents' own words."""
 
-    def __init__(self, passages: Sequence[IndexedPassage], lexicon: Lexicon) -> None:
+    def __init__(
+        self, passages: Sequence[IndexedPassage], lexicon: Lexicon, model_dir: Path | None = None
+    ) -> None:
+        """Index passages; model_dir overrides where the embedding model is (default: package)."""
         self.passages = list(passages)
         self.lexicon = lexicon
         documents = [
@@ -92,17 +108,35 @@ class PolicyIndex:
         self._retriever = bm25s.BM25()
         if self.passages:
             self._retriever.index(documents, show_progress=False)
+        self._dense: DenseIndex | None = build_dense(
+            [
+                (p.document_title, p.heading_path, lay.units)
+                for p, lay in zip(passages, self._layouts, strict=True)
+            ],
+            model_dir,
+        )
+
+    @property
+    def uses_embeddings(self) -> bool:
+        """Whether sentence embeddings take part (the model package is installed and loads)."""
+        return self._dense is not None
 
     @classmethod
     def build(
-        cls, passages: Sequence[IndexedPassage], lexicon: Lexicon | None = None
+        cls,
+        passages: Sequence[IndexedPassage],
+        lexicon: Lexicon | None = None,
+        model_dir: Path | None = None,
     ) -> PolicyIndex:
         """Index the given passages (the shipped synonyms table unless another is given)."""
-        return cls(passages, lexicon or default_lexicon())
+        return cls(passages, lexicon or default_lexicon(), model_dir)
 
     @classmethod
     def from_documents(
-        cls, documents: Sequence[ParsedDocument], lexicon: Lexicon | None = None
+        cls,
+        documents: Sequence[ParsedDocument],
+        lexicon: Lexicon | None = None,
+        model_dir: Path | None = None,
     ) -> PolicyIndex:
         """Index parsed documents straight from files; passage ids count from 1."""
         passages = [
@@ -114,11 +148,15 @@ class PolicyIndex:
             IndexedPassage(p.document_title, p.heading_path, p.text, n)
             for n, p in enumerate(passages, start=1)
         ]
-        return cls.build(numbered, lexicon)
+        return cls.build(numbered, lexicon, model_dir)
 
     @classmethod
     def from_session(
-        cls, session: Session, setting_id: int, lexicon: Lexicon | None = None
+        cls,
+        session: Session,
+        setting_id: int,
+        lexicon: Lexicon | None = None,
+        model_dir: Path | None = None,
     ) -> PolicyIndex:
         """Index every imported passage of one setting."""
         rows = session.execute(
@@ -131,7 +169,7 @@ class PolicyIndex:
             IndexedPassage(title, tuple(passage.heading_path), passage.text, passage.id)
             for title, passage in rows
         ]
-        return cls.build(passages, lexicon)
+        return cls.build(passages, lexicon, model_dir)
 
     def _concepts(self, question: str) -> list[Concept]:
         """The question's concepts, with run-together words split and names left out."""
@@ -196,27 +234,53 @@ class PolicyIndex:
         top = [int(n) for n in np.argsort(-scores)[:k] if scores[n] > 0]
         if not top or not total:
             return []
-        best = float(scores[top[0]])
-        matches = []
-        for position in top:
-            layout = self._layouts[position]
-            present = [position in ns for ns in covering]
-            coverage = sum(w for w, hit in zip(weights, present, strict=True) if hit) / total
-            content = sum(
-                1 for w, hit in zip(weights, present, strict=True) if hit and w >= CONTENT_WEIGHT
-            )
-            unit_scores = tuple(
-                _unit_score(concepts, weights, present, layout, n) / total
-                for n in range(len(layout.units))
-            )
-            unit = max(range(len(unit_scores)), key=lambda n: (unit_scores[n], -n))
-            score = float(scores[position])
-            heading = _heading_score(concepts, weights, layout) / total
-            rank = unit_scores[unit] + HEADING_BONUS * heading + BM25_WEIGHT * score / best
-            matches.append(
-                Match(self.passages[position], score, coverage, rank, unit, content, unit_scores)
-            )
+        similarities = self._dense.similarities(question) if self._dense else None
+        if self._dense is not None and similarities is not None:
+            best_units = self._dense.passage_best(similarities)
+            extra = [int(n) for n in np.argsort(-best_units)[:DENSE_CANDIDATES]]
+            top += [n for n in extra if n not in top]
+        query_terms = _Query(concepts, weights, covering, total, float(scores[top[0]]))
+        matches = [
+            self._match(position, query_terms, float(scores[position]), similarities)
+            for position in top
+        ]
         return sorted(matches, key=lambda m: -m.rank_score)
+
+    def _match(
+        self, position: int, query: _Query, score: float, similarities: np.ndarray | None
+    ) -> Match:
+        """Score one candidate passage and pick its best sentence."""
+        layout = self._layouts[position]
+        present = [position in ns for ns in query.covering]
+        hits = [(w, hit) for w, hit in zip(query.weights, present, strict=True)]
+        coverage = sum(w for w, hit in hits if hit) / query.total
+        content = sum(1 for w, hit in hits if hit and w >= CONTENT_WEIGHT)
+        unit_scores = [
+            _unit_score(query.concepts, query.weights, present, layout, n) / query.total
+            for n in range(len(layout.units))
+        ]
+        similarity = None
+        if self._dense is not None and similarities is not None:
+            unit_similarities = self._dense.units_of(similarities, position)
+            similarity = float(unit_similarities.max()) if len(unit_similarities) else 0.0
+            unit_scores = [
+                s + DENSE_UNIT * float(u)
+                for s, u in zip(unit_scores, unit_similarities, strict=True)
+            ]
+        unit = max(range(len(unit_scores)), key=lambda n: (unit_scores[n], -n))
+        heading = _heading_score(query.concepts, query.weights, layout) / query.total
+        rank = unit_scores[unit] + HEADING_BONUS * heading + BM25_WEIGHT * score / query.best
+        rank += DENSE_RANK * (similarity or 0.0)
+        return Match(
+            self.passages[position],
+            score,
+            coverage,
+            rank,
+            unit,
+            content,
+            tuple(unit_scores),
+            similarity,
+        )
 
     def answer(self, question: str, max_chars: int = 600) -> PolicyAnswer | None:
         """Quote the passage that answers the question, or None when no passage covers it."""
@@ -241,9 +305,25 @@ class PolicyIndex:
 
     def _covers(self, match: Match, question: str) -> bool:
         """Whether the passage covers enough of the question to answer it."""
-        if match.coverage < MIN_COVERAGE:
-            return False
-        return match.covered >= 2 or match.coverage >= MIN_SINGLE_SHARE
+        lexical = match.coverage >= MIN_COVERAGE and (
+            match.covered >= 2 or match.coverage >= MIN_SINGLE_SHARE
+        )
+        if match.similarity is None:
+            return lexical
+        if lexical:
+            return match.similarity >= DENSE_VETO
+        return match.similarity >= DENSE_ANSWER and match.coverage >= DENSE_MIN_COVERAGE
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A question's concepts, their weights and covering passages, and the top BM25 score."""
+
+    concepts: list[Concept]
+    weights: list[float]
+    covering: list[set[int]]
+    total: float
+    best: float
 
 
 def _layout(passage: IndexedPassage, terms: list[str]) -> _Layout:

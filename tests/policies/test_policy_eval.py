@@ -1,11 +1,10 @@
 """The question sets hold answer quality above floors, on the tuned and the held-out split.
 
 Tuned sets (content/qa/{demo,berkhamstead,little-doves,out-of-scope}.jsonl) are close to the
-issue's targets (fact >= 90%, out-of-scope abstain >= 95%, wrong abstain <= 5%; demo and
-berkhamstead facts are at 88%); their floors sit just below the targets. The held-out sets
-(content/qa/heldout-*.jsonl) were written before any tuning and are never tuned against; they do
-NOT meet the targets yet, so their floors only stop regressions, a little below today's measured
-figures, and should be raised as the figures improve.
+issue's targets (fact >= 90%, out-of-scope abstain >= 95%, wrong abstain <= 5%; berkhamstead's
+facts are at 88%). The held-out sets (content/qa/heldout-*.jsonl) were written before any tuning
+and are never tuned against; they do NOT meet the targets yet, so their floors only stop
+regressions, a little below today's measured figures, and should be raised as they improve.
 """
 
 from __future__ import annotations
@@ -15,16 +14,32 @@ from pathlib import Path
 
 import pytest
 
+from bot.policies.embedding import load_encoder
 from bot.policies.evaluate import cli_main
 
 CORPORA = ("demo", "berkhamstead", "little-doves")
-# name -> (fact rate at least, wrong-abstain rate at most, out-of-scope abstain rate at least)
-TUNED_FLOORS = dict.fromkeys(CORPORA, (0.88, 0.07, 0.93))
-HELDOUT_FLOORS = {
-    "demo": (0.72, 0.12, 0.73),
-    "berkhamstead": (0.55, 0.45, 0.93),
-    "little-doves": (0.70, 0.30, 0.93),
-}
+# name -> (fact rate at least, wrong-abstain rate at most, out-of-scope abstain rate at least).
+# With the sentence-embedding model installed (make install adds it) the floors sit just below
+# today's hybrid figures; without it, just below the words-only figures the index falls back to.
+HYBRID = load_encoder() is not None
+if HYBRID:
+    TUNED_FLOORS = {
+        "demo": (0.91, 0.04, 0.97),
+        "berkhamstead": (0.88, 0.04, 0.98),
+        "little-doves": (0.92, 0.04, 0.98),
+    }
+    HELDOUT_FLOORS = {
+        "demo": (0.81, 0.09, 0.73),
+        "berkhamstead": (0.70, 0.30, 0.93),
+        "little-doves": (0.77, 0.22, 0.93),
+    }
+else:
+    TUNED_FLOORS = dict.fromkeys(CORPORA, (0.88, 0.07, 0.93))
+    HELDOUT_FLOORS = {
+        "demo": (0.72, 0.12, 0.73),
+        "berkhamstead": (0.55, 0.45, 0.93),
+        "little-doves": (0.70, 0.30, 0.93),
+    }
 
 
 @pytest.fixture(scope="module")
