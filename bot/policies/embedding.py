@@ -67,19 +67,30 @@ def _one_blas_thread() -> Iterator[None]:
             setter(previous)
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    """The error function (Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7)."""
-    sign = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (
-        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
-    )
-    return sign * (1.0 - poly * np.exp(-a * a))
-
-
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x / np.float32(np.sqrt(2.0))))
+    """GELU in its erf form, with erf by Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7).
+
+    Computed in place on float32 buffers: this is a quarter of the encoding time otherwise.
+    """
+    z = np.abs(x) * np.float32(1 / np.sqrt(2.0))
+    t = z * np.float32(0.3275911)
+    t += 1
+    np.reciprocal(t, out=t)
+    poly = t * np.float32(1.061405429)
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += np.float32(coefficient)
+        poly *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    poly *= z  # 1 - erf(|x| / sqrt 2)
+    # 0.5 x (1 + erf(x / sqrt 2)) = max(x, 0) - 0.5 |x| (1 - erf(|x| / sqrt 2)), either sign
+    np.abs(x, out=z)
+    poly *= z
+    poly *= np.float32(-0.5)
+    np.maximum(x, 0, out=z)
+    poly += z
+    return poly
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
