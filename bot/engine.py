@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
@@ -289,5 +289,8 @@ def _setting_view(setting: Setting) -> SettingView:
 
 
 def _mark_handled(session: Session, inbound_id: int, found: Understanding) -> None:
-    row = session.get_one(InboundLog, inbound_id)
-    row.status, row.intent, row.language = "handled", found.intent.value, found.language
+    session.execute(
+        update(InboundLog)
+        .where(InboundLog.id == inbound_id)
+        .values(status="handled", intent=found.intent.value, language=found.language)
+    )

@@ -5,14 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from bot.db.models import ChannelIdentity, Child, Guardian, InboundLog, Room, Staff
+from bot.db.models import ChannelIdentity, Child, Guardian, InboundLog, Staff
 from bot.flows.turn import ChildView, SenderView
 from bot.types import ChildRef, InboundMessage, SenderKind
 
+# A guardian with their children, rooms and key persons in three queries, whatever the family size.
+GUARDIAN_WITH_CHILDREN = (
+    selectinload(Guardian.children).options(
+        selectinload(Child.room), selectinload(Child.key_person)
+    ),
+)
 PHONE_CHANNELS = frozenset({"sms", "whatsapp", "webchat", "terminal"})
 
 
@@ -32,10 +38,13 @@ def identify(
     """Find or create the channel identity; phone channels match the roster by E.164 number."""
     identity = identity_for(session, setting_id, channel, external_id)
     identity.last_inbound_at = at
-    session.flush()
-    guardian = session.get(Guardian, identity.guardian_id) if identity.guardian_id else None
+    guardian = (
+        session.get(Guardian, identity.guardian_id, options=GUARDIAN_WITH_CHILDREN)
+        if identity.guardian_id
+        else None
+    )
     staff = session.get(Staff, identity.staff_id) if identity.staff_id else None
-    return Identified(identity, sender_view(session, guardian, staff), guardian, staff)
+    return Identified(identity, sender_view(guardian, staff), guardian, staff)
 
 
 def link_by_phone(session: Session, setting_id: int, identity: ChannelIdentity, phone: str) -> bool:
@@ -55,7 +64,7 @@ def link_by_phone(session: Session, setting_id: int, identity: ChannelIdentity, 
     return bool(guardian or staff)
 
 
-def sender_view(session: Session, guardian: Guardian | None, staff: Staff | None) -> SenderView:
+def sender_view(guardian: Guardian | None, staff: Staff | None) -> SenderView:
     """The sender reduced to what flows may see; unknown senders carry nothing."""
     if guardian is not None:
         return SenderView(
@@ -64,7 +73,7 @@ def sender_view(session: Session, guardian: Guardian | None, staff: Staff | None
             guardian_id=guardian.id,
             can_give_collection_permission=guardian.can_collect,
             language=guardian.language,
-            children=tuple(child_view(session, child) for child in guardian.children),
+            children=tuple(child_view(child) for child in guardian.children),
         )
     if staff is not None:
         return SenderView(
@@ -73,14 +82,12 @@ def sender_view(session: Session, guardian: Guardian | None, staff: Staff | None
     return SenderView(kind=SenderKind.UNKNOWN)
 
 
-def child_view(session: Session, child: Child) -> ChildView:
+def child_view(child: Child) -> ChildView:
     """A child with the room and key person names read-backs and routing need."""
-    room = session.get(Room, child.room_id) if child.room_id else None
-    key_person = session.get(Staff, child.key_person_id) if child.key_person_id else None
     return ChildView(
         ref=ChildRef(child.id, child.first_name, child.last_name, child.known_as),
-        room=room.name if room else None,
-        key_person=key_person.name if key_person else None,
+        room=child.room.name if child.room else None,
+        key_person=child.key_person.name if child.key_person else None,
         authorised_collectors=tuple(child.authorised_collectors),
         attendance_days=tuple(child.attendance_days),
     )
@@ -90,7 +97,7 @@ def log_once(session: Session, inbound: InboundMessage, status: str = "received"
     """Insert the inbound log row; None when (channel, provider message id) was seen before.
 
     An adapter that answers a message itself (a linking command) logs it as "handled"."""
-    row = InboundLog(
+    row = insert(InboundLog).values(
         channel=inbound.channel,
         provider_message_id=inbound.provider_message_id,
         sender_id=inbound.sender_id,
@@ -100,10 +107,9 @@ def log_once(session: Session, inbound: InboundMessage, status: str = "received"
     )
     try:
         with session.begin_nested():
-            session.add(row)
+            return session.scalar(row.returning(InboundLog.id))
     except IntegrityError:
         return None
-    return row.id
 
 
 def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:

@@ -35,17 +35,25 @@ def enqueue(
     return row
 
 
-def staff_address(session: Session, staff: Staff) -> tuple[str, str] | None:
-    """Where to reach a member of staff: their last-used channel, else SMS to their phone."""
-    identity = session.scalar(
+def staff_addresses(session: Session, members: list[Staff]) -> dict[int, tuple[str, str]]:
+    """Where to reach each member of staff (one query): the channel they last wrote from, else
+    SMS to their phone; members with neither are left out."""
+    identities = session.scalars(
         select(ChannelIdentity)
-        .where(ChannelIdentity.staff_id == staff.id, ChannelIdentity.opted_out.is_(False))
-        .order_by(ChannelIdentity.last_inbound_at.desc().nulls_last())
-        .limit(1)
+        .where(
+            ChannelIdentity.staff_id.in_([member.id for member in members]),
+            ChannelIdentity.opted_out.is_(False),
+        )
+        .order_by(ChannelIdentity.last_inbound_at.desc().nulls_last(), ChannelIdentity.id)
     )
-    if identity is not None:
-        return identity.channel, identity.external_id
-    return ("sms", staff.phone) if staff.phone else None
+    found: dict[int, tuple[str, str]] = {}
+    for identity in identities:
+        if identity.staff_id is not None:
+            found.setdefault(identity.staff_id, (identity.channel, identity.external_id))
+    for member in members:
+        if member.id not in found and member.phone:
+            found[member.id] = ("sms", member.phone)
+    return found
 
 
 def mark_shown(session: Session, inbound_id: int, channel: str) -> None:

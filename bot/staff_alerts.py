@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Child, Staff
-from bot.outbox import enqueue, staff_address
+from bot.outbox import enqueue, staff_addresses
 from bot.types import Reply
 
 
@@ -54,14 +54,16 @@ class StaffAlerts:
 
     def to(self, members: Iterable[Staff], text: str) -> None:
         """One alert to each member (once each), on the channel they last used, else SMS."""
-        for member in {member.id: member for member in members}.values():
+        unique = list({member.id: member for member in members}.values())
+        addresses = staff_addresses(self.session, unique)
+        for member in unique:
             self.sent.append({"to": member.name, "text": text})
-            address = staff_address(self.session, member)
-            if address is not None:
+            if member.id in addresses:
+                channel, recipient = addresses[member.id]
                 enqueue(
                     self.session,
-                    address[0],
-                    address[1],
+                    channel,
+                    recipient,
                     Reply(text),
                     kind="staff_notification",
                     staff_id=member.id,
