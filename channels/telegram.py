@@ -36,6 +36,7 @@ from telegram.request import HTTPXRequest
 from bot.channel import SendResult, SendStatus
 from bot.db.session import transaction
 from bot.delivery import OPTED_OUT, RateLimit
+from bot.i18n.names import parent_catalog
 from bot.identity import find_identity, log_once
 from bot.linking import link_phone, redeem_link_code
 from bot.outbox import enqueue
@@ -64,18 +65,6 @@ TELEGRAM_CAPABILITIES = ChannelCapabilities(
     max_buttons=10,
     max_button_label=64,
 )
-TEXTS = {
-    "share_contact": "Hello! To connect you to your child's nursery, please tap the button below "
-    "to share your phone number. You can also send /link followed by the code the office gave you.",
-    "share_button": "Share my phone number",
-    "linked": "Thank you, you are now connected. You can send your messages here.",
-    "not_found": "Sorry, that phone number is not on our records. Please contact the office.",
-    "own_contact": "Please use the button to share your own phone number.",
-    "code_ok": "Thank you, your code worked and you are now connected.",
-    "code_bad": "Sorry, that code is not valid or has expired. Please ask the office for a new "
-    "one.",
-    "already": "You are already connected. You can send your messages here.",
-}
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -187,7 +176,7 @@ def _inbound(
         provider_message_id=update_id,
         received_at=datetime.now(UTC),
         display_name=name or None,
-        raw=dict(raw),
+        raw={**raw, "language_code": sender.get("language_code")},
         **extra,
     )
 
@@ -227,15 +216,23 @@ def _linking_reply(session: Session, setting_id: int, update: TelegramUpdate) ->
     user_id = update.inbound.sender_id
     if update.command == "contact" and update.inbound.contact_phone:
         linked = link_phone(session, setting_id, "telegram", user_id, update.inbound.contact_phone)
-        return Reply(TEXTS["linked" if linked else "not_found"]), "reply"
+        return Reply(_say("linked" if linked else "not_found", update)), "reply"
     if update.command in ("link", "start") and update.argument:  # /start CODE: a deep link
         redeemed = redeem_link_code(session, setting_id, "telegram", user_id, update.argument)
-        return Reply(TEXTS["code_ok" if redeemed else "code_bad"]), "reply"
+        return Reply(_say("code_ok" if redeemed else "code_bad", update)), "reply"
     identity = find_identity(session, "telegram", user_id)
     if update.command == "start" and identity and (identity.guardian_id or identity.staff_id):
-        return Reply(TEXTS["already"]), "reply"
-    text = TEXTS["own_contact" if update.command == "foreign_contact" else "share_contact"]
-    return Reply(text, (Choice("share_contact", TEXTS["share_button"]),)), CONTACT_REQUEST
+        return Reply(_say("already", update)), "reply"
+    text = _say("own_contact" if update.command == "foreign_contact" else "share_contact", update)
+    return Reply(text, (Choice("share_contact", _say("share_button", update)),)), CONTACT_REQUEST
+
+
+def _say(key: str, update: TelegramUpdate) -> str:
+    """Curated linking text in the language the person's Telegram app uses (English otherwise):
+    they are not on the roster yet, so that is the only hint."""
+    language = str(update.inbound.raw.get("language_code") or "")[:2].lower()
+    catalog = parent_catalog()
+    return catalog.text(f"linking.{key}", language if language in catalog.languages else "en")
 
 
 async def dispatch(engine: Engine, data: Mapping[str, Any]) -> str | None:
@@ -322,7 +319,7 @@ def reply_markup(message: OutboundMessage) -> InlineKeyboardMarkup | ReplyKeyboa
     """Choices as an inline keyboard, one per row; a contact request as a request_contact key."""
     choices = message.reply.choices
     if message.kind == CONTACT_REQUEST:
-        label = choices[0].label if choices else TEXTS["share_button"]
+        label = choices[0].label if choices else parent_catalog().text("linking.share_button", "en")
         button = KeyboardButton(label, request_contact=True)
         return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
     if not choices:

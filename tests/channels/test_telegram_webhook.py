@@ -82,6 +82,17 @@ def test_start_asks_for_the_contact_once_even_if_replayed(
     assert row.choices == [{"id": "share_contact", "label": "Share my phone number"}]
 
 
+def test_start_speaks_the_language_of_the_persons_telegram_app(
+    client: TestClient, telegram_config: TelegramConfig, sessions: sessionmaker[Session]
+) -> None:
+    update = message_update(2, "/start")
+    update["message"]["from"] = {**USER, "language_code": "pl"}
+    assert send(client, telegram_config, update) == 200
+    [row] = outbox(sessions)
+    assert row.text.startswith("Dzień dobry!")
+    assert row.choices == [{"id": "share_contact", "label": "Udostępnij mój numer"}]
+
+
 def test_own_contact_links_the_guardian(
     client: TestClient, telegram_config: TelegramConfig, sessions: sessionmaker[Session]
 ) -> None:
