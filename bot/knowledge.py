@@ -7,40 +7,71 @@ from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import PolicyDocument, Setting
 from bot.flows.turn import PolicyHit
 from bot.policies.facts import SettingFacts, answer_setting_fact
-from bot.policies.index import PolicyIndex
+from bot.policies.index import IndexedPassage, PolicyIndex, load_passages
 
 QUOTE_CHARS = 600
 
 
 class Knowledge:
-    """Caches one policy index per setting, rebuilt only when its documents change."""
+    """One policy index per setting, rebuilt only when the setting's documents change. Builds
+    take seconds (sentence embeddings), so they happen at start-up (`warm`) or in the
+    background, never while a turn holds the database: only a setting's very first build, if
+    a question beats the warm-up, is waited for."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._indexes: dict[int, tuple[tuple[object, ...], PolicyIndex]] = {}
+        self._lock = threading.Lock()  # guards the cache
+        self._build_lock = threading.Lock()  # one build at a time
+        self._indexes: dict[int, tuple[Fingerprint, PolicyIndex]] = {}
 
     def index(self, session: Session, setting_id: int) -> PolicyIndex:
-        """The setting's policy index, from cache while no document was re-imported."""
-        fingerprint = tuple(
-            session.execute(
-                select(
-                    func.count(PolicyDocument.id),
-                    func.max(PolicyDocument.imported_at),
-                    func.max(PolicyDocument.id),
-                ).where(PolicyDocument.setting_id == setting_id)
-            ).one()
-        )
+        """The setting's index. After a re-import the old one keeps answering while the new one
+        builds in the background; only the very first build is waited for."""
+        fingerprint = _fingerprint(session, setting_id)
         with self._lock:
             cached = self._indexes.get(setting_id)
-            if cached is None or cached[0] != fingerprint:
-                cached = (fingerprint, PolicyIndex.from_session(session, setting_id))
-                self._indexes[setting_id] = cached
+        if cached is not None and cached[0] == fingerprint:
             return cached[1]
+        passages = load_passages(session, setting_id)
+        if cached is None:
+            return self._build(setting_id, fingerprint, passages)
+        threading.Thread(
+            target=self._build,
+            args=(setting_id, fingerprint, passages),
+            name="policy-index-rebuild",
+            daemon=True,
+        ).start()
+        return cached[1]
+
+    def warm(self, sessions: sessionmaker[Session], setting_id: int) -> threading.Thread:
+        """Build the setting's index in the background, so the first question does not wait."""
+
+        def build() -> None:
+            with sessions() as session:  # a short read; the build runs after it closes
+                fingerprint = _fingerprint(session, setting_id)
+                passages = load_passages(session, setting_id)
+            self._build(setting_id, fingerprint, passages)
+
+        thread = threading.Thread(target=build, name="policy-index-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _build(
+        self, setting_id: int, fingerprint: Fingerprint, passages: list[IndexedPassage]
+    ) -> PolicyIndex:
+        with self._build_lock:
+            with self._lock:
+                cached = self._indexes.get(setting_id)
+            if cached is not None and cached[0] == fingerprint:
+                return cached[1]
+            index = PolicyIndex.build(passages)
+            with self._lock:
+                self._indexes[setting_id] = (fingerprint, index)
+            return index
 
     def policy_answerer(
         self, session: Session, setting: Setting
@@ -66,3 +97,19 @@ class Knowledge:
             closed_dates=tuple(date.fromisoformat(day) for day in setting.closed_dates),
         )
         return lambda question: answer_setting_fact(question, facts)
+
+
+Fingerprint = tuple[object, ...]
+
+
+def _fingerprint(session: Session, setting_id: int) -> Fingerprint:
+    """Changes whenever a document of the setting is added, replaced or removed."""
+    return tuple(
+        session.execute(
+            select(
+                func.count(PolicyDocument.id),
+                func.max(PolicyDocument.imported_at),
+                func.max(PolicyDocument.id),
+            ).where(PolicyDocument.setting_id == setting_id)
+        ).one()
+    )

@@ -15,6 +15,8 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.models import Guardian
+from bot.db.session import transaction
 from bot.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
@@ -239,6 +241,45 @@ def unanswered(db: DbOption = None) -> None:
     sessions = setup.open_database(db or AppConfig.from_env().database_url)
     for line in unanswered_questions(sessions):
         typer.echo(line)
+
+
+@app.command("delivery-problems")
+def delivery_problems_command(db: DbOption = None) -> None:
+    """Messages that failed, may not have arrived (unknown) or were given up (dead), and the
+    numbers that opted out."""
+    from bot.staff_views import delivery_problems
+
+    sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
+    for line in delivery_problems(sessions) or ["No delivery problems."]:
+        typer.echo(line)
+
+
+@app.command("link-code")
+def link_code(
+    phone: Annotated[str, typer.Option("--phone", help="The guardian's or staff member's phone.")],
+    db: DbOption = None,
+) -> None:
+    """A one-time code (48 h) a guardian sends the Telegram bot as `/link CODE` to connect."""
+    from bot.linking import issue_link_code
+    from bot.roster.fields import FieldError, phone_e164
+    from bot.staff_views import person_by_phone
+
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url, migrate=False)
+    try:
+        e164 = phone_e164(phone)
+    except FieldError as problem:
+        raise _fail(str(problem)) from None
+    setting_id = setup.find_setting_id(sessions, config.setting_slug)
+    with transaction(sessions) as session:
+        person = person_by_phone(session, setting_id, e164)
+        if person is None:
+            raise _fail(f"Nobody on the roster has the phone {e164}.")
+        role = (
+            {"guardian_id": person.id} if isinstance(person, Guardian) else {"staff_id": person.id}
+        )
+        code = issue_link_code(session, setting_id, **role)
+    typer.echo(f"Code for {person.name}: {code} (send it to the bot as /link {code}; 48 hours)")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
         sessions = setup.open_database(config.database_url, migrate=False)
         engine = Engine(sessions, setup.find_setting_id(sessions, config.setting_slug))
     warm_up()  # load language resources now, not on the first parent's message
+    engine.knowledge.warm(engine.sessions, engine.setting_id)
     app = FastAPI(title="parentbot", docs_url=None, redoc_url=None)
 
     @app.get("/healthz")

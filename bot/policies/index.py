@@ -159,17 +159,7 @@ class PolicyIndex:
         model_dir: Path | None = None,
     ) -> PolicyIndex:
         """Index every imported passage of one setting."""
-        rows = session.execute(
-            select(PolicyDocument.title, PolicyPassage)
-            .join(PolicyPassage, PolicyPassage.document_id == PolicyDocument.id)
-            .where(PolicyDocument.setting_id == setting_id)
-            .order_by(PolicyDocument.filename, PolicyPassage.ordinal)
-        ).all()
-        passages = [
-            IndexedPassage(title, tuple(passage.heading_path), passage.text, passage.id)
-            for title, passage in rows
-        ]
-        return cls.build(passages, lexicon, model_dir)
+        return cls.build(load_passages(session, setting_id), lexicon, model_dir)
 
     def _concepts(self, question: str) -> list[Concept]:
         """The question's concepts, with run-together words split and names left out."""
@@ -375,3 +365,18 @@ def _heading_score(concepts: Sequence[Concept], weights: Sequence[float], layout
 def _idf(document_frequency: int, total: int) -> float:
     """BM25's (Lucene) inverse document frequency."""
     return math.log(1 + (total - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def load_passages(session: Session, setting_id: int) -> list[IndexedPassage]:
+    """Every imported passage of one setting, in document and reading order (a quick read:
+    callers build the index outside their transaction)."""
+    rows = session.execute(
+        select(PolicyDocument.title, PolicyPassage)
+        .join(PolicyPassage, PolicyPassage.document_id == PolicyDocument.id)
+        .where(PolicyDocument.setting_id == setting_id)
+        .order_by(PolicyDocument.filename, PolicyPassage.ordinal)
+    ).all()
+    return [
+        IndexedPassage(title, tuple(passage.heading_path), passage.text, passage.id)
+        for title, passage in rows
+    ]
