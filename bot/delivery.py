@@ -4,7 +4,13 @@ Exactly-once rules: a row is claimed (pending -> sending) in its own transaction
 update, so two workers never send the same row; it is sent at most once per claim. Only RETRY
 outcomes go back to pending. An ambiguous outcome (UNKNOWN) or a crash mid-send leaves the row for
 staff ("unknown"), never resent blindly. While a row is "sending", `next_attempt_at` holds the
-time it was claimed.
+time it was claimed (or last attempted).
+
+A RETRY with a short `retry_after` (a 429) keeps the claim: the same task waits exactly that long
+and sends again, so a refused chat costs its own delay, not a claim cycle; other chats keep
+flowing. Only a burst of refusals that makes up much of a channel's answers (a provider-wide
+flood) pauses the whole channel. `run_forever` tops claims up while earlier rows are still going
+out, so a channel's pace never stops between batches.
 
 The worker knows no adapter: senders arrive as a mapping channel -> ChannelSender, and a sender
 may declare `rate_limit: RateLimit` (absent means unpaced).
@@ -15,11 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +33,7 @@ from bot.channel import ChannelSender, SendResult, SendStatus
 from bot.db.models import ChannelIdentity, Outbox, utcnow
 from bot.identity import find_identity
 from bot.optout import next_channel, set_opt_out
+from bot.pacing import FloodGuard, Pacer, RateLimit
 from bot.types import Choice, OutboundMessage, Reply
 
 log = logging.getLogger(__name__)
@@ -50,44 +54,8 @@ PROGRESS = {
 }
 TERMINAL = frozenset({"failed", "undelivered", "canceled", "unknown", "dead"})
 CLAIM_HORIZON = 5.0  # seconds of sending a channel claims at once
-FLOOD_SHARE = 0.2  # 429s within one second, as a share of the channel's rate, that pause it all
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """How fast a channel may send: overall, and to any one recipient."""
-
-    per_second: float
-    per_recipient_per_second: float | None = None
-
-
-class Pacer:
-    """Spaces events at most `rate` per second; `pause` holds every caller back (retry_after)."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self._interval = 1.0 / rate
-        self._next = 0.0
-        self._paused_until = 0.0
-
-    async def wait(self) -> None:
-        """Wait for the next free slot (re-queues if a pause began meanwhile)."""
-        while True:
-            now = time.monotonic()
-            slot = max(now, self._next, self._paused_until)
-            self._next = slot + self._interval
-            await asyncio.sleep(slot - now)
-            if time.monotonic() >= self._paused_until:
-                return
-
-    def pause(self, seconds: float) -> None:
-        """Let nothing through for `seconds`."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-
-    @property
-    def idle(self) -> bool:
-        """Whether the pacer holds no reservation (safe to forget)."""
-        return time.monotonic() > max(self._next, self._paused_until)
+REFILL_SECONDS = 0.2  # how often run_forever tops up claims while rows are in hand
+INLINE_RETRY_SECONDS = 5.0  # a retry_after up to this is waited out in hand; longer -> pending
 
 
 class DeliveryWorker:
@@ -112,7 +80,8 @@ class DeliveryWorker:
         self._max_backoff = max_backoff
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._channel_pacers: dict[str, Pacer] = {}
-        self._floods: dict[str, deque[float]] = {}
+        self._floods = {channel: FloodGuard() for channel in self._senders}
+        self._held = dict.fromkeys(self._senders, 0)  # rows claimed and not yet settled
         self._recipient_pacers: dict[tuple[str, str], Pacer] = {}
         for channel, sender in self._senders.items():
             limit: RateLimit | None = getattr(sender, "rate_limit", None)
@@ -126,11 +95,42 @@ class DeliveryWorker:
         return len(claimed)
 
     async def run_forever(self, stop_event: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        """Deliver until `stop_event` is set, sleeping `idle_seconds` when nothing is due."""
-        while not stop_event.is_set():
-            if await self.run_once() == 0:
+        """Deliver until `stop_event` is set, sleeping `idle_seconds` when nothing is due.
+
+        Claims are topped up while earlier rows are still being paced out; on stop, rows in
+        hand are finished (never abandoned "sending").
+        """
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            while not stop_event.is_set():
+                limits = self._room()
+                claimed = await asyncio.to_thread(self._claim, limits) if limits else []
+                for message in claimed:
+                    self._start(tasks, message)
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(stop_event.wait(), idle_seconds)
+                    pause = REFILL_SECONDS if tasks else idle_seconds
+                    await asyncio.wait_for(stop_event.wait(), pause)
+        finally:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _room(self) -> dict[str, int]:
+        """Rows each channel may claim now: only channels down to half their claim limit."""
+        limits = {channel: self._claim_limit(channel) for channel in self._senders}
+        if all(self._held[channel] * 2 > limit for channel, limit in limits.items()):
+            return {}
+        return {channel: limit - self._held[channel] for channel, limit in limits.items()}
+
+    def _start(self, tasks: set[asyncio.Task[None]], message: OutboundMessage) -> None:
+        """Deliver one claimed row in its own task, counted as held until it settles."""
+        self._held[message.channel] += 1
+        task = asyncio.create_task(self._deliver(message))
+        tasks.add(task)
+
+        def settled(done: asyncio.Task[None]) -> None:
+            tasks.discard(done)
+            self._held[message.channel] -= 1
+
+        task.add_done_callback(settled)
 
     def requeue_stale(self, older_than: timedelta) -> int:
         """Rows left "sending" by a crashed worker become "unknown" (they may have gone out)."""
@@ -143,13 +143,19 @@ class DeliveryWorker:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
-    def _claim(self) -> list[OutboundMessage]:
-        """pending -> sending for one batch of due rows; opted-out recipients fail at once."""
+    def _claim(self, limits: Mapping[str, int] | None = None) -> list[OutboundMessage]:
+        """pending -> sending for one batch of due rows; opted-out recipients fail at once.
+
+        `limits` caps the rows per channel (default: each channel's claim limit).
+        """
         now = utcnow()
+        if limits is None:
+            limits = {channel: self._claim_limit(channel) for channel in self._senders}
         with self._session_factory() as session, session.begin():
             candidates = [
                 outbox_id
-                for channel in self._senders
+                for channel, limit in limits.items()
+                if limit > 0
                 for outbox_id in session.scalars(
                     select(Outbox.id)
                     .where(
@@ -158,7 +164,7 @@ class DeliveryWorker:
                         Outbox.channel == channel,
                     )
                     .order_by(Outbox.id)
-                    .limit(self._claim_limit(channel))
+                    .limit(limit)
                     .with_for_update(skip_locked=True)
                 )
             ]
@@ -190,17 +196,25 @@ class DeliveryWorker:
         return max(1, min(self._batch_size, math.ceil(pacer.rate * CLAIM_HORIZON)))
 
     async def _deliver(self, message: OutboundMessage) -> None:
-        """Pace, send once, and record the outcome."""
-        await self._pace(message.channel, message.recipient_id)
+        """Pace, send, record; a short retry_after is waited out here and the row sent again."""
+        while True:
+            await self._pace(message.channel, message.recipient_id)
+            result = await self._send(message)
+            if await asyncio.to_thread(self._record, message.outbox_id, result):
+                return
+            await asyncio.sleep(result.retry_after or 0.0)  # exactly what the provider asked
+
+    async def _send(self, message: OutboundMessage) -> SendResult:
+        """One send; its answer feeds the flood guard and the recipient's pause."""
         async with self._in_flight:
             try:
                 result = await self._senders[message.channel].send(message)
             except Exception as exc:  # a sender bug: it may have sent, so never resend
                 log.exception("sender %s raised for outbox %s", message.channel, message.outbox_id)
                 result = SendResult(SendStatus.UNKNOWN, error=f"sender raised: {exc!r}")
-        if result.status is SendStatus.RETRY and result.retry_after:
-            self._note_flood(message.channel, message.recipient_id, result.retry_after)
-        await asyncio.to_thread(self._record, message.outbox_id, result)
+        refused = result.status is SendStatus.RETRY and bool(result.retry_after)
+        self._note_answer(message.channel, message.recipient_id, refused, result.retry_after)
+        return result
 
     async def _pace(self, channel: str, recipient_id: str) -> None:
         """Wait for the recipient's slot first, then the channel's, so no channel slot is wasted."""
@@ -216,26 +230,20 @@ class DeliveryWorker:
             await pacer.wait()
         await self._channel_pacers[channel].wait()
 
-    def _note_flood(self, channel: str, recipient_id: str, retry_after: float) -> None:
-        """Honour a 429 for the row (see _record) and its recipient; a burst pauses the channel.
-
-        A burst (within one second, a fifth of the channel's rate and at least 3) means the
-        provider's channel-wide limit was hit, so everything on that channel waits.
-        """
+    def _note_answer(
+        self, channel: str, recipient_id: str, refused: bool, retry_after: float | None
+    ) -> None:
+        """A 429 pauses its recipient for retry_after; a flood of them pauses the channel."""
+        flooded = self._floods[channel].flooded(refused)
+        if not refused or not retry_after:
+            return
         recipient = self._recipient_pacers.get((channel, recipient_id))
         if recipient is not None:
             recipient.pause(retry_after)
         pacer = self._channel_pacers.get(channel)
-        if pacer is None:
-            return
-        now = time.monotonic()
-        recent = self._floods.setdefault(channel, deque())
-        recent.append(now)
-        while recent and now - recent[0] > 1.0:
-            recent.popleft()
-        if len(recent) >= max(3, pacer.rate * FLOOD_SHARE):
+        if flooded and pacer is not None:
+            log.warning("%s: a flood of 429s; pausing the channel %.1f s", channel, retry_after)
             pacer.pause(retry_after)
-            recent.clear()
 
     def _forget_idle_recipients(self, keep: int = 10_000) -> None:
         """Bound the per-recipient pacer table."""
@@ -243,17 +251,26 @@ class DeliveryWorker:
             for key in [key for key, pacer in self._recipient_pacers.items() if pacer.idle]:
                 del self._recipient_pacers[key]
 
-    def _record(self, outbox_id: int, result: SendResult) -> None:
-        """Write one send outcome to its row."""
+    def _record(self, outbox_id: int, result: SendResult) -> bool:
+        """Write one send outcome to its row; False when the row stays in hand for a retry.
+
+        A short retry_after keeps the claim ("sending", one more attempt counted now, so a crash
+        while waiting leaves it for staff like any row in hand); anything else settles the row.
+        """
         now = utcnow()
         with self._session_factory() as session, session.begin():
             row = session.get(Outbox, outbox_id)
             if row is None:
-                return
+                return True
+            retry = result.status is SendStatus.RETRY and row.attempts < self._max_attempts
+            if retry and result.retry_after and result.retry_after <= INLINE_RETRY_SECONDS:
+                row.attempts += 1
+                row.last_error, row.next_attempt_at = result.error or "retry", now
+                return False
             if result.status is SendStatus.SENT:
                 row.status, row.sent_at, row.last_error = "sent", now, None
                 row.provider_message_id = result.provider_message_id
-            elif result.status is SendStatus.RETRY and row.attempts < self._max_attempts:
+            elif retry:
                 row.status, row.last_error = "pending", result.error or "retry"
                 row.next_attempt_at = now + timedelta(seconds=self._delay(row.attempts, result))
             elif result.status is SendStatus.RETRY:
@@ -262,6 +279,7 @@ class DeliveryWorker:
                 row.status, row.last_error = "unknown", result.error or "ambiguous outcome"
             else:
                 _fail(session, row, result.error or "failed")
+            return True
 
     def _delay(self, attempts: int, result: SendResult) -> float:
         """Seconds before the next attempt: the provider's retry_after, else exponential backoff."""

@@ -1,0 +1,88 @@
+"""Pacing for the delivery worker: per-channel and per-recipient rates, and the flood guard."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from dataclasses import dataclass
+
+FLOOD_MIN = 3  # refusals within one second, at least, for a channel-wide pause ...
+FLOOD_SHARE = 0.5  # ... that are also at least this share of that second's answers
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """How fast a channel may send: overall, and to any one recipient."""
+
+    per_second: float
+    per_recipient_per_second: float | None = None
+
+
+class Pacer:
+    """Releases callers one at a time, at most `rate` per second; `pause` holds them all back.
+
+    Slots follow a fixed schedule (no drift from sleeping late), and the last releases are
+    remembered so that catching up after a stall (a busy event loop) never bunches them: any
+    `ceil(rate) + 1` consecutive releases span at least `ceil(rate) / rate` seconds, so no
+    one-second window ever holds more than `ceil(rate)` of them.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self._interval = 1.0 / rate
+        self._burst = math.ceil(rate)
+        self._window = self._burst / rate
+        self._released: deque[float] = deque(maxlen=self._burst)
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()  # FIFO: callers are released in arrival order
+
+    async def wait(self) -> None:
+        """Wait for the next free slot (a pause that begins meanwhile is honoured)."""
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                slot = max(now, self._next, self._paused_until)
+                if len(self._released) == self._burst:
+                    slot = max(slot, self._released[0] + self._window)
+                if slot <= now:
+                    break
+                await asyncio.sleep(slot - now)
+            base = max(self._next, self._paused_until)  # this caller's scheduled slot
+            late = now - base < self._window  # behind schedule: catch up, the window permitting
+            self._next = (base if late else now) + self._interval
+            self._released.append(now)
+
+    def pause(self, seconds: float) -> None:
+        """Let nothing through for `seconds`."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    @property
+    def idle(self) -> bool:
+        """Whether the pacer holds no reservation (safe to forget)."""
+        return time.monotonic() > max(self._next, self._paused_until)
+
+
+class FloodGuard:
+    """Tells a provider-wide flood from scattered per-chat refusals, over the last second.
+
+    A flood means (nearly) every answer is a 429; a few 429s among many accepted sends are
+    per-chat limits, which only their own chats wait out.
+    """
+
+    def __init__(self) -> None:
+        self._answers: deque[tuple[float, bool]] = deque()
+
+    def flooded(self, refused: bool) -> bool:
+        """Note one answer; True when refusals make up a flood (the window then restarts)."""
+        now = time.monotonic()
+        self._answers.append((now, refused))
+        while now - self._answers[0][0] > 1.0:
+            self._answers.popleft()
+        refusals = sum(1 for _, was_refused in self._answers if was_refused)
+        if refusals >= FLOOD_MIN and refusals >= FLOOD_SHARE * len(self._answers):
+            self._answers.clear()
+            return True
+        return False
