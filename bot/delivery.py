@@ -197,12 +197,14 @@ class DeliveryWorker:
 
     async def _deliver(self, message: OutboundMessage) -> None:
         """Pace, send, record; a short retry_after is waited out here and the row sent again."""
+        retrying = False
         while True:
-            await self._pace(message.channel, message.recipient_id)
+            await self._pace(message.channel, message.recipient_id, urgent=retrying)
             result = await self._send(message)
             if await asyncio.to_thread(self._record, message.outbox_id, result):
                 return
             await asyncio.sleep(result.retry_after or 0.0)  # exactly what the provider asked
+            retrying = True  # due now: ahead of rows not yet tried, so retries never pile up last
 
     async def _send(self, message: OutboundMessage) -> SendResult:
         """One send; its answer feeds the flood guard and the recipient's pause."""
@@ -216,7 +218,7 @@ class DeliveryWorker:
         self._note_answer(message.channel, message.recipient_id, refused, result.retry_after)
         return result
 
-    async def _pace(self, channel: str, recipient_id: str) -> None:
+    async def _pace(self, channel: str, recipient_id: str, urgent: bool = False) -> None:
         """Wait for the recipient's slot first, then the channel's, so no channel slot is wasted."""
         limit: RateLimit | None = getattr(self._senders[channel], "rate_limit", None)
         if limit is None:
@@ -228,7 +230,7 @@ class DeliveryWorker:
                 self._forget_idle_recipients()
                 pacer = self._recipient_pacers[key] = Pacer(limit.per_recipient_per_second)
             await pacer.wait()
-        await self._channel_pacers[channel].wait()
+        await self._channel_pacers[channel].wait(urgent)
 
     def _note_answer(
         self, channel: str, recipient_id: str, refused: bool, retry_after: float | None

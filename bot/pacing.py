@@ -23,10 +23,11 @@ class RateLimit:
 class Pacer:
     """Releases callers one at a time, at most `rate` per second; `pause` holds them all back.
 
-    Slots follow a fixed schedule (no drift from sleeping late), and the last releases are
-    remembered so that catching up after a stall (a busy event loop) never bunches them: any
-    `ceil(rate) + 1` consecutive releases span at least `ceil(rate) / rate` seconds, so no
-    one-second window ever holds more than `ceil(rate)` of them.
+    Callers are released in arrival order, urgent ones (retries already due) first. Slots follow
+    a fixed schedule (no drift from sleeping late), and the last releases are remembered so that
+    catching up after a stall (a busy event loop) never bunches them: any `ceil(rate) + 1`
+    consecutive releases span at least `ceil(rate) / rate` seconds, so no one-second window ever
+    holds more than `ceil(rate)` of them.
     """
 
     def __init__(self, rate: float) -> None:
@@ -37,20 +38,33 @@ class Pacer:
         self._released: deque[float] = deque(maxlen=self._burst)
         self._next = 0.0
         self._paused_until = 0.0
-        self._lock = asyncio.Lock()  # FIFO: callers are released in arrival order
+        self._waiting: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque())
+        self._releaser: asyncio.Task[None] | None = None
 
-    async def wait(self) -> None:
+    async def wait(self, urgent: bool = False) -> None:
         """Wait for the next free slot (a pause that begins meanwhile is honoured)."""
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                slot = max(now, self._next, self._paused_until)
-                if len(self._released) == self._burst:
-                    slot = max(slot, self._released[0] + self._window)
-                if slot <= now:
-                    break
+        future = asyncio.get_running_loop().create_future()
+        self._waiting[0 if urgent else 1].append(future)
+        if self._releaser is None or self._releaser.done():
+            self._releaser = asyncio.create_task(self._release())
+        await future
+
+    async def _release(self) -> None:
+        """Hand out slots while anyone waits."""
+        while any(self._waiting):
+            now = time.monotonic()
+            slot = max(now, self._next, self._paused_until)
+            if len(self._released) == self._burst:
+                slot = max(slot, self._released[0] + self._window)
+            if slot > now:
                 await asyncio.sleep(slot - now)
-            base = max(self._next, self._paused_until)  # this caller's scheduled slot
+                continue
+            queue = next(queue for queue in self._waiting if queue)
+            future = queue.popleft()
+            if future.done():  # its caller was cancelled
+                continue
+            future.set_result(None)
+            base = max(self._next, self._paused_until)  # this release's scheduled slot
             late = now - base < self._window  # behind schedule: catch up, the window permitting
             self._next = (base if late else now) + self._interval
             self._released.append(now)
