@@ -246,6 +246,7 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+    original_text: Mapped[str | None] = mapped_column(Text)  # English, when `text` is translated
 
 
 class HandoffItem(Base):
