@@ -267,7 +267,7 @@ class Engine:
 def _numbered_choice(text: str, offered: list[str]) -> str | None:
     """SMS-style "1", "2" answers mapped back to the choices last offered."""
     answer = text.strip().rstrip(".")
-    if answer.isdigit() and 1 <= int(answer) <= len(offered):
+    if answer.isdecimal() and 1 <= int(answer) <= len(offered):
         return offered[int(answer) - 1]
     return None
 

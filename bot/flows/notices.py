@@ -53,7 +53,7 @@ class Draft:
     def with_words(self, text: str) -> Draft:
         """The draft with another message of the parent's added (bare numbers are choices)."""
         cleaned = " ".join(text.split())
-        if not cleaned or cleaned.isdigit():
+        if not cleaned or cleaned.isdecimal():
             return self
         return replace(self, words=f"{self.words} / {cleaned}" if self.words else cleaned)
 

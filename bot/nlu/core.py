@@ -26,6 +26,8 @@ _TAGS = re.compile(r"<[^>]{0,200}>")
 _CHILD_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.CONCERN})
 _DATED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.BOOK_MEETING})
 _NAMED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE})
+_NOTICE_INTENTS = _NAMED_INTENTS  # "today" is implied only for notices (an OTHER message may be
+# answering "which day?": its dates are read, but never assumed)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class _Reader:
             unmatched_names=unmatched if intent in _NAMED_INTENTS else (),
             dates=when,
             time=slots.extract_time(self.text, self.languages, self.hits["time"])
-            if intent in _DATED_INTENTS
+            if intent in _DATED_INTENTS or intent is Intent.OTHER
             else None,
             minutes_late=slots.extract_lateness(self.text, self.languages, self.hits["late"])
             if collecting
@@ -151,7 +153,7 @@ class _Reader:
         return (), False, (), names.collector, False
 
     def _dates(self, intent: Intent) -> tuple[DateRange | None, bool]:
-        if intent not in _DATED_INTENTS:
+        if intent not in _DATED_INTENTS and intent is not Intent.OTHER:
             return None, False
         zone = ZoneInfo(self.context.timezone)
         now = self.context.now.astimezone(zone)
@@ -160,7 +162,7 @@ class _Reader:
         )
         if found.dates or found.ambiguous:
             return found.dates, found.ambiguous
-        if intent is not Intent.BOOK_MEETING and self._means_now():
+        if intent in _NOTICE_INTENTS and self._means_now():
             today = now.date()
             return DateRange(today, today), False
         return None, False

@@ -64,7 +64,18 @@ def _candidates(
         if pos and text.folded[slice(*tokens[pos - 1])] in _blockers(languages):
             continue
         found.append((start, start + len(word)))
-    return found
+    return _join_full_names(text, found)
+
+
+def _join_full_names(text: Text, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent capitalised words are one person ("Linda Thompson"), not two."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and text.raw[joined[-1][1] : start] == " ":
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def find(

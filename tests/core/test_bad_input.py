@@ -22,6 +22,7 @@ BAD_INPUTS = {
     "mixed scripts": "Mayа ماي मय 마야 Мая",
     "only punctuation": "?!?!... ---",
     "zero-width and rtl marks": "\u200b\u200e\u202e\ufeff",
+    "a digit that is not a number": "²",  # found by hypothesis: "²".isdigit() but int("²") fails
 }
 
 
