@@ -27,6 +27,7 @@ CAPABILITIES = ChannelCapabilities(
     name=CHANNEL, max_text_length=4000, buttons=ButtonStyle.INLINE, max_buttons=12
 )
 PAGE = Path(__file__).with_name("webchat.html")
+STRANGER = "+447700900999"  # a drama-range number on no roster: the unknown-sender demo
 
 
 class OutgoingMessage(BaseModel):
@@ -55,33 +56,7 @@ def build_router(engine: Engine) -> APIRouter:
 
     @router.get("/api/people")
     def people() -> dict[str, list[dict[str, str]]]:
-        with engine.sessions() as session:
-            guardians = session.scalars(
-                select(Guardian)
-                .where(Guardian.setting_id == engine.setting_id)
-                .order_by(Guardian.name)
-            )
-            staff = session.scalars(
-                select(Staff)
-                .where(Staff.setting_id == engine.setting_id, Staff.phone.is_not(None))
-                .order_by(Staff.name)
-            )
-            return {
-                "people": [
-                    *(
-                        {
-                            "phone": g.phone,
-                            "label": f"{g.name} ({g.relationship_to_child}, {g.language})",
-                        }
-                        for g in guardians
-                    ),
-                    *(
-                        {"phone": s.phone or "", "label": f"{s.name} (staff: {s.role})"}
-                        for s in staff
-                    ),
-                    {"phone": "+447700900999", "label": "Someone not on the roster"},
-                ]
-            }
+        return {"people": demo_people(engine)}
 
     @router.post("/api/messages")
     async def send(message: OutgoingMessage) -> dict[str, object]:
@@ -110,6 +85,27 @@ def build_router(engine: Engine) -> APIRouter:
         return {"messages": await run_in_threadpool(_take_inbox, engine, sender)}
 
     return router
+
+
+def demo_people(engine: Engine) -> list[dict[str, str]]:
+    """Everyone the demo page can speak as: guardians, staff with a phone, and a stranger."""
+    with engine.sessions() as session:
+        guardians = session.scalars(
+            select(Guardian).where(Guardian.setting_id == engine.setting_id).order_by(Guardian.name)
+        )
+        staff = session.scalars(
+            select(Staff)
+            .where(Staff.setting_id == engine.setting_id, Staff.phone.is_not(None))
+            .order_by(Staff.name)
+        )
+        return [
+            *(
+                {"phone": g.phone, "label": f"{g.name} ({g.relationship_to_child}, {g.language})"}
+                for g in guardians
+            ),
+            *({"phone": s.phone or "", "label": f"{s.name} (staff: {s.role})"} for s in staff),
+            {"phone": STRANGER, "label": "Someone not on the roster"},
+        ]
 
 
 def _mark_shown(engine: Engine, inbound_id: int) -> None:

@@ -250,52 +250,50 @@ def _record(turn: Turn, draft: Draft) -> StepResult:
         return StepResult(
             (turn.reply("notice.closed", when=readback.when(turn, draft.start, end)),)
         )
-    effects: list[Effect]
-    if draft.kind == ABSENCE:
-        effects = [
-            RecordAbsence(
-                draft.children,
-                days[0],
-                days[-1],
-                draft.reason or "other",
-                draft.symptoms,
-                draft.words,
-            )
-        ]
-        text = readback.absence(turn, draft.children, days, draft.reason, draft.symptoms)
-        table = turn.setting.options.get(illness.OPTION, {})
-        guidance = illness.readback_line(turn.catalog, turn.language, table, draft.symptoms)
-        text += f"\n{guidance}" if guidance else ""
-    else:
-        effects = [
-            RecordCollectionChange(
-                draft.children,
-                days[0],
-                draft.collector_name,
-                draft.collector_relationship,
-                draft.time,
-                draft.minutes_late,
-                readback.is_authorised(turn, draft.children, draft.collector_name),
-                draft.words,
-            )
-        ]
-        text = readback.collection(
-            turn,
-            draft.children,
-            days[0],
-            draft.collector_name,
-            draft.collector_relationship,
-            draft.time,
-            draft.minutes_late,
-        )
+    effect, text = (_absence if draft.kind == ABSENCE else _collection)(turn, draft, days)
     choices = (
         turn.choice("notice:change", "choice.change"),
         turn.choice("notice:withdraw", "choice.withdraw"),
     )
     recorded = replace(draft, start=days[0], end=days[-1])
     return StepResult(
-        (Reply(text, choices),), tuple(effects), state=DONE, context={"draft": recorded.to_json()}
+        (Reply(text, choices),), (effect,), state=DONE, context={"draft": recorded.to_json()}
     )
+
+
+def _absence(turn: Turn, draft: Draft, days: list[date]) -> tuple[Effect, str]:
+    """The absence over the open days, and its read-back with any illness guidance."""
+    effect = RecordAbsence(
+        draft.children, days[0], days[-1], draft.reason or "other", draft.symptoms, draft.words
+    )
+    text = readback.absence(turn, draft.children, days, draft.reason, draft.symptoms)
+    table = turn.setting.options.get(illness.OPTION, {})
+    guidance = illness.readback_line(turn.catalog, turn.language, table, draft.symptoms)
+    return effect, text + (f"\n{guidance}" if guidance else "")
+
+
+def _collection(turn: Turn, draft: Draft, days: list[date]) -> tuple[Effect, str]:
+    """The collection change for the first open day (valid that day only), and its read-back."""
+    effect = RecordCollectionChange(
+        draft.children,
+        days[0],
+        draft.collector_name,
+        draft.collector_relationship,
+        draft.time,
+        draft.minutes_late,
+        readback.is_authorised(turn, draft.children, draft.collector_name),
+        draft.words,
+    )
+    text = readback.collection(
+        turn,
+        draft.children,
+        days[0],
+        draft.collector_name,
+        draft.collector_relationship,
+        draft.time,
+        draft.minutes_late,
+    )
+    return effect, text
 
 
 def _after_readback(turn: Turn, context: dict[str, Any]) -> StepResult | None:
