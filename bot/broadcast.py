@@ -3,7 +3,9 @@
 The text is machine translated once per language (names and numbers protected, see
 bot.i18n.protect). When translation fails, the guardian still gets the English original, with a
 short curated note in their language when the catalog has one, and the report counts them so
-staff can follow up. Every outbox row is written in the caller's transaction.
+staff can follow up. A translated message keeps its English original and offers it (see
+bot.originals). Every outbox row is written in the caller's transaction. `in_language` is the
+one-recipient form, used for staff replies too.
 """
 
 from __future__ import annotations
@@ -12,20 +14,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Guardian
+from bot.db.models import Child, Guardian, GuardianChild, Outbox, Room
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names, setting_terms
 from bot.i18n.protect import translate_protected
 from bot.i18n.translator import TranslationUnavailable, Translator
-from bot.outbox import enqueue
+from bot.originals import keep_original
+from bot.outbox import enqueue, guardian_addresses
 from bot.types import Reply
 
 UNTRANSLATED_NOTE_KEY = "broadcast.untranslated"
 
 ChannelFor = Callable[[Guardian], tuple[str, str] | None]
+Say = Callable[..., str]  # staff text by key (English), e.g. the staff catalog's
 
 
 @dataclass
@@ -53,12 +57,13 @@ def broadcast(
     english_text: str,
     guardian_ids: Iterable[int] | None,
     translator: Translator,
-    channel_for: ChannelFor,
+    channel_for: ChannelFor | None = None,
     kind: str = "broadcast",
     catalog: Catalog | None = None,
 ) -> BroadcastReport:
     """Queue `english_text` for each guardian (all of the setting's when `guardian_ids` is None)
-    in their preferred language, translating once per language."""
+    in their preferred language, translating once per language. Without `channel_for`, each
+    guardian is reached on the channel they last wrote from, else by SMS."""
     catalog = catalog or parent_catalog()
     report = BroadcastReport(english_original=english_text)
     guardians = _guardians(session, setting_id, guardian_ids, report)
@@ -68,6 +73,8 @@ def broadcast(
         language: _text_for(english_text, language, translator, names, catalog, report)
         for language in languages
     }
+    channel_for = channel_for or _last_used(session, guardians)
+    translated: list[tuple[Outbox, str]] = []
     for guardian in guardians:
         language = guardian.language or ENGLISH
         report.by_language[language] += 1
@@ -78,11 +85,64 @@ def broadcast(
             report.unreachable_guardian_ids.append(guardian.id)
             continue
         channel, recipient = address
-        enqueue(
+        row = enqueue(
             session, channel, recipient, Reply(texts[language]), kind=kind, guardian_id=guardian.id
         )
+        if language in report.translated_languages:
+            translated.append((row, language))
         report.queued += 1
+    keep_original(session, translated, english_text, catalog)
     return report
+
+
+def describe(session: Session, report: BroadcastReport, say: Say) -> str:
+    """The report for the member of staff who sent the broadcast (chat or command line)."""
+    by_language = ", ".join(f"{code} {count}" for code, count in sorted(report.by_language.items()))
+    lines = [say("broadcast.queued", queued=report.queued, languages=by_language or "-")]
+    if report.untranslated:
+        languages = ", ".join(report.untranslated_languages)
+        lines.append(say("broadcast.untranslated", count=report.untranslated, languages=languages))
+    if report.unreachable_guardian_ids:
+        names = session.scalars(
+            select(Guardian.name)
+            .where(Guardian.id.in_(report.unreachable_guardian_ids))
+            .order_by(Guardian.name)
+        )
+        lines.append(
+            say(
+                "broadcast.unreachable",
+                count=len(report.unreachable_guardian_ids),
+                names=", ".join(names),
+            )
+        )
+    return "\n".join(lines)
+
+
+def room_guardian_ids(session: Session, setting_id: int, room_name: str) -> list[int] | None:
+    """The guardians of the children in the room called `room_name` (any case); None when the
+    setting has no such room."""
+    room = session.scalar(
+        select(Room).where(
+            Room.setting_id == setting_id, func.lower(Room.name) == room_name.strip().lower()
+        )
+    )
+    if room is None:
+        return None
+    return list(
+        session.scalars(
+            select(GuardianChild.guardian_id)
+            .join(Child, Child.id == GuardianChild.child_id)
+            .where(Child.room_id == room.id)
+            .distinct()
+            .order_by(GuardianChild.guardian_id)
+        )
+    )
+
+
+def _last_used(session: Session, guardians: list[Guardian]) -> ChannelFor:
+    """Each guardian's last-used channel, else SMS (one query for all)."""
+    addresses = guardian_addresses(session, guardians)
+    return lambda guardian: addresses.get(guardian.id)
 
 
 def _guardians(
@@ -106,17 +166,32 @@ def _text_for(
     catalog: Catalog,
     report: BroadcastReport,
 ) -> str:
-    """The message in `language`: translated, or English with the curated note on failure."""
+    """The message in `language`, noting in the report whether it was translated."""
+    text, translated = in_language(english_text, language, translator, names, catalog)
+    if language != ENGLISH:
+        (report.translated_languages if translated else report.untranslated_languages).append(
+            language
+        )
+    return text
+
+
+def in_language(
+    english_text: str,
+    language: str,
+    translator: Translator,
+    names: Iterable[str],
+    catalog: Catalog,
+) -> tuple[str, bool]:
+    """The message for a reader of `language` and whether it is a machine translation: English
+    as it is, translated with names, terms and numbers protected, or, when translation fails,
+    English after the curated note."""
     if language == ENGLISH:
-        return english_text
+        return english_text, False
     terms = setting_terms(catalog, language)
     try:
-        translated = translate_protected(translator, english_text, ENGLISH, language, names, terms)
+        return translate_protected(translator, english_text, ENGLISH, language, names, terms), True
     except TranslationUnavailable:
-        report.untranslated_languages.append(language)
-        return _with_note(english_text, language, catalog)
-    report.translated_languages.append(language)
-    return translated
+        return _with_note(english_text, language, catalog), False
 
 
 def _with_note(english_text: str, language: str, catalog: Catalog) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from collections.abc import Sequence
 
-from bot.db.models import ChannelIdentity, Outbox, Staff
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from bot.db.models import ChannelIdentity, Guardian, Outbox, Staff
 from bot.types import Reply
 
 
@@ -38,21 +40,30 @@ def enqueue(
 def staff_addresses(session: Session, members: list[Staff]) -> dict[int, tuple[str, str]]:
     """Where to reach each member of staff (one query): the channel they last wrote from, else
     SMS to their phone; members with neither are left out."""
+    return _addresses(session, ChannelIdentity.staff_id, members)
+
+
+def guardian_addresses(session: Session, guardians: list[Guardian]) -> dict[int, tuple[str, str]]:
+    """Where to reach each guardian (one query), as `staff_addresses` does for staff."""
+    return _addresses(session, ChannelIdentity.guardian_id, guardians)
+
+
+def _addresses(
+    session: Session, column: InstrumentedAttribute[int | None], people: Sequence[Staff | Guardian]
+) -> dict[int, tuple[str, str]]:
     identities = session.scalars(
         select(ChannelIdentity)
-        .where(
-            ChannelIdentity.staff_id.in_([member.id for member in members]),
-            ChannelIdentity.opted_out.is_(False),
-        )
+        .where(column.in_([person.id for person in people]), ChannelIdentity.opted_out.is_(False))
         .order_by(ChannelIdentity.last_inbound_at.desc().nulls_last(), ChannelIdentity.id)
     )
     found: dict[int, tuple[str, str]] = {}
     for identity in identities:
-        if identity.staff_id is not None:
-            found.setdefault(identity.staff_id, (identity.channel, identity.external_id))
-    for member in members:
-        if member.id not in found and member.phone:
-            found[member.id] = ("sms", member.phone)
+        person_id = getattr(identity, column.key)
+        if person_id is not None:
+            found.setdefault(person_id, (identity.channel, identity.external_id))
+    for person in people:
+        if person.id not in found and person.phone:
+            found[person.id] = ("sms", person.phone)
     return found
 
 

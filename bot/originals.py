@@ -1,0 +1,74 @@
+"""The English original of a translated message, shown on request to the guardian it was sent to.
+
+A translated broadcast or staff reply keeps its English in `Outbox.original_text` and carries the
+choice `original:<outbox id>` ("Show in English", curated in the parent's language). Telegram and
+the web chat send that id back when tapped. On SMS and WhatsApp the parent answers with the
+choice's number: a broadcast is sent outside any turn, so the conversation's offered choices do
+not know it, and the number is read against the last message sent to this guardian instead.
+Only the guardian a row was addressed to ever sees its original (safeguarding).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Outbox
+from bot.flows.turn import StepResult, Turn
+from bot.i18n.catalog import Catalog
+from bot.types import Intent, Reply
+
+PREFIX = "original:"
+SHOW_KEY = "original.show"
+HEADING_KEY = "original.heading"
+
+
+def keep_original(
+    session: Session, rows: list[tuple[Outbox, str]], english_text: str, catalog: Catalog
+) -> None:
+    """Store the English on these (row, language) pairs and offer it as a choice labelled in
+    each row's language."""
+    if not rows:
+        return
+    session.flush()  # the choice names the row's id
+    for row, language in rows:
+        row.original_text = english_text
+        show = {"id": f"{PREFIX}{row.id}", "label": catalog.text(SHOW_KEY, language)}
+        row.choices = [*row.choices, show]
+
+
+def show_original(
+    session: Session, turn: Turn, state: str, context: dict[str, Any]
+) -> StepResult | None:
+    """The English original when a guardian asks for one sent to them; None otherwise, and the
+    flows handle the message. The pending flow state is kept."""
+    guardian_id = turn.sender.guardian_id
+    row_id = _asked_for(session, turn, guardian_id) if guardian_id is not None else None
+    row = session.get(Outbox, row_id) if row_id is not None else None
+    if row is None or row.guardian_id != guardian_id or not row.original_text:
+        return None
+    reply = Reply(f"{turn.say(HEADING_KEY)}\n\n{row.original_text}")
+    return StepResult((reply,), state=state, context=context, intent=Intent.OTHER)
+
+
+def _asked_for(session: Session, turn: Turn, guardian_id: int) -> int | None:
+    """The outbox id in a tapped `original:<id>` choice, or in the numbered answer to the last
+    message sent to this guardian."""
+    choice_id = turn.choice_id or ""
+    answer = turn.text.strip().rstrip(".")
+    if not choice_id.startswith(PREFIX) and answer.isdecimal():
+        last = session.scalar(
+            select(Outbox.choices)
+            .where(Outbox.guardian_id == guardian_id)
+            .order_by(Outbox.id.desc())
+            .limit(1)
+        )
+        number = int(answer)
+        if last and 1 <= number <= len(last):
+            choice_id = str(last[number - 1]["id"])
+    if not choice_id.startswith(PREFIX):
+        return None
+    number_text = choice_id.removeprefix(PREFIX)
+    return int(number_text) if number_text.isdecimal() else None
