@@ -36,6 +36,7 @@ from bot.i18n.translator import Translator
 from bot.identity import identify, log_once
 from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand
+from bot.originals import show_original
 from bot.outbox import enqueue
 from bot.recording import EffectContext, apply_effects
 from bot.staff.handler import StaffRequest
@@ -121,7 +122,9 @@ class Engine:
         context = dict(conversation.context)
         languages = self.translation.for_turn(session, self.setting_id)
         turn = self._make_turn(session, inbound, setting, who.sender, context, now, languages)
-        result = flows.step(turn, conversation.state, context)
+        result = show_original(session, turn, conversation.state, context) or flows.step(
+            turn, conversation.state, context
+        )
         conversation.state, conversation.updated_at = result.state, now
         conversation.context = result.context | {
             "offered": [choice.id for reply in result.replies for choice in reply.choices]
@@ -195,9 +198,10 @@ class Engine:
         staff: Staff,
         now: datetime,
     ) -> TurnResult:
-        """Staff commands (register, arrived, ack, help): staff never get parent flows."""
+        """Staff commands (register, arrived, ack, reply, broadcast, help): never parent flows."""
+        languages = self.translation.for_turn(session, self.setting_id)
         request = StaffRequest(
-            session, setting, staff, inbound.text, now, self.catalog, self.staff_catalog
+            session, setting, staff, inbound.text, now, self.catalog, self.staff_catalog, languages
         )
         outcome = handle_staff_command(request)
         enqueue(

@@ -342,7 +342,10 @@ def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
         guardian=guardian.name if guardian else "an unknown sender",
         about=context.staff_text("notify.about_child", child=child.display_name) if child else "",
     )
-    context.alerts.to([assignee] if assignee else managers, f"{text}\n{context.quote(effect.text)}")
+    hint = f"\n{context.staff_text('notify.reply_hint', ref=f'H{item.id}')}" if guardian else ""
+    context.alerts.to(
+        [assignee] if assignee else managers, f"{text}\n{context.quote(effect.text)}{hint}"
+    )
 
 
 def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:

@@ -10,6 +10,7 @@ from bot.types import ChildRef
 
 _SPLIT = re.compile(r"\s*(?:,|&|\band\b|\+)\s*", re.IGNORECASE)
 _NOTICE = re.compile(r"^([ac])\s*(\d+)$", re.IGNORECASE)
+_HANDOFF = re.compile(r"^h?\s*(\d+)\s*[:,-]?\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +42,33 @@ class Acknowledge:
         return f"{self.kind}{self.notice_id}"
 
 
-Command = Help | Register | Arrived | Acknowledge
+@dataclass(frozen=True, slots=True)
+class ReplyToParent:
+    """Answer the parent behind handoff H<id> with `text` (English, as staff wrote it)."""
+
+    handoff_id: int
+    text: str
+
+    @property
+    def ref(self) -> str:
+        return f"H{self.handoff_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """Send `text` to every family of the setting (managers only)."""
+
+    text: str
+
+
+Command = Help | Register | Arrived | Acknowledge | ReplyToParent | Broadcast
 
 
 def parse(text: str) -> Command:
     """One staff message -> one command; anything not understood is Help."""
+    message = _message(text)
+    if message is not None:
+        return message
     words = text.strip().rstrip(".!").split(maxsplit=1)
     if not words:
         return Help()
@@ -60,6 +83,20 @@ def parse(text: str) -> Command:
         if match:
             return Acknowledge(match.group(1).upper(), int(match.group(2)))
     return Help()
+
+
+def _message(text: str) -> ReplyToParent | Broadcast | None:
+    """A message for parents ("reply H12 ...", "broadcast ..."), its words kept exactly."""
+    words = text.strip().split(maxsplit=1)
+    if len(words) < 2:
+        return None
+    verb, rest = words[0].casefold(), words[1].strip()
+    if verb == "reply":
+        match = _HANDOFF.match(rest)
+        return ReplyToParent(int(match.group(1)), match.group(2).strip()) if match else None
+    if verb == "broadcast":
+        return Broadcast(rest)
+    return None
 
 
 def match_children(children: Iterable[ChildRef], name: str) -> list[ChildRef]:

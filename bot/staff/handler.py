@@ -1,69 +1,39 @@
-"""Carrying out one staff command inside the turn's transaction. Staff never get parent flows."""
+"""Carrying out one staff command inside the turn's transaction. Staff never get parent flows.
+
+StaffRequest and StaffOutcome live in bot.staff.request and are re-exported here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot.chase import guardian_identity
 from bot.db.models import (
     Absence,
     Arrival,
-    AuditLog,
     Child,
     CollectionChange,
     Guardian,
-    Setting,
     Staff,
 )
 from bot.flows.dates import describe_days
-from bot.i18n.catalog import Catalog
 from bot.outbox import enqueue
 from bot.outcome import record_row
-from bot.staff.commands import Acknowledge, Arrived, Register, match_children, parse
+from bot.staff.commands import (
+    Acknowledge,
+    Arrived,
+    Broadcast,
+    Register,
+    ReplyToParent,
+    match_children,
+    parse,
+)
+from bot.staff.messages import broadcast_from_chat, reply_to_parent
 from bot.staff.register import register_text
+from bot.staff.request import StaffOutcome, StaffRequest
 from bot.types import ChildRef, Reply
 
-
-@dataclass(frozen=True)
-class StaffRequest:
-    """One staff message with what carrying it out needs."""
-
-    session: Session
-    setting: Setting
-    staff: Staff
-    text: str
-    now: datetime  # aware, in the setting's timezone
-    catalog: Catalog  # parents' curated messages (acknowledgements go to parents)
-    staff_catalog: Catalog
-
-    def say(self, key: str, **values: object) -> str:
-        """Staff text (English)."""
-        return self.staff_catalog.text(key, "en", **values)
-
-    def audit(self, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
-        """An audit entry with this member of staff as the actor."""
-        self.session.add(
-            AuditLog(
-                actor=f"staff:{self.staff.id}",
-                action=action,
-                subject=subject,
-                details=details or {},
-            )
-        )
-
-
-@dataclass
-class StaffOutcome:
-    """The reply to the member of staff and the records the command changed."""
-
-    reply: Reply
-    records: list[dict[str, Any]] = field(default_factory=list)
+__all__ = ["StaffOutcome", "StaffRequest", "handle"]
 
 
 def handle(request: StaffRequest) -> StaffOutcome:
@@ -76,6 +46,10 @@ def handle(request: StaffRequest) -> StaffOutcome:
             return _arrived(request, names)
         case Acknowledge() as command:
             return _acknowledge(request, command)
+        case ReplyToParent() as command:
+            return reply_to_parent(request, command)
+        case Broadcast(text=text):
+            return broadcast_from_chat(request, text)
     return StaffOutcome(Reply(request.say("staff.help", name=request.staff.name.split()[0])))
 
 

@@ -1,0 +1,85 @@
+"""Staff -> parents from chat: a reply to a parent's message (handoff) and a broadcast.
+
+Both go out in each parent's language (machine translated, names and numbers protected) through
+bot.broadcast, with the English original kept for the parent to ask for (bot.originals).
+"""
+
+from __future__ import annotations
+
+from bot.broadcast import broadcast, describe, in_language
+from bot.db.models import Guardian, HandoffItem
+from bot.i18n.catalog import ENGLISH
+from bot.i18n.staff_view import language_name
+from bot.originals import keep_original
+from bot.outbox import enqueue, guardian_addresses
+from bot.staff.commands import ReplyToParent
+from bot.staff.request import StaffOutcome, StaffRequest
+from bot.types import Reply
+
+MANAGER = "manager"
+HEADING_KEY = "staff_reply.heading"
+
+
+def reply_to_parent(request: StaffRequest, command: ReplyToParent) -> StaffOutcome:
+    """Send the staff member's answer to the guardian behind the handoff and close it."""
+    session = request.session
+    item = session.get(HandoffItem, command.handoff_id)
+    if item is None or item.setting_id != request.setting.id:
+        return _say(request, "staff.reply_unknown", ref=command.ref)
+    guardian = session.get(Guardian, item.guardian_id) if item.guardian_id else None
+    if guardian is None or guardian.setting_id != request.setting.id:
+        return _say(request, "staff.reply_no_parent", ref=command.ref)
+    address = guardian_addresses(session, [guardian]).get(guardian.id)
+    if address is None:
+        return _say(request, "staff.reply_unreachable", guardian=guardian.name)
+    how = _send(request, guardian, address, command.text)
+    item.status = "closed"
+    request.audit(
+        "handoff_replied",
+        f"handoff:{item.id}",
+        {"guardian_id": guardian.id, "language": guardian.language, "channel": address[0]},
+    )
+    return _say(request, "staff.reply_sent", guardian=guardian.name, how=how, ref=command.ref)
+
+
+def _send(request: StaffRequest, guardian: Guardian, address: tuple[str, str], text: str) -> str:
+    """Queue the reply in the guardian's language; how it went, for the staff confirmation."""
+    language = guardian.language or ENGLISH
+    languages, catalog = request.languages, request.catalog
+    body, translated = in_language(text, language, languages.translator, languages.names(), catalog)
+    heading = catalog.text(
+        HEADING_KEY, language, staff=request.staff.name, setting=request.setting.name
+    )
+    row = enqueue(
+        request.session,
+        address[0],
+        address[1],
+        Reply(f"{heading}\n\n{body}"),
+        kind="staff_reply",
+        guardian_id=guardian.id,
+    )
+    if translated:
+        keep_original(request.session, [(row, language)], text, catalog)
+    name = language_name(language, catalog)
+    if language == ENGLISH:
+        return request.say("staff.reply_english")
+    key = "staff.reply_translated" if translated else "staff.reply_untranslated"
+    return request.say(key, language=name)
+
+
+def broadcast_from_chat(request: StaffRequest, text: str) -> StaffOutcome:
+    """A manager's message to every family of the setting, with the report as the answer."""
+    if request.staff.role != MANAGER:
+        return _say(request, "staff.broadcast_managers_only")
+    session, translator = request.session, request.languages.translator
+    report = broadcast(session, request.setting.id, text, None, translator, catalog=request.catalog)
+    request.audit(
+        "broadcast_sent",
+        f"setting:{request.setting.id}",
+        {"queued": report.queued, "languages": dict(report.by_language)},
+    )
+    return StaffOutcome(Reply(describe(session, report, request.say)))
+
+
+def _say(request: StaffRequest, key: str, **values: object) -> StaffOutcome:
+    return StaffOutcome(Reply(request.say(key, **values)))
