@@ -1,4 +1,4 @@
-"""The `parentbot` command: import, simulate, chat, serve, evaluate, and staff look-ups."""
+"""The `parentbot` command: import, simulate, chat, serve, evaluate, broadcast, staff look-ups."""
 
 from __future__ import annotations
 
@@ -280,6 +280,50 @@ def link_code(
         )
         code = issue_link_code(session, setting_id, **role)
     typer.echo(f"Code for {person.name}: {code} (send it to the bot as /link {code}; 48 hours)")
+
+
+@app.command("broadcast")
+def broadcast_command(
+    text: Annotated[str, typer.Option("--text", help="The message, in English.")],
+    room: Annotated[
+        str | None, typer.Option("--room", help="Only the families of this room's children.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Message every family (or one room's) in each family's language; print the report."""
+    from bot.broadcast import broadcast, describe, room_guardian_ids
+    from bot.db.models import AuditLog
+    from bot.i18n.names import staff_catalog
+    from bot.i18n.services import Translation
+
+    if not text.strip():
+        raise _fail("--text is empty.")
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url)
+    try:
+        setting_id = setup.find_setting_id(sessions, config.setting_slug)
+    except LookupError as problem:
+        raise _fail(str(problem)) from None
+    translation = Translation.from_env()
+    with transaction(sessions) as session:
+        guardian_ids = room_guardian_ids(session, setting_id, room) if room else None
+        if room and guardian_ids is None:
+            raise _fail(f"There is no room called {room!r}.")
+        translator = translation.for_turn(session, setting_id).translator
+        report = broadcast(session, setting_id, text.strip(), guardian_ids, translator)
+        details = {"queued": report.queued, "room": room, "languages": dict(report.by_language)}
+        session.add(
+            AuditLog(
+                actor="cli",
+                action="broadcast_sent",
+                subject=f"setting:{setting_id}",
+                details=details,
+            )
+        )
+        summary = describe(
+            session, report, lambda key, **values: staff_catalog().text(key, "en", **values)
+        )
+    typer.echo(summary)
 
 
 def main() -> None:
