@@ -70,6 +70,11 @@ class InboundMessage:
     display_name: str | None = None
     raw: dict[str, object] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # NUL carries no meaning in a message and PostgreSQL text cannot hold it
+        if "\x00" in self.text:
+            object.__setattr__(self, "text", self.text.replace("\x00", ""))
+
 
 @dataclass(frozen=True, slots=True)
 class Choice:

@@ -46,4 +46,6 @@ def _guardian_step(turn: Turn, state: str, context: dict[str, Any]) -> StepResul
         answered_chase = chased.resume(turn, context)
         if answered_chase is not None:
             return answered_chase
+    if turn.choice_id and not turn.text.strip():  # a stale button: nothing to pass on to staff
+        return StepResult((turn.reply("notice.not_understood"),), state=state, context=context)
     return GUARDIAN_FLOWS[turn.understanding.intent](turn)

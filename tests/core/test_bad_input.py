@@ -58,3 +58,11 @@ def test_any_text_is_handled_without_a_failed_turn(engine: Engine, text: str) ->
     )
     assert result.replies
     assert "something went wrong" not in reply_text(result)
+
+
+def test_a_stale_button_is_not_passed_to_staff(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    result = say(engine, SARAH, "", choice_id="notice:withdraw")
+    assert "didn't catch" in reply_text(result)
+    assert result.handoff is False and result.staff_notifications == []
