@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +21,9 @@ from bot.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
 from parentbot.config import AppConfig
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 app = typer.Typer(
     help="parentbot: a nursery's assistant for parents and staff.",
@@ -34,6 +37,23 @@ DbOption = Annotated[
         "--db", help="Database URL (default: DATABASE_URL or the SQLite file in the data dir)."
     ),
 ]
+
+
+def _setting_id(sessions: sessionmaker[Session], slug: str | None) -> int:
+    """The setting to serve, or a clear message (no traceback) when there is none or several."""
+    try:
+        return setup.find_setting_id(sessions, slug)
+    except LookupError as problem:
+        raise _fail(str(problem)) from None
+
+
+def _app(demo: bool) -> FastAPI:
+    from parentbot.web import create_app
+
+    try:
+        return create_app(demo=demo)
+    except LookupError as problem:
+        raise _fail(str(problem)) from None
 
 
 def _fail(message: str) -> typer.Exit:
@@ -118,7 +138,7 @@ def chat(
 
     config = AppConfig.from_env()
     sessions = _served_database(db or config.database_url, demo=True)
-    engine = Engine(sessions, setup.find_setting_id(sessions, config.setting_slug))
+    engine = Engine(sessions, _setting_id(sessions, config.setting_slug))
     run_terminal_chat(engine, as_phone)
 
 
@@ -134,17 +154,11 @@ def serve(
     """Run the web app (web chat, webhooks) with uvicorn."""
     import uvicorn
 
-    from parentbot.web import create_app
-
     config = AppConfig.from_env()
     _served_database(config.database_url, demo=demo)
+    web_app = _app(demo or config.demo)
     typer.echo(f"parentbot is serving on http://{config.host}:{config.port}/", err=True)
-    uvicorn.run(
-        create_app(demo=demo or config.demo),
-        host=config.host,
-        port=config.port,
-        log_level="warning",
-    )
+    uvicorn.run(web_app, host=config.host, port=config.port, log_level="warning")
 
 
 def _served_database(url: str, *, demo: bool) -> sessionmaker[Session]:
@@ -206,7 +220,7 @@ def telegram_poll(db: DbOption = None) -> None:
         raise _fail("Set TELEGRAM_BOT_TOKEN first.")
     settings = AppConfig.from_env()
     sessions = setup.open_database(db or settings.database_url)
-    engine = Engine(sessions, setup.find_setting_id(sessions, settings.setting_slug))
+    engine = Engine(sessions, _setting_id(sessions, settings.setting_slug))
     asyncio.run(_until_interrupted(lambda stop: run_polling(engine, config, stop)))
 
 
@@ -270,7 +284,7 @@ def link_code(
         e164 = phone_e164(phone)
     except FieldError as problem:
         raise _fail(str(problem)) from None
-    setting_id = setup.find_setting_id(sessions, config.setting_slug)
+    setting_id = _setting_id(sessions, config.setting_slug)
     with transaction(sessions) as session:
         person = person_by_phone(session, setting_id, e164)
         if person is None:
@@ -301,7 +315,7 @@ def broadcast_command(
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url)
     try:
-        setting_id = setup.find_setting_id(sessions, config.setting_slug)
+        setting_id = _setting_id(sessions, config.setting_slug)
     except LookupError as problem:
         raise _fail(str(problem)) from None
     translation = Translation.from_env()
