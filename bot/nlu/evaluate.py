@@ -1,7 +1,9 @@
 """Accuracy of the understanding step on the labelled examples in `content/nlu/examples/`.
 
-`run("train")` / `run("heldout")` return the figures as a dict; `cli_main()` prints both splits
-and writes them as JSON (`parentbot eval-nlu`). The held-out split is never used for tuning.
+`run("train")` / `run("heldout")` return the figures as a dict; `cli_main()` prints both splits,
+then every blind split (`blind-*.jsonl`, written after tuning and scored as found), and writes
+them all as JSON (`parentbot eval-nlu`). Neither held-out nor blind splits are tuned against;
+the exit status reflects the issue's targets on train and heldout only.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ _SIMPLE_SLOTS = (
     "minutes_late",
     "target_language",
 )
+
+
+def blind_splits() -> tuple[str, ...]:
+    """Names of the blind splits (`blind-*.jsonl`), sorted."""
+    folder = nlu_dir() / "examples"
+    return tuple(sorted(path.stem for path in folder.glob("blind-*.jsonl")))
 
 
 @dataclass(frozen=True)
@@ -141,14 +149,15 @@ def _print(report: dict[str, Any]) -> None:
 
 
 def cli_main(json_out: Path | None = None) -> int:
-    """Print both splits' figures and write them as JSON; 0 when every target is met."""
-    reports = {split: run(split) for split in SPLITS}
+    """Print every split's figures and write them as JSON; 0 when train and heldout meet the
+    targets (blind splits are reported, not gated: they estimate accuracy on unseen phrasing)."""
+    reports = {split: run(split) for split in (*SPLITS, *blind_splits())}
     for report in reports.values():
         _print(report)
     path = json_out or DEFAULT_JSON
     path.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"written: {path}")
-    return 0 if all(meets_targets(r) for r in reports.values()) else 1
+    return 0 if all(meets_targets(reports[split]) for split in SPLITS) else 1
 
 
 def meets_targets(report: dict[str, Any]) -> bool:
