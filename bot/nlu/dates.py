@@ -32,6 +32,10 @@ _FILLER = re.compile(rf"^[\s,.]*(?:{WORD}{{1,4}}\s+)?[\s,.]*$")
 _MONTH_PREFIXES = frozenset(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 )
+# "until the 7th", "on the 3rd": a day number with an ordinal and no month is the next such day
+_BARE_ORDINAL = re.compile(
+    r"\b(?:the|on|until|till|til|untill|from|by|to)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b"
+)
 _POINT_WORDS = {"today": 0, "tomorrow": 1, "day_after": 2, "yesterday": -1}
 
 
@@ -245,11 +249,28 @@ def extract(
     explicit = _month_mentions(folded, hits, today) + _numeric_mentions(folded, today)
     mentions = [m for m in _word_mentions(folded, hits, today) if not _beside(folded, m, explicit)]
     mentions += explicit
+    if languages[0] == "en":
+        mentions += _ordinal_mentions(folded, today, mentions)
     if not mentions:
         mentions = _fallback(folded, hits, today, languages[0])
     mentions = _dedupe(sorted(mentions, key=lambda m: (m.start, -m.end)))
     markers = [h for h in hits if h.label in ("until_before", "until_after", "range_sep")]
     return _combine(_joined(folded, mentions, markers, today), open_days, closed)
+
+
+def _ordinal_mentions(text: str, today: date, found: list[Mention]) -> list[Mention]:
+    """English "the 7th" with no month: the next day with that number (today included)."""
+    result = []
+    for m in _BARE_ORDINAL.finditer(text):
+        start = m.start(1)
+        if any(f.start <= start < f.end for f in found):
+            continue
+        day = int(m.group(1))
+        candidates = [_make_date(today, (today.month + k - 1) % 12 + 1, day) for k in (0, 1, 2)]
+        when = min((c for c in candidates if c and c >= today), default=None)
+        if when:
+            result.append(Mention(start, m.end(), when, when))
+    return result
 
 
 def _beside(text: str, mention: Mention, explicit: list[Mention]) -> bool:

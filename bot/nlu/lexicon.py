@@ -3,10 +3,13 @@
 Each language has `content/nlu/lang/<code>.toml`. Every section maps a label to a list of
 phrases (or to a table of such lists, flattened to "label:sub"). Phrases are written natively;
 matching folds case and Latin diacritics. `*` at an end of a phrase allows a suffix/prefix there.
+A language may list `[meta] optional_apostrophes` (English: "n't", "'s", ...): every phrase
+with one of them inside a word also matches without the apostrophe ("won't" -> "wont").
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from functools import cache
@@ -73,9 +76,26 @@ def _flatten(section: dict[str, Any]) -> dict[str, list[str]]:
     return flat
 
 
+def _without_apostrophes(entries: list[str], endings: tuple[str, ...]) -> list[str]:
+    """The entries plus, per ending written after a letter, a variant without its apostrophe."""
+    extra = []
+    for entry in entries:
+        variant = entry
+        for ending in endings:
+            bare = ending.replace("'", "")
+            variant = re.sub(rf"(?<=[^\W\d_]){re.escape(ending)}(?![^\W\d_])", bare, variant)
+        if variant != entry:
+            extra.append(variant)
+    return entries + [e for e in extra if e not in entries]
+
+
 def table(code: str, section: str) -> dict[str, list[str]]:
-    """One section of one language, flattened."""
-    return _flatten(raw(code).get(section, {}))
+    """One section of one language, flattened (with its optional-apostrophe variants)."""
+    flat = _flatten(raw(code).get(section, {}))
+    endings = tuple(raw(code).get("meta", {}).get("optional_apostrophes", ()))
+    if not endings or section == "names":
+        return flat
+    return {label: _without_apostrophes(entries, endings) for label, entries in flat.items()}
 
 
 @cache

@@ -16,6 +16,11 @@ _PM_FROM, _PM_TO = 1, 7  # a bare hour 1-7 at a nursery means afternoon pick-up
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?:[:.]|h)([0-5]\d)(?![\d])")
 _AMPM = re.compile(r"(?<![\d:.])(1[0-2]|0?\d)(?:[:.]([0-5]\d))?\s*([ap])\.?m\b")
 _HALF_EN = re.compile(r"\bhalf(?: past)?\s+(1[0-2]|[1-9])\b")
+_PAST_TO_EN = re.compile(
+    r"\b(quarter|ten|twenty|twenty five|five|10|20|25|5)(?: mins?| minutes?)? (past|to|til)"
+    r"\s+(1[0-2]|[1-9])\b"
+)
+_MINUTE_WORDS = {"quarter": 15, "ten": 10, "twenty": 20, "twenty five": 25, "five": 5}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+44\s?7\d{3}|07\d{3}|\+\d{1,3}\s?\d{2,4})[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)"
@@ -56,8 +61,11 @@ def _time_patterns(
 
 
 def extract_time(text: Text, languages: tuple[str, ...], hits: list[Hit]) -> time | None:
-    """A clock time: '15:00', '4.30', '5pm', 'at 5' (17:00), 'half 5', 'after lunch' (13:00)."""
+    """A clock time: '15:00', '4.30', '5pm', 'at 5' (17:00), 'half 5', 'quarter to 6' (17:45),
+    'after lunch' (13:00)."""
     folded = text.folded
+    if languages[0] == "en" and (m := _PAST_TO_EN.search(folded)):
+        return _past_to(m)
     if m := _AMPM.search(folded):
         return time(_pm(int(m.group(1)), m.group(3)), int(m.group(2) or 0))
     if m := _CLOCK.search(folded):
@@ -71,6 +79,15 @@ def extract_time(text: Text, languages: tuple[str, ...], hits: list[Hit]) -> tim
     if any(h.label == "after_lunch" for h in hits):
         return LUNCH
     return None
+
+
+def _past_to(m: re.Match[str]) -> time:
+    """'quarter to 6' -> 17:45, 'ten past 4' -> 16:10 (afternoon hours as for a bare hour)."""
+    minutes = _MINUTE_WORDS.get(m.group(1)) or int(m.group(1))
+    hour = _pm(int(m.group(3)), None)
+    if m.group(2) == "past":
+        return time(hour, minutes)
+    return time((hour - 1) % 24, 60 - minutes)
 
 
 def _half_beside(text: str, hits: list[Hit], start: int, end: int) -> bool:
