@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 
 from bot.nlu import evaluate
+from bot.types import Intent
 
 ENGLISH_FLOOR = 0.93
 OTHER_LANGUAGES_FLOOR = 0.88
 SLOT_FLOOR = 0.88
+# Blind English sets, floors a little below what was measured (see content/nlu/examples/README.md).
+# blind-en was then tuned against by category (1.000 after); blind-en-2 was scored once (0.887).
+BLIND_FLOORS = {
+    "blind-en": {"intent": 0.96, "children": 0.96, "dates": 0.96},
+    "blind-en-2": {"intent": 0.85, "children": 0.94, "dates": 0.92},
+}
 
 
 @pytest.mark.parametrize("split", evaluate.SPLITS)
@@ -21,6 +28,17 @@ def test_accuracy_floors_hold_on_both_splits(split: str) -> None:
     assert report["by_group"]["other_languages"] >= OTHER_LANGUAGES_FLOOR
     assert report["slots"]["children"] >= SLOT_FLOOR
     assert report["slots"]["dates"] >= SLOT_FLOOR
+
+
+@pytest.mark.parametrize("split", sorted(BLIND_FLOORS))
+def test_accuracy_floors_hold_on_blind_english_sets(split: str) -> None:
+    assert split in evaluate.blind_splits()
+    report = evaluate.run(split)
+    floors = BLIND_FLOORS[split]
+    assert report["by_group"]["english"] >= floors["intent"]
+    assert report["slots"]["children"] >= floors["children"]
+    assert report["slots"]["dates"] >= floors["dates"]
+    assert {e.expected["intent"] for e in evaluate.load(split)} == {i.value for i in Intent}
 
 
 def test_example_set_covers_every_intent_and_language() -> None:

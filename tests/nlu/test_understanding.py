@@ -197,3 +197,25 @@ def test_staff_message_has_no_children() -> None:
 def test_weekday_named_today_is_today() -> None:
     assert read("Leo won't be in on Monday", SMITH).dates == DateRange(MON, MON)
     assert read("Leo won't be in on Wednesday", SMITH).dates == DateRange(WED, WED)
+
+
+def test_apostrophes_are_optional_in_english_phrases() -> None:
+    got = read("isla isnt coming in today shes not feeling great", BROWN)
+    assert (got.intent, got.children, got.reason) == (Intent.ABSENCE, (4,), AbsenceReason.ILLNESS)
+    assert got.dates == DateRange(MON, MON)
+
+
+def test_clock_phrases_and_bare_ordinal_days() -> None:
+    assert read("I'll be late, there by quarter to 6", BROWN).time == time(17, 45)
+    assert read("nan's getting her at ten past 4", BROWN).time == time(16, 10)
+    assert read("Isla is off until the 2nd", BROWN).dates == DateRange(MON, date(2026, 12, 2))
+
+
+def test_pick_up_verbs_and_collectors_beyond_collect() -> None:
+    got = read("can his dad grab him at 4", SMITH)
+    assert (got.intent, got.collector_relationship, got.time) == (
+        Intent.COLLECTION_CHANGE,
+        "father",
+        time(16, 0),
+    )
+    assert read("Leo's being picked up by his nan", SMITH).intent is Intent.COLLECTION_CHANGE
