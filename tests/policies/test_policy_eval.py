@@ -4,7 +4,9 @@ Tuned sets (content/qa/{demo,berkhamstead,little-doves,out-of-scope}.jsonl) are 
 issue's targets (fact >= 90%, out-of-scope abstain >= 95%, wrong abstain <= 5%; berkhamstead's
 facts are at 88%). The held-out sets (content/qa/heldout-*.jsonl) were written before any tuning
 and are never tuned against; they do NOT meet the targets yet, so their floors only stop
-regressions, a little below today's measured figures, and should be raised as they improve.
+regressions, a little below today's measured figures, and should be raised as they improve. The
+blind sets (content/qa/blind-*.jsonl) are a fresh split written once the held-out ones had been
+looked at; the same goes for them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,13 @@ if HYBRID:
         "berkhamstead": (0.70, 0.30, 0.93),
         "little-doves": (0.77, 0.22, 0.93),
     }
+    # content/qa/blind-*.jsonl, written fresh after the held-out sets had been looked at; only
+    # aggregate figures read. Well short of the targets: these floors only stop regressions.
+    BLIND_FLOORS = {
+        "demo": (0.82, 0.10, 0.66),
+        "berkhamstead": (0.55, 0.44, 0.95),
+        "little-doves": (0.67, 0.17, 0.95),
+    }
 else:
     TUNED_FLOORS = dict.fromkeys(CORPORA, (0.88, 0.07, 0.93))
     HELDOUT_FLOORS = {
@@ -40,6 +49,7 @@ else:
         "berkhamstead": (0.55, 0.45, 0.93),
         "little-doves": (0.70, 0.30, 0.93),
     }
+    BLIND_FLOORS = dict.fromkeys(CORPORA, (0.0, 1.0, 0.6))  # words-only figures not yet measured
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +75,12 @@ def test_heldout_figures_stay_above_their_floors(sets: dict, name: str) -> None:
     assert sets[f"heldout {name}"]["fact_rate"] >= fact, name
     assert sets[f"heldout {name}"]["wrong_abstain_rate"] <= wrong, name
     assert sets[f"heldout out-of-scope vs {name}"]["abstain_rate"] >= outside, name
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_blind_figures_stay_above_their_floors(sets: dict, name: str) -> None:
+    fact, wrong, outside = BLIND_FLOORS[name]
+    assert sets[f"blind {name}"]["split"] == "blind"
+    assert sets[f"blind {name}"]["fact_rate"] >= fact, name
+    assert sets[f"blind {name}"]["wrong_abstain_rate"] <= wrong, name
+    assert sets[f"blind out-of-scope vs {name}"]["abstain_rate"] >= outside, name
