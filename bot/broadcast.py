@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Child, Guardian, GuardianChild, Outbox, Room
+from bot.db.models import AuditLog, Child, Guardian, GuardianChild, Outbox, Room
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names, setting_terms
 from bot.i18n.protect import translate_protected
@@ -93,6 +93,34 @@ def broadcast(
         report.queued += 1
     keep_original(session, translated, english_text, catalog)
     return report
+
+
+def announce(
+    session: Session,
+    setting_id: int,
+    text: str,
+    translator: Translator,
+    *,
+    actor: str,
+    say: Say,
+    room: str | None = None,
+    catalog: Catalog | None = None,
+) -> str:
+    """Broadcast to every family (or the families of one room), audit it, and return the report
+    for the member of staff. Raises LookupError when the setting has no such room."""
+    guardian_ids = None
+    if room:
+        guardian_ids = room_guardian_ids(session, setting_id, room)
+        if guardian_ids is None:
+            raise LookupError(f"There is no room called {room!r}.")
+    report = broadcast(session, setting_id, text, guardian_ids, translator, catalog=catalog)
+    details = {"queued": report.queued, "room": room, "languages": dict(report.by_language)}
+    session.add(
+        AuditLog(
+            actor=actor, action="broadcast_sent", subject=f"setting:{setting_id}", details=details
+        )
+    )
+    return describe(session, report, say)
 
 
 def describe(session: Session, report: BroadcastReport, say: Say) -> str:

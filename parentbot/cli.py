@@ -25,6 +25,8 @@ from parentbot.config import AppConfig
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from bot.i18n.services import Translation
+
 app = typer.Typer(
     help="parentbot: a nursery's assistant for parents and staff.",
     no_args_is_help=True,
@@ -305,39 +307,40 @@ def broadcast_command(
     db: DbOption = None,
 ) -> None:
     """Message every family (or one room's) in each family's language; print the report."""
-    from bot.broadcast import broadcast, describe, room_guardian_ids
-    from bot.db.models import AuditLog
-    from bot.i18n.names import staff_catalog
     from bot.i18n.services import Translation
 
     if not text.strip():
         raise _fail("--text is empty.")
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url)
+    setting_id = _setting_id(sessions, config.setting_slug)
     try:
-        setting_id = _setting_id(sessions, config.setting_slug)
+        typer.echo(send_broadcast(sessions, setting_id, text, Translation.from_env(), room))
     except LookupError as problem:
         raise _fail(str(problem)) from None
-    translation = Translation.from_env()
+
+
+def send_broadcast(
+    sessions: sessionmaker[Session],
+    setting_id: int,
+    text: str,
+    translation: Translation,
+    room: str | None = None,
+) -> str:
+    """The command's work, with the translation service passed in (tests pass a fake one)."""
+    from bot.broadcast import announce
+    from bot.i18n.names import staff_catalog
+
     with transaction(sessions) as session:
-        guardian_ids = room_guardian_ids(session, setting_id, room) if room else None
-        if room and guardian_ids is None:
-            raise _fail(f"There is no room called {room!r}.")
-        translator = translation.for_turn(session, setting_id).translator
-        report = broadcast(session, setting_id, text.strip(), guardian_ids, translator)
-        details = {"queued": report.queued, "room": room, "languages": dict(report.by_language)}
-        session.add(
-            AuditLog(
-                actor="cli",
-                action="broadcast_sent",
-                subject=f"setting:{setting_id}",
-                details=details,
-            )
+        return announce(
+            session,
+            setting_id,
+            text.strip(),
+            translation.for_turn(session, setting_id).translator,
+            actor="cli",
+            say=lambda key, **values: staff_catalog().text(key, "en", **values),
+            room=room,
         )
-        summary = describe(
-            session, report, lambda key, **values: staff_catalog().text(key, "en", **values)
-        )
-    typer.echo(summary)
 
 
 def main() -> None:

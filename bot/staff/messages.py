@@ -6,7 +6,7 @@ bot.broadcast, with the English original kept for the parent to ask for (bot.ori
 
 from __future__ import annotations
 
-from bot.broadcast import broadcast, describe, in_language
+from bot.broadcast import announce, in_language
 from bot.db.models import Guardian, HandoffItem
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.staff_view import language_name
@@ -71,14 +71,16 @@ def broadcast_from_chat(request: StaffRequest, text: str) -> StaffOutcome:
     """A manager's message to every family of the setting, with the report as the answer."""
     if request.staff.role != MANAGER:
         return _say(request, "staff.broadcast_managers_only")
-    session, translator = request.session, request.languages.translator
-    report = broadcast(session, request.setting.id, text, None, translator, catalog=request.catalog)
-    request.audit(
-        "broadcast_sent",
-        f"setting:{request.setting.id}",
-        {"queued": report.queued, "languages": dict(report.by_language)},
+    summary = announce(
+        request.session,
+        request.setting.id,
+        text,
+        request.languages.translator,
+        actor=f"staff:{request.staff.id}",
+        say=request.say,
+        catalog=request.catalog,
     )
-    return StaffOutcome(Reply(describe(session, report, request.say)))
+    return StaffOutcome(Reply(summary))
 
 
 def _say(request: StaffRequest, key: str, **values: object) -> StaffOutcome:

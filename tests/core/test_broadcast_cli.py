@@ -10,17 +10,10 @@ from typer.testing import CliRunner
 
 from bot.db.models import AuditLog, Guardian, Outbox
 from bot.i18n.services import Translation
-from bot.i18n.translator import Translator
-from parentbot.cli import app
+from parentbot.cli import app, send_broadcast
 from tests.i18n.fake_translator import FakeTranslator
 
 TEXT = "Seedlings will have a visit from the fire brigade on Friday at 10:00."
-
-
-def _use(monkeypatch: pytest.MonkeyPatch, translator: Translator) -> None:
-    """The command's configured translator, replaced for the test."""
-    monkeypatch.delenv("PARENTBOT_SETTING", raising=False)
-    monkeypatch.setattr(Translation, "from_env", classmethod(lambda cls: Translation(translator)))
 
 
 def _sent(sessions: sessionmaker[Session]) -> dict[str, Outbox]:
@@ -32,18 +25,11 @@ def _sent(sessions: sessionmaker[Session]) -> dict[str, Outbox]:
 
 
 def test_broadcast_to_a_room_reaches_only_that_rooms_guardians(
-    db_url: str,
-    demo_setting: int,
-    sessions: sessionmaker[Session],
-    monkeypatch: pytest.MonkeyPatch,
+    demo_setting: int, sessions: sessionmaker[Session]
 ) -> None:
     fake = FakeTranslator()
-    _use(monkeypatch, fake)
-    result = CliRunner().invoke(
-        app, ["broadcast", "--text", TEXT, "--room", "seedlings", "--db", db_url]
-    )
-    assert result.exit_code == 0, result.output
-    assert "Broadcast queued for 4 guardian(s). By language: pl 2, ur 2." in result.output
+    summary = send_broadcast(sessions, demo_setting, TEXT, Translation(fake), room="seedlings")
+    assert "Broadcast queued for 4 guardian(s). By language: pl 2, ur 2." in summary
     sent = _sent(sessions)
     assert set(sent) == {"Magda Kowalska", "Piotr Kowalski", "Nadia Hussain", "Imran Hussain"}
     assert sent["Magda Kowalska"].text == f"[pl] {TEXT}"
@@ -54,13 +40,14 @@ def test_broadcast_to_a_room_reaches_only_that_rooms_guardians(
         assert audit is not None and audit.details["room"] == "seedlings"
 
 
-def test_broadcast_with_the_translator_down_reports_the_english_copies(
+def test_broadcast_with_no_translator_sends_english_with_a_note_and_says_so(
     db_url: str,
     demo_setting: int,
     sessions: sessionmaker[Session],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _use(monkeypatch, FakeTranslator(failing=True))
+    monkeypatch.delenv("TRANSLATOR", raising=False)  # the real path with no translator configured
+    monkeypatch.delenv("PARENTBOT_SETTING", raising=False)
     result = CliRunner().invoke(app, ["broadcast", "--text", TEXT, "--db", db_url])
     assert result.exit_code == 0, result.output
     assert "Broadcast queued for 16 guardian(s)" in result.output
@@ -78,7 +65,7 @@ def test_broadcast_to_an_unknown_room_sends_nothing(
     sessions: sessionmaker[Session],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _use(monkeypatch, FakeTranslator())
+    monkeypatch.delenv("PARENTBOT_SETTING", raising=False)
     result = CliRunner().invoke(
         app, ["broadcast", "--text", TEXT, "--room", "Moon", "--db", db_url]
     )
