@@ -76,9 +76,7 @@ def sender_view(guardian: Guardian | None, staff: Staff | None) -> SenderView:
             children=tuple(child_view(child) for child in guardian.children),
         )
     if staff is not None:
-        return SenderView(
-            kind=SenderKind.STAFF, name=staff.name, staff_id=staff.id, staff_role=staff.role
-        )
+        return SenderView(kind=SenderKind.STAFF, name=staff.name, staff_id=staff.id)
     return SenderView(kind=SenderKind.UNKNOWN)
 
 

@@ -80,7 +80,11 @@ class Knowledge:
 
         def answer(question: str) -> PolicyHit | None:
             found = self.index(session, setting.id).answer(question, max_chars=QUOTE_CHARS)
-            return PolicyHit(found.quote, found.document, found.section) if found else None
+            return (
+                PolicyHit(found.quote, found.document, found.section, found.source)
+                if found
+                else None
+            )
 
         return answer
 

@@ -20,8 +20,7 @@ def answer(turn: Turn) -> StepResult:
             (turn.reply("policy.not_covered", who=who),),
             (CreateHandoff("policy_unanswered", turn.text, child.id if child else None),),
         )
-    where = f"{hit.document}, {hit.section}" if hit.section else hit.document
-    source = turn.say("policy.source", source=where)
+    source = turn.say("policy.source", source=hit.source)
     text = f"{hit.text}\n{source}"
     if turn.language != "en":
         translated = turn.translate_to_parent(hit.text)

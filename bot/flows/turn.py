@@ -40,7 +40,6 @@ class SenderView:
     name: str = ""
     guardian_id: int | None = None
     staff_id: int | None = None
-    staff_role: str | None = None
     can_give_collection_permission: bool = False
     language: str = "en"
     children: tuple[ChildView, ...] = ()
@@ -75,6 +74,7 @@ class PolicyHit:
     text: str
     document: str
     section: str
+    source: str  # "Document title, section", as cited to the parent
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from bot.i18n.cache import CachedTranslator
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.names import setting_names
 from bot.i18n.protect import translate_protected
-from bot.i18n.staff_view import english_for_staff, format_parent_words
+from bot.i18n.staff_view import english_for_staff, parent_words_for_staff
 from bot.i18n.translator import (
     NoTranslator,
     TranslationUnavailable,
@@ -77,7 +77,8 @@ class TurnLanguages:
 
     def staff_quote(self, language: str) -> Callable[[str], str]:
         """How staff see a parent's words from this turn: original plus marked English."""
-        return lambda text: format_parent_words(text, language, self.english(text, language))
+        names = self.names() if self.available else frozenset()
+        return lambda text: parent_words_for_staff(text, language, self.translator, names)
 
     def to_parent(self, target: str) -> Callable[[str], str | None]:
         """English text (a policy quote) in the parent's language, or None when unavailable."""

@@ -1,6 +1,6 @@
 """Policy documents: import, passage retrieval, quoted answers with sources, and setting facts."""
 
-from bot.policies.answer import PolicyAnswer, format_answer
+from bot.policies.answer import PolicyAnswer
 from bot.policies.facts import SettingFacts, answer_setting_fact
 from bot.policies.index import IndexedPassage, PolicyIndex
 from bot.policies.loaders import PolicyReadError
@@ -25,7 +25,6 @@ __all__ = [
     "PolicyReadError",
     "SettingFacts",
     "answer_setting_fact",
-    "format_answer",
     "import_policies",
     "list_documents",
     "load_document",

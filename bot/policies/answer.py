@@ -22,11 +22,10 @@ class PolicyAnswer:
     score: float
     passage_id: int
 
-
-def format_answer(answer: PolicyAnswer) -> str:
-    """The text a parent sees: the quote, then "(Document title, section)" on its own line."""
-    source = f"{answer.document}, {answer.section}" if answer.section else answer.document
-    return f"{answer.quote}\n({source})"
+    @property
+    def source(self) -> str:
+        """Where the quote comes from: "Document title, section" (or just the title)."""
+        return f"{self.document}, {self.section}" if self.section else self.document
 
 
 def section_label(heading_path: tuple[str, ...]) -> str:
@@ -49,7 +48,7 @@ def split_units(text: str) -> list[str]:
     return units
 
 
-def _score(unit: str, weights: Mapping[str, float]) -> float:
+def score_unit(unit: str, weights: Mapping[str, float]) -> float:
     return sum(weights.get(term, 0.0) for term in set(index_terms(unit)))
 
 
@@ -89,16 +88,10 @@ def quote_units(
     if len(picked) == 1 and len(picked[0]) > max_chars:
         sentences = split_sentences(picked[0].removeprefix(BULLET_MARK))
         if len(sentences) > 1:
-            picked = _pick(sentences, [_score(s, weights) for s in sentences], max_chars)
+            picked = _pick(sentences, [score_unit(s, weights) for s in sentences], max_chars)
     bullets = [unit for unit in picked if unit.startswith(BULLET_MARK)]
     if len(picked) == 1 or not bullets:
         quote = " ".join(unit.removeprefix(BULLET_MARK) for unit in picked)
     else:
         quote = "\n".join(picked)
     return _cut(quote, max_chars)
-
-
-def make_quote(text: str, weights: Mapping[str, float], max_chars: int) -> str:
-    """One or two sentences (or whole bullet points) of a passage around the best match."""
-    units = split_units(text)
-    return quote_units(units, [_score(unit, weights) for unit in units], weights, max_chars)

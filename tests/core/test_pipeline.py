@@ -84,3 +84,14 @@ def test_every_reply_and_staff_alert_is_in_the_outbox(
 def test_staff_member_is_recognised_as_staff(engine: Engine) -> None:
     result = say(engine, PRIYA, "help")
     assert "register" in reply_text(result)
+
+
+def test_policy_answer_quotes_the_policy_and_cites_its_source(engine: Engine) -> None:
+    result = say(engine, FIONA, "can my neighbour pick her up?")
+    assert result.intent == "policy_question" and result.handoff is False
+    assert result.sources == [
+        {"document": "Arrival and Collection Policy", "section": "Who can collect your child"}
+    ]
+    assert result.replies[0].text.endswith(
+        "\n(Arrival and Collection Policy, Who can collect your child)"
+    )
