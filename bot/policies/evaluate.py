@@ -24,8 +24,9 @@ TARGET_WRONG_ABSTAIN = 0.05
 # written before any tuning and never tuned against (content/qa/heldout-*.jsonl); they show how the
 # figures hold up on questions nobody looked at while tuning. They have since been looked at, so
 # "blind" (content/qa/blind-*.jsonl) is a fresh set written before the next round of changes: only
-# its aggregate figures are read, once before and once after a round, never its misses.
-SPLITS = {"tuned": "", "heldout": "heldout-", "blind": "blind-"}
+# its aggregate figures are read, once before and once after a round, never its misses. Once blind
+# had been read too, "fresh" (content/qa/fresh-*.jsonl) was written the same way for the next round.
+SPLITS = {"tuned": "", "heldout": "heldout-", "blind": "blind-", "fresh": "fresh-"}
 CORPORA = ("demo", "berkhamstead", "little-doves")
 
 
