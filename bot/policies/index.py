@@ -213,6 +213,7 @@ class PolicyIndex:
         """The best passages for a question, best first, each with its best sentence."""
         if not self.passages:
             return []
+        question = self.lexicon.plain(question)
         concepts = self._concepts(question)
         query = sorted({t for c in concepts for t in c.stems if t in self._retriever.vocab_dict})
         if not query:
@@ -274,6 +275,7 @@ class PolicyIndex:
 
     def answer(self, question: str, max_chars: int = 600) -> PolicyAnswer | None:
         """Quote the passage that answers the question, or None when no passage covers it."""
+        question = self.lexicon.plain(question)
         matches = self.search(question)
         if not matches:
             return None

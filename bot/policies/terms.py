@@ -15,6 +15,7 @@ from bot.content import content_dir
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _WORD_CASED = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_SHORTHAND_WORD = re.compile(r"[A-Za-z0-9&]+")
 _CLITIC = re.compile(r"'[a-z]+$")
 _VOWEL = re.compile(r"[aeiouy]")
 _SHORT_ROOT = re.compile(r"^[^aeiou][aeiou][^aeiouwxy]$")
@@ -104,11 +105,13 @@ class Concept:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Parent phrase -> policy phrases, filler words to ignore, and everyday words to discount."""
+    """Parent phrase -> policy phrases, filler words to ignore, everyday words to discount, and
+    text-speak written out ("u" -> "you", "lo" -> "child")."""
 
     expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     filler: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    shorthand: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, path: Path) -> Lexicon:
@@ -123,7 +126,15 @@ class Lexicon:
         expansions = _one_more_step(expansions)
         filler = frozenset(stem(w) for w in data.get("filler", {}).get("words", []))
         generic = frozenset(stem(w) for w in data.get("generic", {}).get("words", []))
-        return cls(expansions, filler, generic)
+        shorthand = {k.lower(): v for k, v in data.get("shorthand", {}).items()}
+        return cls(expansions, filler, generic, shorthand)
+
+    def plain(self, question: str) -> str:
+        """The question with text-speak written out, as both the words and the sentence embedding
+        read it better ("can u tell me if my lo" -> "can you tell me if my child")."""
+        return _SHORTHAND_WORD.sub(
+            lambda m: self.shorthand.get(m.group().lower(), m.group()), question
+        )
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's concepts, each with its expansions, filler and stopwords left out."""

@@ -8,6 +8,7 @@ from bot.content import content_dir
 from bot.policies.answer import PolicyAnswer, quote_units, score_unit, split_units
 from bot.policies.evaluate import SAMPLE_POLICIES, index_folder
 from bot.policies.index import IndexedPassage, PolicyIndex
+from bot.policies.terms import default_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,11 @@ def test_answers_carry_the_passage_id() -> None:
     ]
     answer = PolicyIndex.build(passages).answer("where do babies nap?")
     assert isinstance(answer, PolicyAnswer) and answer.passage_id == 41
+
+
+def test_text_speak_is_written_out_before_the_question_is_read() -> None:
+    lexicon = default_lexicon()
+    assert lexicon.plain("can u tell me if my LO's ok 2moro") == (
+        "can you tell me if my child's ok tomorrow"
+    )
+    assert lexicon.plain("Lots of ID") == "Lots of ID"  # whole words only
