@@ -72,6 +72,7 @@ class Match:
     covered: int = 0  # content (not everyday) concepts the passage covers
     unit_scores: tuple[float, ...] = ()
     similarity: float | None = None  # best sentence's cosine similarity (None: no embeddings)
+    position: int = 0  # the passage's place in the index
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ class PolicyIndex:
             content,
             tuple(unit_scores),
             similarity,
+            position,
         )
 
     def answer(self, question: str, max_chars: int = 600) -> PolicyAnswer | None:
@@ -296,7 +298,10 @@ class PolicyIndex:
         )
 
     def _covers(self, match: Match, question: str) -> bool:
-        """Whether the passage covers enough of the question to answer it."""
+        """Whether the passage covers enough of the question to answer it: never when the parent
+        asks for a recommendation, shopping or tips that the passage does not itself speak of."""
+        if not self.lexicon.asks_outside(question) <= self._terms[match.position]:
+            return False
         lexical = match.coverage >= MIN_COVERAGE and (
             match.covered >= 2 or match.coverage >= MIN_SINGLE_SHARE
         )

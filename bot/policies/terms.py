@@ -112,6 +112,7 @@ class Lexicon:
     filler: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
     shorthand: dict[str, str] = field(default_factory=dict)
+    outside: tuple[tuple[str, ...], ...] = ()  # "recommend", "where can i buy": not policy
 
     @classmethod
     def from_toml(cls, path: Path) -> Lexicon:
@@ -127,7 +128,20 @@ class Lexicon:
         filler = frozenset(stem(w) for w in data.get("filler", {}).get("words", []))
         generic = frozenset(stem(w) for w in data.get("generic", {}).get("words", []))
         shorthand = {k.lower(): v for k, v in data.get("shorthand", {}).items()}
-        return cls(expansions, filler, generic, shorthand)
+        phrases = data.get("outside", {}).get("phrases", [])
+        outside = tuple(tuple(stem(w) for w in words(p)) for p in phrases)
+        return cls(expansions, filler, generic, shorthand, outside)
+
+    def asks_outside(self, question: str) -> set[str]:
+        """Content words of the phrases asking for advice a policy never gives (recommendations,
+        shopping, tips); empty when the question has none."""
+        tokens = [stem(w) for w in words(question)]
+        found: set[str] = set()
+        for phrase in self.outside:
+            size = len(phrase)
+            if any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1)):
+                found |= {t for t in phrase if t not in STOPWORDS}
+        return found
 
     def plain(self, question: str) -> str:
         """The question with text-speak written out, as both the words and the sentence embedding

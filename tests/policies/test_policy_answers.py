@@ -95,3 +95,10 @@ def test_text_speak_is_written_out_before_the_question_is_read() -> None:
         "can you tell me if my child's ok tomorrow"
     )
     assert lexicon.plain("Lots of ID") == "Lots of ID"  # whole words only
+
+
+def test_requests_for_recommendations_or_shopping_are_handed_to_staff(demo: PolicyIndex) -> None:
+    assert demo.answer("whats the best nappy cream to buy for a rash") is None
+    assert demo.answer("can u recommend a book about weaning") is None
+    # the same words in a passage that speaks of them still answer
+    assert default_lexicon().asks_outside("who is the best person to talk to") == set()
