@@ -58,9 +58,10 @@ class DenseIndex:
     def passage_best(self, similarities: np.ndarray) -> np.ndarray:
         """Each passage's best unit similarity (-1 for a passage without units)."""
         best = np.full(len(self.starts) - 1, -1.0, dtype=np.float32)
-        for n, (start, end) in enumerate(zip(self.starts, self.starts[1:], strict=False)):
-            if end > start:
-                best[n] = similarities[start:end].max()
+        starts = np.asarray(self.starts)
+        filled = np.flatnonzero(starts[1:] > starts[:-1])
+        if len(filled):
+            best[filled] = np.maximum.reduceat(similarities, starts[filled])
         return best
 
     def units_of(self, similarities: np.ndarray, position: int) -> np.ndarray:
