@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from bot.db.models import ChannelIdentity, Child, Guardian, InboundLog, Staff
+from bot.db.session import insert_unless_present
 from bot.flows.turn import ChildView, SenderView
 from bot.types import ChildRef, InboundMessage, SenderKind
 
-# A guardian with their children, rooms and key persons in three queries, whatever the family size.
-GUARDIAN_WITH_CHILDREN = (
-    selectinload(Guardian.children).options(
-        selectinload(Child.room), selectinload(Child.key_person)
-    ),
+# An identity with its guardian (children, rooms, key persons) or staff member: one query.
+WITH_PERSON = (
+    joinedload(ChannelIdentity.guardian)
+    .joinedload(Guardian.children)
+    .options(joinedload(Child.room), joinedload(Child.key_person)),
+    joinedload(ChannelIdentity.staff),
 )
 PHONE_CHANNELS = frozenset({"sms", "whatsapp", "webchat", "terminal"})
 
@@ -36,13 +40,9 @@ def identify(
     session: Session, setting_id: int, channel: str, external_id: str, at: datetime
 ) -> Identified:
     """Find or create the channel identity; phone channels match the roster by E.164 number."""
-    identity = identity_for(session, setting_id, channel, external_id)
+    identity = identity_for(session, setting_id, channel, external_id, WITH_PERSON)
     identity.last_inbound_at = at
-    guardian = (
-        session.get(Guardian, identity.guardian_id, options=GUARDIAN_WITH_CHILDREN)
-        if identity.guardian_id
-        else None
-    )
+    guardian = session.get(Guardian, identity.guardian_id) if identity.guardian_id else None
     staff = session.get(Staff, identity.staff_id) if identity.staff_id else None
     return Identified(identity, sender_view(guardian, staff), guardian, staff)
 
@@ -95,7 +95,9 @@ def log_once(session: Session, inbound: InboundMessage, status: str = "received"
     """Insert the inbound log row; None when (channel, provider message id) was seen before.
 
     An adapter that answers a message itself (a linking command) logs it as "handled"."""
-    row = insert(InboundLog).values(
+    return insert_unless_present(
+        session,
+        InboundLog,
         channel=inbound.channel,
         provider_message_id=inbound.provider_message_id,
         sender_id=inbound.sender_id,
@@ -103,27 +105,27 @@ def log_once(session: Session, inbound: InboundMessage, status: str = "received"
         received_at=inbound.received_at,
         status=status,
     )
-    try:
-        with session.begin_nested():
-            return session.scalar(row.returning(InboundLog.id))
-    except IntegrityError:
-        return None
 
 
-def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
-    """The identity for (channel, external id), if any."""
-    return session.scalar(
-        select(ChannelIdentity).where(
-            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
-        )
+def find_identity(
+    session: Session, channel: str, external_id: str, options: Sequence[ORMOption] = ()
+) -> ChannelIdentity | None:
+    """The identity for (channel, external id), if any, loaded with `options`."""
+    query = select(ChannelIdentity).where(
+        ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
     )
+    return session.scalars(query.options(*options)).unique().one_or_none()
 
 
 def identity_for(
-    session: Session, setting_id: int, channel: str, external_id: str
+    session: Session,
+    setting_id: int,
+    channel: str,
+    external_id: str,
+    options: Sequence[ORMOption] = (),
 ) -> ChannelIdentity:
     """The identity for (channel, external id), created (phone channels: matched) if absent."""
-    identity = find_identity(session, channel, external_id)
+    identity = find_identity(session, channel, external_id, options)
     if identity is not None:
         return identity
     identity = ChannelIdentity(channel=channel, external_id=external_id, opted_out=False)

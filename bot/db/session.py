@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -71,3 +72,12 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def insert_unless_present(session: Session, entity: Any, **values: Any) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new row's id, None when a unique key was taken.
+
+    Race-safe without a savepoint, on SQLite and PostgreSQL alike."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(entity).values(**values).on_conflict_do_nothing()
+    return session.scalar(statement.returning(entity.id))

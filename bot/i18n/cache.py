@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import TranslationCacheEntry
-from bot.db.session import transaction
+from bot.db.session import insert_unless_present, transaction
 from bot.i18n.translator import Translator
 
 
@@ -76,15 +75,12 @@ def _lookup(backend: str, source: str, target: str, digest: str) -> Select[tuple
 
 def _store(session: Session, key: tuple[str, str, str, str], translated: str) -> None:
     backend, source, target, digest = key
-    entry = TranslationCacheEntry(
+    insert_unless_present(  # another worker may have cached the same text first: as good
+        session,
+        TranslationCacheEntry,
         backend=backend,
         source_lang=source,
         target_lang=target,
         text_sha256=digest,
         translated=translated,
     )
-    try:
-        with session.begin_nested():
-            session.add(entry)
-    except IntegrityError:  # another worker cached the same text first: theirs is as good
-        pass
