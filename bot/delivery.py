@@ -199,15 +199,18 @@ class DeliveryWorker:
         """Pace, send, record; a short retry_after is waited out here and the row sent again."""
         retrying = False
         while True:
-            await self._pace(message.channel, message.recipient_id, urgent=retrying)
-            result = await self._send(message)
+            slot = await self._pace(message.channel, message.recipient_id, urgent=retrying)
+            result = await self._send(message, slot)
             if await asyncio.to_thread(self._record, message.outbox_id, result):
                 return
             await asyncio.sleep(result.retry_after or 0.0)  # exactly what the provider asked
             retrying = True  # due now: ahead of rows not yet tried, so retries never pile up last
 
-    async def _send(self, message: OutboundMessage) -> SendResult:
-        """One send; its answer feeds the flood guard and the recipient's pause."""
+    async def _send(self, message: OutboundMessage, slot: float | None) -> SendResult:
+        """One send; its answer feeds the flood guard and the recipient's pause.
+
+        A refused send delivered nothing, so its channel slot (released at `slot`) is given back.
+        """
         async with self._in_flight:
             try:
                 result = await self._senders[message.channel].send(message)
@@ -216,13 +219,17 @@ class DeliveryWorker:
                 result = SendResult(SendStatus.UNKNOWN, error=f"sender raised: {exc!r}")
         refused = result.status is SendStatus.RETRY and bool(result.retry_after)
         self._note_answer(message.channel, message.recipient_id, refused, result.retry_after)
+        if refused and slot is not None:
+            self._channel_pacers[message.channel].refund(slot)
         return result
 
-    async def _pace(self, channel: str, recipient_id: str, urgent: bool = False) -> None:
-        """Wait for the recipient's slot first, then the channel's, so no channel slot is wasted."""
+    async def _pace(self, channel: str, recipient_id: str, urgent: bool = False) -> float | None:
+        """Wait for the recipient's slot first, then the channel's, so no channel slot is wasted.
+
+        The channel slot's release time, or None for an unpaced channel."""
         limit: RateLimit | None = getattr(self._senders[channel], "rate_limit", None)
         if limit is None:
-            return
+            return None
         if limit.per_recipient_per_second:
             key = (channel, recipient_id)
             pacer = self._recipient_pacers.get(key)
@@ -230,7 +237,7 @@ class DeliveryWorker:
                 self._forget_idle_recipients()
                 pacer = self._recipient_pacers[key] = Pacer(limit.per_recipient_per_second)
             await pacer.wait()
-        await self._channel_pacers[channel].wait(urgent)
+        return await self._channel_pacers[channel].wait(urgent)
 
     def _note_answer(
         self, channel: str, recipient_id: str, refused: bool, retry_after: float | None

@@ -27,7 +27,8 @@ class Pacer:
     a fixed schedule (no drift from sleeping late), and the last releases are remembered so that
     catching up after a stall (a busy event loop) never bunches them: any `ceil(rate) + 1`
     consecutive releases span at least `ceil(rate) / rate` seconds, so no one-second window ever
-    holds more than `ceil(rate)` of them.
+    holds more than `ceil(rate)` of them. A release that carried nothing (the provider refused
+    the message) can be given back with `refund`: the limit counts messages, not attempts.
     """
 
     def __init__(self, rate: float) -> None:
@@ -35,27 +36,35 @@ class Pacer:
         self._interval = 1.0 / rate
         self._burst = math.ceil(rate)
         self._window = self._burst / rate
-        self._released: deque[float] = deque(maxlen=self._burst)
+        self._released: deque[float] = deque()  # releases within the last window, oldest first
         self._next = 0.0
         self._paused_until = 0.0
-        self._waiting: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque())
+        self._waiting: tuple[deque[asyncio.Future[float]], ...] = (deque(), deque())
         self._releaser: asyncio.Task[None] | None = None
 
-    async def wait(self, urgent: bool = False) -> None:
-        """Wait for the next free slot (a pause that begins meanwhile is honoured)."""
-        future = asyncio.get_running_loop().create_future()
+    async def wait(self, urgent: bool = False) -> float:
+        """Wait for the next free slot (a pause that begins meanwhile is honoured); its time."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting[0 if urgent else 1].append(future)
         if self._releaser is None or self._releaser.done():
             self._releaser = asyncio.create_task(self._release())
-        await future
+        return await future
+
+    def refund(self, released_at: float) -> None:
+        """Give back the slot of the release at `released_at`: it sent nothing."""
+        if released_at in self._released:
+            self._released.remove(released_at)
+            self._next = max(time.monotonic(), self._next - self._interval)
 
     async def _release(self) -> None:
         """Hand out slots while anyone waits."""
         while any(self._waiting):
             now = time.monotonic()
+            while self._released and self._released[0] <= now - self._window:
+                self._released.popleft()
             slot = max(now, self._next, self._paused_until)
-            if len(self._released) == self._burst:
-                slot = max(slot, self._released[0] + self._window)
+            if len(self._released) >= self._burst:
+                slot = max(slot, self._released[-self._burst] + self._window)
             if slot > now:
                 await asyncio.sleep(slot - now)
                 continue
@@ -63,7 +72,7 @@ class Pacer:
             future = queue.popleft()
             if future.done():  # its caller was cancelled
                 continue
-            future.set_result(None)
+            future.set_result(now)
             base = max(self._next, self._paused_until)  # this release's scheduled slot
             late = now - base < self._window  # behind schedule: catch up, the window permitting
             self._next = (base if late else now) + self._interval

@@ -120,3 +120,13 @@ async def test_run_forever_delivers_everything_then_stops(
     await running
     assert sorted(message.outbox_id for message in sender.calls) == ids
     assert {row(outbox_db, outbox_id).status for outbox_id in ids} == {"sent"}
+
+
+async def test_a_refused_send_gives_its_slot_back() -> None:
+    pacer = Pacer(5)
+    started = time.monotonic()
+    for _ in range(10):  # twice the rate, all refused: no message went, so nobody waits
+        pacer.refund(await pacer.wait())
+    assert time.monotonic() - started < 0.5
+    kept = [await pacer.wait() for _ in range(6)]  # the sixth kept one waits for the window
+    assert kept[-1] - kept[0] >= 1.0 - 0.01
