@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
@@ -292,9 +292,15 @@ def _setting_view(setting: Setting) -> SettingView:
     )
 
 
-def _mark_handled(session: Session, inbound_id: int, found: Understanding) -> None:
-    session.execute(
-        update(InboundLog)
-        .where(InboundLog.id == inbound_id)
-        .values(status="handled", intent=found.intent.value, language=found.language)
+MARK_HANDLED = (
+    update(InboundLog)
+    .where(InboundLog.id == bindparam("inbound_id"))
+    .values(
+        status="handled", intent=bindparam("found_intent"), language=bindparam("found_language")
     )
+)
+
+
+def _mark_handled(session: Session, inbound_id: int, found: Understanding) -> None:
+    values = {"found_intent": found.intent.value, "found_language": found.language}
+    session.execute(MARK_HANDLED, {"inbound_id": inbound_id, **values})

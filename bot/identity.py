@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.interfaces import ORMOption
 
 from bot.db.models import ChannelIdentity, Child, Guardian, InboundLog, Staff
 from bot.db.session import insert_unless_present
 from bot.flows.turn import ChildView, SenderView
 from bot.types import ChildRef, InboundMessage, SenderKind
 
+# Built once: building a statement with loader options costs more than running it.
+IDENTITY = select(ChannelIdentity).where(
+    ChannelIdentity.channel == bindparam("channel"),
+    ChannelIdentity.external_id == bindparam("external_id"),
+)
 # An identity with its guardian (children, rooms, key persons) or staff member: one query.
-WITH_PERSON = (
+IDENTITY_WITH_PERSON = IDENTITY.options(
     joinedload(ChannelIdentity.guardian)
     .joinedload(Guardian.children)
     .options(joinedload(Child.room), joinedload(Child.key_person)),
@@ -40,7 +43,7 @@ def identify(
     session: Session, setting_id: int, channel: str, external_id: str, at: datetime
 ) -> Identified:
     """Find or create the channel identity; phone channels match the roster by E.164 number."""
-    identity = identity_for(session, setting_id, channel, external_id, WITH_PERSON)
+    identity = identity_for(session, setting_id, channel, external_id, with_person=True)
     identity.last_inbound_at = at
     guardian = session.get(Guardian, identity.guardian_id) if identity.guardian_id else None
     staff = session.get(Staff, identity.staff_id) if identity.staff_id else None
@@ -108,24 +111,19 @@ def log_once(session: Session, inbound: InboundMessage, status: str = "received"
 
 
 def find_identity(
-    session: Session, channel: str, external_id: str, options: Sequence[ORMOption] = ()
+    session: Session, channel: str, external_id: str, with_person: bool = False
 ) -> ChannelIdentity | None:
-    """The identity for (channel, external id), if any, loaded with `options`."""
-    query = select(ChannelIdentity).where(
-        ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
-    )
-    return session.scalars(query.options(*options)).unique().one_or_none()
+    """The identity for (channel, external id), if any; `with_person` loads who it speaks for."""
+    query = IDENTITY_WITH_PERSON if with_person else IDENTITY
+    found = session.scalars(query, {"channel": channel, "external_id": external_id})
+    return found.unique().one_or_none()
 
 
 def identity_for(
-    session: Session,
-    setting_id: int,
-    channel: str,
-    external_id: str,
-    options: Sequence[ORMOption] = (),
+    session: Session, setting_id: int, channel: str, external_id: str, with_person: bool = False
 ) -> ChannelIdentity:
     """The identity for (channel, external id), created (phone channels: matched) if absent."""
-    identity = find_identity(session, channel, external_id, options)
+    identity = find_identity(session, channel, external_id, with_person)
     if identity is not None:
         return identity
     identity = ChannelIdentity(channel=channel, external_id=external_id, opted_out=False)

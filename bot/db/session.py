@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -69,15 +71,33 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with factory() as session, session.begin():
+    """One unit of work: commit on success, roll back on any error.
+
+    On SQLite, where one writer at a time holds the database, the process's threads queue on a
+    lock first: they wake as soon as it is free, instead of polling in SQLite's busy handler."""
+    with _writer_turn(factory), factory() as session, session.begin():
         yield session
+
+
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
+
+
+def _writer_turn(factory: sessionmaker[Session]) -> AbstractContextManager[object]:
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return nullcontext()
+    return _SQLITE_WRITERS.setdefault(str(bind.url), threading.RLock())
 
 
 def insert_unless_present(session: Session, entity: Any, **values: Any) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING: the new row's id, None when a unique key was taken.
 
     Race-safe without a savepoint, on SQLite and PostgreSQL alike."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(entity).values(**values).on_conflict_do_nothing()
-    return session.scalar(statement.returning(entity.id))
+    return session.scalar(_insert_unless_present(session.get_bind().dialect.name, entity), values)
+
+
+@functools.cache
+def _insert_unless_present(dialect_name: str, entity: Any) -> Any:
+    """The statement, built once per dialect and table (building costs more than running)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(entity).on_conflict_do_nothing().returning(entity.id)
