@@ -1,8 +1,10 @@
 """Webhook figure: 1,000 inbound webhooks over loopback through a real uvicorn server.
 
-The server (a subprocess on 127.0.0.1, random port) serves the Telegram, SMS and WhatsApp
-routers with a real Engine on a temp SQLite database holding the demo nursery, plus a bare
-FastAPI echo endpoint. Each webhook is a full turn: verify, dedupe, understand, store, outbox.
+The server (a subprocess on 127.0.0.1, random port) serves the production app
+(`parentbot.web.create_app`, configured from the environment as in production: Telegram, SMS and
+WhatsApp webhooks on a temp SQLite database holding the demo nursery), plus a bare FastAPI echo
+endpoint. Measuring starts once the app answers /readyz (warmed up, as a deployed server is before
+traffic). Each webhook is a full turn: verify, dedupe, understand, store, outbox.
 
 1. Throughput: 1,000 mixed webhooks as fast as CONCURRENCY clients can send them, and 1,000
    echo requests the same way, alternating in rounds; the ratio of the two.
@@ -61,25 +63,17 @@ class NullEngine:
 
 
 def make_app() -> FastAPI:
-    """The server app (uvicorn --factory): the adapters' routers on a real Engine.
+    """The server app (uvicorn --factory): the production app, configured from the environment.
 
     Plus an SMS route under /bare whose engine does nothing, and a bare echo endpoint.
     """
-    from bot.engine import Engine
-    from channels import telegram, twilio_sms, whatsapp
-    from parentbot.setup import find_setting_id, open_database
+    from channels import twilio_sms
+    from parentbot.web import create_app
+    from parentbot.wiring import twilio_config
 
-    sessions = open_database(os.environ["BENCH_DB_URL"], migrate=False)
-    engine = Engine(sessions, find_setting_id(sessions))
-    twilio = twilio_sms.TwilioConfig(
-        "AC" + "0" * 32, TOKEN, "+447700900500", "+447700900501", PUBLIC
-    )
-    app = FastAPI()
-    app.include_router(
-        telegram.build_router(engine, telegram.TelegramConfig("1:X", SECRET, PUBLIC))
-    )
-    app.include_router(twilio_sms.build_router(engine, twilio))
-    app.include_router(whatsapp.build_router(engine, twilio))
+    app = create_app(demo=False)
+    twilio = twilio_config()
+    assert twilio is not None
     app.include_router(twilio_sms.build_router(NullEngine(), twilio), prefix="/bare")  # type: ignore[arg-type]
 
     @app.post("/echo")
@@ -87,6 +81,20 @@ def make_app() -> FastAPI:
         return {"echo": (await request.body()).decode()}
 
     return app
+
+
+def server_environment(db_url: str) -> dict[str, str]:
+    """The production settings the server reads: the database and every channel's credentials."""
+    return {
+        "DATABASE_URL": db_url,
+        "PUBLIC_BASE_URL": PUBLIC,
+        "TELEGRAM_BOT_TOKEN": "1:X",
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_SMS_FROM": "+447700900500",
+        "TWILIO_WHATSAPP_FROM": "+447700900501",
+    }
 
 
 def prepare(folder: Path) -> str:
@@ -233,16 +241,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_up(base_url: str, server: subprocess.Popen[bytes]) -> None:
-    for _ in range(200):
+def wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
+    """Until /readyz answers 200 (the app is warmed up), or fail after a minute."""
+    for _ in range(600):
         if server.poll() is not None:
             raise RuntimeError("the server process exited")
         try:
-            httpx.post(base_url + "/echo", content=b"ping", timeout=1)
-            return
+            if httpx.get(base_url + "/readyz", timeout=1).status_code == 200:
+                return
         except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError("the server did not start")
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not become ready")
 
 
 def main() -> dict[str, object]:
@@ -250,7 +260,7 @@ def main() -> dict[str, object]:
         db_url = prepare(Path(folder))
         port = free_port()
         path = os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))
-        env = {**os.environ, "PYTHONPATH": path, "BENCH_DB_URL": db_url}
+        env = {**os.environ, "PYTHONPATH": path, **server_environment(db_url)}
         command = [
             sys.executable,
             "-m",
@@ -269,7 +279,7 @@ def main() -> dict[str, object]:
         ]
         server = subprocess.Popen(command, env=env, cwd=REPO)
         try:
-            wait_until_up(f"http://127.0.0.1:{port}", server)
+            wait_until_ready(f"http://127.0.0.1:{port}", server)
             return asyncio.run(measure(f"http://127.0.0.1:{port}"))
         finally:
             server.terminate()

@@ -47,6 +47,11 @@ class Knowledge:
         ).start()
         return cached[1]
 
+    def ready(self, setting_id: int) -> bool:
+        """Whether the setting's index is built (questions answer without waiting for a build)."""
+        with self._lock:
+            return setting_id in self._indexes
+
     def warm(self, sessions: sessionmaker[Session], setting_id: int) -> threading.Thread:
         """Build the setting's index in the background, so the first question does not wait."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from bot.engine import Engine
 from bot.nlu import warm_up
@@ -24,6 +24,14 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
     @app.get("/healthz")
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz")
+    def ready(response: Response) -> dict[str, str]:
+        """503 until the policy index is built: before that, a first question waits for it."""
+        if engine.knowledge.ready(engine.setting_id):
+            return {"status": "ready"}
+        response.status_code = 503
+        return {"status": "warming up"}
 
     for router in webhook_routers(engine):
         app.include_router(router)
