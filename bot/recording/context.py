@@ -1,0 +1,88 @@
+"""What applying effects knows about the turn, and the helpers every kind of effect shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import AuditLog, Child, Guardian
+from bot.flows.dates import short_date
+from bot.i18n.catalog import Catalog
+from bot.outcome import TurnOutcome
+from bot.staff_alerts import StaffAlerts
+
+
+@dataclass
+class EffectContext:
+    """What applying effects needs to know about the turn."""
+
+    session: Session
+    setting_id: int
+    guardian: Guardian | None
+    staff_catalog: Catalog
+    quote: Callable[[str], str]  # the parent's words for staff: original, English if translated
+    english: Callable[[str], str | None]  # the parent's words machine translated, when possible
+    inbound_id: int | None
+    outcome: TurnOutcome = field(default_factory=TurnOutcome)
+
+    @property
+    def alerts(self) -> StaffAlerts:
+        """Staff alerts for this turn, recorded in the outcome."""
+        return StaffAlerts(
+            self.session, self.setting_id, self.inbound_id, self.outcome.staff_notifications
+        )
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log names: the guardian, or the system."""
+        return f"guardian:{self.guardian.id}" if self.guardian else "system"
+
+    def staff_text(self, key: str, **values: object) -> str:
+        """A staff message (staff read English)."""
+        return self.staff_catalog.text(key, "en", **values)
+
+
+def children_of(context: EffectContext, child_ids: tuple[int, ...]) -> list[Child]:
+    """The children, checked once more against the sender's own: a flow bug cannot leak."""
+    own = list(context.guardian.children) if context.guardian else []
+    chosen = [child for child in own if child.id in child_ids]
+    if len(chosen) != len(set(child_ids)):
+        raise PermissionError(f"{context.actor} may not act for children {sorted(child_ids)}")
+    return chosen
+
+
+def guardian_of(context: EffectContext) -> Guardian:
+    """The sender: only guardians send notices."""
+    if context.guardian is None:
+        raise PermissionError("only a guardian can send or withdraw a notice")
+    return context.guardian
+
+
+def room_name(child: Child) -> str:
+    """The child's room, for staff alerts."""
+    return child.room.name if child.room else "no room"
+
+
+def notify_child_staff(context: EffectContext, child: Child, text: str, words: str = "") -> None:
+    """Tell the child's staff, quoting the parent's words when there are any."""
+    context.alerts.about_child(child, text + ("\n" + context.quote(words) if words else ""))
+
+
+def audit(
+    context: EffectContext, action: str, subject: str, details: dict[str, Any] | None = None
+) -> None:
+    """Add an audit row for this turn's actor."""
+    context.session.add(
+        AuditLog(actor=context.actor, action=action, subject=subject, details=details or {})
+    )
+
+
+def when_text(start: date, end: date) -> str:
+    """A date or date range as staff read it."""
+    if start == end:
+        return short_date(start, "en")
+    return f"{short_date(start, 'en')} to {short_date(end, 'en')}"
