@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import bm25s
@@ -15,29 +15,33 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import PolicyDocument, PolicyPassage
 from bot.policies.answer import PolicyAnswer, quote_units, section_label, split_units
+from bot.policies.bridge import MIN_LETTERS, WordBridge
 from bot.policies.dense import DenseIndex, build_dense
 from bot.policies.parse import ParsedDocument
-from bot.policies.terms import STOPWORDS, Concept, Lexicon, default_lexicon, index_terms, stem
+from bot.policies.scoring import heading_score, layout_of, unit_score
+from bot.policies.terms import (
+    STOPWORDS,
+    Concept,
+    Lexicon,
+    default_lexicon,
+    index_terms,
+    stem,
+    words,
+)
 
 _WORD_RE = re.compile(r"[A-Za-z]+")
 CANDIDATES = 20  # passages BM25 hands on to be scored sentence by sentence
 # Calibrated on the tuned question sets only (content/qa/*.jsonl without the heldout- prefix).
 # A concept weighs the IDF of the passages that cover it (parent words the policies never use weigh
 # the most). Answer only when the chosen passage covers MIN_COVERAGE of the question's weight, and
-# either two content concepts or one carrying MIN_SINGLE_SHARE of it ...
+# either two content concepts or one carrying MIN_SINGLE_SHARE of it. A passage ranks by its best
+# sentence's coverage (bot/policies/scoring.py), its BM25 score and its headings.
 MIN_COVERAGE = 0.4
 MIN_SINGLE_SHARE = 0.65
 GENERIC_WEIGHT = 0.5  # the most an everyday word can weigh
 CONTENT_WEIGHT = 0.6  # concepts weighing less ("child", everyday words) do not count as content
-# ... and pick the sentence (or bullet) that best covers the question, counting a concept found in
-# the passage's headings, a neighbouring sentence or elsewhere in the passage for a part.
-IN_HEADING = 0.8
-IN_NEIGHBOUR = 0.3
-IN_PASSAGE = 0.2
-IN_TITLE = 0.1  # only in the document title, which every passage of the document shares
 BM25_WEIGHT = 0.2
 HEADING_BONUS = 0.1  # a passage whose headings name the question's concepts ranks higher
-AS_EXPANSION = 0.85  # a concept matched only through a synonym counts this much in ranking
 # Sentence embeddings (bot/policies/dense.py), when the model is installed: a passage whose sentence
 # means what the question asks ranks higher, its best sentence is quoted, and a question whose words
 # the policies do not use is still answered when a sentence is close enough in meaning and the
@@ -80,17 +84,6 @@ class Match:
     position: int = 0  # the passage's place in the index
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """A passage's words: all of them, its headings', and each sentence or bullet's."""
-
-    terms: frozenset[str]
-    headings: frozenset[str]
-    body: frozenset[str]  # headings and text, without the document title
-    units: tuple[str, ...]
-    unit_terms: tuple[frozenset[str], ...]
-
-
 class PolicyIndex:
     """Passages of one setting's policies, searchable with parents' own words."""
 
@@ -100,10 +93,12 @@ class PolicyIndex:
         """Index passages; model_dir overrides where the embedding model is (default: package)."""
         self.passages = list(passages)
         self.lexicon = lexicon
-        documents = [
-            index_terms(" ".join((p.document_title, *p.heading_path, p.text))) for p in passages
+        texts = [(p.document_title, *p.heading_path, p.text) for p in passages]
+        documents = [index_terms(" ".join(text)) for text in texts]
+        self._layouts = [
+            layout_of(p.heading_path, p.text, terms)
+            for p, terms in zip(passages, documents, strict=True)
         ]
-        self._layouts = [_layout(p, terms) for p, terms in zip(passages, documents, strict=True)]
         self._terms = [layout.terms for layout in self._layouts]
         self._postings: dict[str, set[int]] = {}
         for n, terms in enumerate(self._terms):
@@ -120,6 +115,11 @@ class PolicyIndex:
                 for p, lay in zip(passages, self._layouts, strict=True)
             ],
             model_dir,
+        )
+        self._bridge = (
+            WordBridge.build(self._dense.encoder, (" ".join(d) for d in texts))
+            if self._dense is not None
+            else None
         )
         sentences = len(self._dense.vectors) if self._dense is not None else 0
         self._similarity_shift = SIZE_SLOPE * math.log(
@@ -174,7 +174,30 @@ class PolicyIndex:
     def _concepts(self, question: str) -> list[Concept]:
         """The question's concepts, with run-together words split and names left out."""
         question = _WORD_RE.sub(lambda m: self._split_compound(m.group()), question)
-        return [c for c in self.lexicon.concepts(question) if not self._is_name(c)]
+        concepts = [c for c in self.lexicon.concepts(question) if not self._is_name(c)]
+        return self._bridged(question, concepts)
+
+    def _bridged(self, question: str, concepts: list[Concept]) -> list[Concept]:
+        """Concepts in words neither the policies nor the synonyms table know, expanded to the
+        policy words nearest in meaning ("newborn" -> "infant"), when embeddings are available."""
+        spelling = {stem(w): w for w in words(question) if w.isalpha() and len(w) >= MIN_LETTERS}
+        unknown = {
+            c.own[0]: spelling[c.own[0]]
+            for c in concepts
+            if len(c.alternatives) == 1
+            and not c.generic
+            and c.own[0] in spelling
+            and c.own[0] not in self._postings
+        }
+        if self._bridge is None or not unknown:
+            return concepts
+        near = self._bridge.neighbours(list(unknown.values()))
+        return [
+            replace(c, alternatives=(c.own, *((n,) for n in near[unknown[c.own[0]]])))
+            if c.own[0] in unknown and unknown[c.own[0]] in near
+            else c
+            for c in concepts
+        ]
 
     def _known(self, word: str) -> bool:
         term = stem(word.lower())
@@ -257,7 +280,7 @@ class PolicyIndex:
         coverage = sum(w for w, hit in hits if hit) / query.total
         content = sum(1 for w, hit in hits if hit and w >= CONTENT_WEIGHT)
         unit_scores = [
-            _unit_score(query.concepts, query.weights, present, layout, n) / query.total
+            unit_score(query.concepts, query.weights, present, layout, n) / query.total
             for n in range(len(layout.units))
         ]
         similarity = None
@@ -269,7 +292,7 @@ class PolicyIndex:
                 for s, u in zip(unit_scores, unit_similarities, strict=True)
             ]
         unit = max(range(len(unit_scores)), key=lambda n: (unit_scores[n], -n))
-        heading = _heading_score(query.concepts, query.weights, layout) / query.total
+        heading = heading_score(query.concepts, query.weights, layout) / query.total
         rank = unit_scores[unit] + HEADING_BONUS * heading + BM25_WEIGHT * score / query.best
         rank += DENSE_RANK * (similarity or 0.0)
         return Match(
@@ -331,52 +354,6 @@ class _Query:
     covering: list[set[int]]
     total: float
     best: float
-
-
-def _layout(passage: IndexedPassage, terms: list[str]) -> _Layout:
-    units = tuple(split_units(passage.text))
-    return _Layout(
-        frozenset(terms),
-        frozenset(index_terms(" ".join(passage.heading_path))),
-        frozenset(index_terms(" ".join((*passage.heading_path, passage.text)))),
-        units,
-        tuple(frozenset(index_terms(unit)) for unit in units),
-    )
-
-
-def _strength(concept: Concept, terms: frozenset[str]) -> float:
-    """1 when the parent's own words occur, less when only a policy-word expansion does."""
-    if all(t in terms for t in concept.own):
-        return 1.0
-    return AS_EXPANSION if concept.covered_by(terms) else 0.0
-
-
-def _unit_score(
-    concepts: Sequence[Concept],
-    weights: Sequence[float],
-    present: Sequence[bool],
-    layout: _Layout,
-    n: int,
-) -> float:
-    """How well one sentence (with its headings and neighbours as context) covers the question."""
-    total = 0.0
-    neighbours = [layout.unit_terms[i] for i in (n - 1, n + 1) if 0 <= i < len(layout.units)]
-    for concept, weight, hit in zip(concepts, weights, present, strict=True):
-        if not hit:
-            continue
-        total += weight * max(
-            _strength(concept, layout.unit_terms[n]),
-            IN_HEADING * _strength(concept, layout.headings),
-            IN_NEIGHBOUR * max((_strength(concept, t) for t in neighbours), default=0.0),
-            IN_PASSAGE * _strength(concept, layout.body),
-            IN_TITLE * _strength(concept, layout.terms),
-        )
-    return total
-
-
-def _heading_score(concepts: Sequence[Concept], weights: Sequence[float], layout: _Layout) -> float:
-    """How much of the question the passage's headings name."""
-    return sum(w * _strength(c, layout.headings) for c, w in zip(concepts, weights, strict=True))
 
 
 def _idf(document_frequency: int, total: int) -> float:

@@ -1,0 +1,68 @@
+"""Vocabulary bridging: parent words nobody listed find the policy words nearest in meaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.policies import bridge
+from bot.policies.bridge import WordBridge, spelled_stems
+from bot.policies.embedding import Encoder, load_encoder
+from bot.policies.evaluate import SAMPLE_POLICIES, index_folder
+from bot.policies.index import IndexedPassage, PolicyIndex
+from bot.policies.terms import Lexicon, stem
+
+PASSAGES = [
+    IndexedPassage(
+        "Health Policy",
+        ("Immunisation",),
+        "Please tell us which vaccinations your child has had. We keep a record of them.",
+        1,
+    ),
+    IndexedPassage("Food Policy", ("Meals",), "Lunch is a hot meal cooked on site every day.", 2),
+    IndexedPassage("Sleep Policy", ("Naps",), "Babies nap in cots in the sleep room.", 3),
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    found = load_encoder()
+    if found is None:
+        pytest.skip("embedding model unavailable")
+    return found
+
+
+def test_corpus_words_keep_their_most_frequent_spelling() -> None:
+    spelling = spelled_stems(["Nappies are changed.", "Spare nappies, and a nappy bag.", "a an"])
+    assert spelling[stem("nappies")] == "nappies"
+    assert "an" not in spelling.values()
+
+
+def test_an_unlisted_parent_word_finds_its_policy_word(encoder: Encoder) -> None:
+    words = WordBridge.build(encoder, [p.text for p in PASSAGES])
+    near = words.neighbours(["vaccinated", "plumber"])
+    assert stem("vaccinations") in near["vaccinated"]
+    assert "plumber" not in near  # nothing in these policies means anything like it
+
+
+def test_a_bridged_word_counts_towards_coverage(
+    encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = PolicyIndex.build(PASSAGES, Lexicon())  # no synonyms table at all
+    question = "should i tell you she was vaccinated"
+    bridged = index.search(question)[0]
+    monkeypatch.setattr(bridge, "BRIDGE_SIMILARITY", 1.1)
+    unbridged = index.search(question)[0]
+    assert bridged.passage.passage_id == unbridged.passage.passage_id == 1
+    assert bridged.coverage > unbridged.coverage
+
+
+def test_a_parent_word_bridged_to_the_policy_word_is_answered(encoder: Encoder) -> None:
+    index = index_folder(SAMPLE_POLICIES, ["berkhamstead-partnership-policy.txt"]).index
+    answer = index.answer("do u keep talking to parents about what their child needs")
+    assert answer is not None and "on-going dialogue with parents" in answer.quote
+
+
+def test_questions_the_policies_do_not_cover_still_abstain(encoder: Encoder) -> None:
+    index = PolicyIndex.build(PASSAGES, Lexicon())
+    for question in ("can you recommend a plumber", "is it going to rain tomorrow"):
+        assert index.answer(question) is None
