@@ -31,9 +31,9 @@ from bot.flows.turn import SenderView, SettingView, Turn
 from bot.i18n.catalog import Catalog
 from bot.i18n.names import parent_catalog
 from bot.i18n.names import staff_catalog as default_staff_catalog
-from bot.i18n.services import Translation, TurnLanguages
+from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
-from bot.identity import identify, log_once
+from bot.identity import guardian_for, identify, log_once
 from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand
 from bot.originals import show_original
@@ -94,8 +94,9 @@ class Engine:
         if inbound_id is None:
             return None
         try:
+            ahead = self._english_ahead(inbound)
             with transaction(self.sessions) as session:
-                return self._turn(session, inbound, inbound_id)
+                return self._turn(session, inbound, inbound_id, ahead)
         except Exception as error:  # the message is kept; staff see it; the parent hears back
             log.exception("turn failed for inbound %s", inbound_id)
             return self._failed(inbound, inbound_id, error)
@@ -112,7 +113,24 @@ class Engine:
         with transaction(self.sessions) as session:
             return log_once(session, inbound)
 
-    def _turn(self, session: Session, inbound: InboundMessage, inbound_id: int) -> TurnResult:
+    def _english_ahead(self, inbound: InboundMessage) -> EnglishAhead:
+        """A guardian's non-English words in English, made before the turn takes the database
+        (see Translation.english_ahead); staff commands and unknown senders are not translated."""
+        if not self.translation.available:
+            return {}
+        with transaction(self.sessions) as session:
+            guardian = guardian_for(session, self.setting_id, inbound.channel, inbound.sender_id)
+            preferred = guardian.language if guardian is not None else None
+        if guardian is None:
+            return {}
+        language = detect_language(inbound.text, preferred)
+        return self.translation.english_ahead(
+            self.sessions, self.setting_id, inbound.text, language
+        )
+
+    def _turn(
+        self, session: Session, inbound: InboundMessage, inbound_id: int, ahead: EnglishAhead
+    ) -> TurnResult:
         setting = session.get_one(Setting, self.setting_id)
         now = self.clock().astimezone(ZoneInfo(setting.timezone))
         who = identify(session, self.setting_id, inbound.channel, inbound.sender_id, now)
@@ -120,7 +138,7 @@ class Engine:
             return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
         conversation = lock_conversation(session, who.identity.id)
         context = dict(conversation.context)
-        languages = self.translation.for_turn(session, self.setting_id)
+        languages = self.translation.for_turn(session, self.setting_id, ahead)
         turn = self._make_turn(session, inbound, setting, who.sender, context, now, languages)
         result = show_original(session, turn, conversation.state, context) or flows.step(
             turn, conversation.state, context

@@ -52,9 +52,7 @@ def identify(
 
 def link_by_phone(session: Session, setting_id: int, identity: ChannelIdentity, phone: str) -> bool:
     """Point an identity at the guardian or staff member with this phone; False when none has it."""
-    guardian = session.scalar(
-        select(Guardian).where(Guardian.setting_id == setting_id, Guardian.phone == phone)
-    )
+    guardian = _guardian_with_phone(session, setting_id, phone)
     staff = (
         None
         if guardian
@@ -65,6 +63,25 @@ def link_by_phone(session: Session, setting_id: int, identity: ChannelIdentity, 
     identity.guardian_id = guardian.id if guardian else None
     identity.staff_id = staff.id if staff else None
     return bool(guardian or staff)
+
+
+def guardian_for(
+    session: Session, setting_id: int, channel: str, external_id: str
+) -> Guardian | None:
+    """The guardian writing from this address, without creating anything: their identity's, or
+    on a phone channel before their first message, the guardian with that phone."""
+    identity = find_identity(session, channel, external_id)
+    if identity is not None:
+        return identity.guardian
+    if channel in PHONE_CHANNELS:
+        return _guardian_with_phone(session, setting_id, external_id)
+    return None
+
+
+def _guardian_with_phone(session: Session, setting_id: int, phone: str) -> Guardian | None:
+    return session.scalar(
+        select(Guardian).where(Guardian.setting_id == setting_id, Guardian.phone == phone)
+    )
 
 
 def sender_view(guardian: Guardian | None, staff: Staff | None) -> SenderView:

@@ -1,20 +1,22 @@
 """The translator as one turn uses it: staff see parents' words in English, parents see answers in
 their language. Every call protects names and numbers, and a failure never stops a message.
 
-Everything here works inside the turn's own session (SQLite allows one writer at a time)."""
+Everything here works inside the turn's own session (SQLite allows one writer at a time), except
+the English of a parent's message, made before the turn (`Translation.english_ahead`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.session import transaction
 from bot.i18n.cache import CachedTranslator
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.names import setting_names
 from bot.i18n.protect import translate_protected
-from bot.i18n.staff_view import english_for_staff, parent_words_for_staff
+from bot.i18n.staff_view import english_for_staff, format_parent_words
 from bot.i18n.translator import (
     NoTranslator,
     TranslationUnavailable,
@@ -43,14 +45,38 @@ class Translation:
     def available(self) -> bool:
         return not isinstance(self.translator, NoTranslator)
 
-    def for_turn(self, session: Session, setting_id: int) -> TurnLanguages:
-        """Translation bound to this turn's session: the cache shares its transaction."""
-        translator = (
-            CachedTranslator(self.translator, session, self.backend)
-            if self.backend
-            else self.translator
-        )
-        return TurnLanguages(translator, session, setting_id, self.available)
+    def for_turn(
+        self, session: Session, setting_id: int, ahead: EnglishAhead | None = None
+    ) -> TurnLanguages:
+        """Translation bound to this turn's session: the cache shares its transaction.
+
+        `ahead` holds English already made for this message before the turn began."""
+        translator = self._cached(session)
+        return TurnLanguages(translator, session, setting_id, self.available, dict(ahead or {}))
+
+    def english_ahead(
+        self, sessions: sessionmaker[Session], setting_id: int, text: str, language: str
+    ) -> EnglishAhead:
+        """A parent's message in English, made before their turn takes the database.
+
+        The provider may take seconds; made here, it holds up only this message, not every other
+        turn waiting for the database (SQLite has one writer) or for this conversation."""
+        if language == ENGLISH or not self.available:
+            return {}
+        with transaction(sessions) as session:  # a short read, committed before the provider call
+            names = frozenset(setting_names(session, setting_id))
+        english = english_for_staff(text, language, self._cached(sessions), names)
+        return {(text, language): english}
+
+    def _cached(self, sessions: sessionmaker[Session] | Session) -> Translator:
+        """The translator behind the translation cache (its own short transactions, or the
+        caller's session), when entries are kept."""
+        if self.backend is None:
+            return self.translator
+        return CachedTranslator(self.translator, sessions, self.backend)
+
+
+EnglishAhead = dict[tuple[str, str], str | None]  # (text, language) -> English, None if none
 
 
 @dataclass
@@ -61,6 +87,7 @@ class TurnLanguages:
     session: Session
     setting_id: int
     available: bool
+    ahead: EnglishAhead = field(default_factory=dict)
     _names: frozenset[str] | None = field(default=None, init=False)
 
     def names(self) -> frozenset[str]:
@@ -73,12 +100,15 @@ class TurnLanguages:
         """A parent's words in English (machine translated), or None if English or unavailable."""
         if not self.available:
             return None
-        return english_for_staff(text, language, self.translator, self.names())
+        if (text, language) not in self.ahead:
+            self.ahead[text, language] = english_for_staff(
+                text, language, self.translator, self.names()
+            )
+        return self.ahead[text, language]
 
     def staff_quote(self, language: str) -> Callable[[str], str]:
         """How staff see a parent's words from this turn: original plus marked English."""
-        names = self.names() if self.available else frozenset()
-        return lambda text: parent_words_for_staff(text, language, self.translator, names)
+        return lambda text: format_parent_words(text, language, self.english(text, language))
 
     def to_parent(self, target: str) -> Callable[[str], str | None]:
         """English text (a policy quote) in the parent's language, or None when unavailable."""

@@ -46,13 +46,6 @@ def format_parent_words(
     return f"{words}\n{staff.text(NO_TRANSLATION_KEY, ENGLISH, language=name)}"
 
 
-def parent_words_for_staff(
-    text: str, language: str, translator: Translator, names: Iterable[str]
-) -> str:
-    """The parent's original words with the English machine translation, ready for staff."""
-    return format_parent_words(text, language, english_for_staff(text, language, translator, names))
-
-
 def language_name(code: str, messages: Catalog) -> str:
     """The English name of a language ("Polish"), or its code when the catalog has none."""
     key = f"language.name.{code}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,6 +17,7 @@ from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import reply_text, say
 from tests.i18n.fake_translator import FakeTranslator
 
+SARAH = "+447700900101"  # Maya Thompson's mother, English
 MAGDA = "+447700900111"  # Kuba and Zosia Kowalski's mother, prefers Polish
 ABSENCE_PL = "Kuba jest chory, ma gorączkę, dzisiaj zostaje w domu"
 
@@ -80,3 +83,36 @@ def test_policy_answer_in_polish_is_marked_as_machine_translated(
         assert "Tłumaczenie maszynowe" in reply_text(online)
     else:
         assert offline.handoff and online.handoff
+
+
+class StalledTranslator(FakeTranslator):
+    """A provider that hangs until released: it says when a request reaches it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached, self.release = threading.Event(), threading.Event()
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        self.reached.set()
+        self.release.wait(10)
+        return super().translate(text, source, target)
+
+
+def test_a_stalled_translation_holds_up_no_other_parent(
+    sessions: sessionmaker[Session], demo_setting: int, engine: Engine
+) -> None:
+    stalled = StalledTranslator()
+    polish = threading.Thread(
+        target=say, args=(_engine(sessions, demo_setting, stalled), MAGDA, ABSENCE_PL)
+    )
+    polish.start()
+    try:
+        assert stalled.reached.wait(10)
+        started = time.monotonic()
+        english = say(engine, SARAH, "Maya is off sick today")
+        waited = time.monotonic() - started
+    finally:
+        stalled.release.set()
+        polish.join(10)
+    assert english.records and waited < 5  # not queued behind Magda's translation
+    assert [call[1:] for call in stalled.calls] == [("pl", "en")]  # made once, before her turn

@@ -9,11 +9,17 @@ from bot.i18n.staff_view import (
     NO_TRANSLATION_KEY,
     english_for_staff,
     format_parent_words,
-    parent_words_for_staff,
 )
-from bot.i18n.translator import NoTranslator
+from bot.i18n.translator import NoTranslator, Translator
 
 WORDS = "Zofia jest chora, dzwoń 07700 900123"
+
+
+def parent_words_for_staff(
+    text: str, language: str, translator: Translator, names: list[str]
+) -> str:
+    """What a turn shows staff: the words, and the English when it could be made."""
+    return format_parent_words(text, language, english_for_staff(text, language, translator, names))
 
 
 def test_original_and_marked_translation(fake: FakeTranslator) -> None:
