@@ -171,11 +171,12 @@ class PolicyIndex:
         """Index every imported passage of one setting."""
         return cls.build(load_passages(session, setting_id), lexicon, model_dir)
 
-    def _concepts(self, question: str) -> list[Concept]:
-        """The question's concepts, with run-together words split and names left out."""
+    def _concepts(self, question: str, bridge: bool = True) -> list[Concept]:
+        """The question's concepts, with run-together words split and names left out (and words
+        nobody listed bridged to the policies' words, unless bridge is False)."""
         question = _WORD_RE.sub(lambda m: self._split_compound(m.group()), question)
         concepts = [c for c in self.lexicon.concepts(question) if not self._is_name(c)]
-        return self._bridged(question, concepts)
+        return self._bridged(question, concepts) if bridge else concepts
 
     def _bridged(self, question: str, concepts: list[Concept]) -> list[Concept]:
         """Concepts in words neither the policies nor the synonyms table know, expanded to the
@@ -242,12 +243,14 @@ class PolicyIndex:
         # when nearly every passage mentions it ("child" in a nursery's policies).
         return min(weight, GENERIC_WEIGHT) if concept.generic else max(weight, GENERIC_WEIGHT)
 
-    def search(self, question: str, k: int = CANDIDATES) -> list[Match]:
+    def search(
+        self, question: str, k: int = CANDIDATES, concepts: list[Concept] | None = None
+    ) -> list[Match]:
         """The best passages for a question, best first, each with its best sentence."""
         if not self.passages:
             return []
         question = self.lexicon.plain(question)
-        concepts = self._concepts(question)
+        concepts = self._concepts(question) if concepts is None else concepts
         query = sorted({t for c in concepts for t in c.stems if t in self._retriever.vocab_dict})
         if not query:
             return []
@@ -310,13 +313,16 @@ class PolicyIndex:
     def answer(self, question: str, max_chars: int = 600) -> PolicyAnswer | None:
         """Quote the passage that answers the question, or None when no passage covers it."""
         question = self.lexicon.plain(question)
-        matches = self.search(question)
-        if not matches:
+        # Words nobody listed are bridged to the policies' words only when the question's own
+        # words do not find an answer: encoding them costs a model pass.
+        concepts = self._concepts(question, bridge=False)
+        best = self._answering(question, concepts)
+        if best is None:
+            bridged = self._concepts(question)
+            best = self._answering(question, bridged) if bridged != concepts else None
+            concepts = bridged
+        if best is None:
             return None
-        best = matches[0]
-        if not self._covers(best, question):
-            return None
-        concepts = self._concepts(question)
         weights = {t: 1.0 for c in concepts for t in c.stems}
         passage = best.passage
         return PolicyAnswer(
@@ -328,6 +334,11 @@ class PolicyIndex:
             score=round(best.score, 3),
             passage_id=passage.passage_id,
         )
+
+    def _answering(self, question: str, concepts: list[Concept]) -> Match | None:
+        """The best passage for the question's concepts, if it covers enough to answer."""
+        matches = self.search(question, concepts=concepts)
+        return matches[0] if matches and self._covers(matches[0], question) else None
 
     def _covers(self, match: Match, question: str) -> bool:
         """Whether the passage covers enough of the question to answer it: never when the parent
