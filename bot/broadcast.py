@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditLog, Child, Guardian, GuardianChild, Outbox, Room
+from bot.audit import audit
+from bot.db.models import Child, Guardian, GuardianChild, Room
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names, setting_terms
 from bot.i18n.protect import translate_protected
@@ -74,7 +75,7 @@ def broadcast(
         for language in languages
     }
     channel_for = channel_for or _last_used(session, guardians)
-    translated: list[tuple[Outbox, str]] = []
+    translated: list[tuple[int, str]] = []  # (outbox id, language)
     for guardian in guardians:
         language = guardian.language or ENGLISH
         report.by_language[language] += 1
@@ -85,11 +86,11 @@ def broadcast(
             report.unreachable_guardian_ids.append(guardian.id)
             continue
         channel, recipient = address
-        row = enqueue(
+        outbox_id = enqueue(
             session, channel, recipient, Reply(texts[language]), kind=kind, guardian_id=guardian.id
         )
         if language in report.translated_languages:
-            translated.append((row, language))
+            translated.append((outbox_id, language))
         report.queued += 1
     keep_original(session, translated, english_text, catalog)
     return report
@@ -115,11 +116,7 @@ def announce(
             raise LookupError(f"There is no room called {room!r}.")
     report = broadcast(session, setting_id, text, guardian_ids, translator, catalog=catalog)
     details = {"queued": report.queued, "room": room, "languages": dict(report.by_language)}
-    session.add(
-        AuditLog(
-            actor=actor, action="broadcast_sent", subject=f"setting:{setting_id}", details=details
-        )
-    )
+    audit(session, actor, "broadcast_sent", f"setting:{setting_id}", details)
     return describe(session, report, say)
 
 

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.audit import audit
 from bot.content import content_dir
-from bot.conversation import lock_conversation
+from bot.conversation import lock_conversation, save_conversation
 from bot.db.models import (
     Absence,
     AbsenceChase,
     Arrival,
-    AuditLog,
     ChannelIdentity,
     Child,
     EmergencyContact,
@@ -32,6 +32,7 @@ from bot.db.models import (
     GuardianChild,
     HandoffItem,
     Setting,
+    utcnow,
 )
 from bot.flows.chased import ABSENT, LATE, STATE, question
 from bot.i18n.catalog import Catalog
@@ -134,7 +135,7 @@ def chase_missing(
     report = JobReport(chased=[child.display_name for child in children])
     for child in children:
         session.add(AbsenceChase(child_id=child.id, on_date=day, chased_at=now))
-        session.add(AuditLog(actor="system", action="absence_chased", subject=f"child:{child.id}"))
+        audit(session, "system", "absence_chased", f"child:{child.id}")
     for guardian, theirs in _by_guardian(session, children):
         _ask(session, catalog, guardian, theirs, day, report)
     session.flush()
@@ -241,11 +242,9 @@ def _ask(
         guardian_id=guardian.id,
     )
     conversation = lock_conversation(session, identity.id)
-    conversation.state = STATE
-    conversation.context = {
-        "chase": {"children": [child.id for child in children], "date": day.isoformat()},
-        "offered": [ABSENT, LATE],
-    }
+    chase = {"children": [child.id for child in children], "date": day.isoformat()}
+    context = {"chase": chase, "offered": [ABSENT, LATE]}
+    save_conversation(session, conversation.id, STATE, context, utcnow())
     report.messages.append({"to": guardian.name, "text": reply.text})
 
 
@@ -286,6 +285,6 @@ def _call_task(context: EffectContext, child: Child) -> dict[str, str]:
     )
     session.add(item)
     session.flush()
-    session.add(AuditLog(actor="system", action="call_task_created", subject=f"handoff:{item.id}"))
+    audit(session, "system", "call_task_created", f"handoff:{item.id}")
     context.alerts.to_key_person_and_managers(child, text)
     return {"child": child.display_name, "text": text}

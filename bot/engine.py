@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
-from bot.conversation import lock_conversation
+from bot.conversation import lock_conversation, save_conversation
 from bot.db.models import (
     ChannelIdentity,
     Conversation,
@@ -137,16 +137,16 @@ class Engine:
         if who.staff is not None:
             return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
         conversation = lock_conversation(session, who.identity.id)
-        context = dict(conversation.context)
+        context = conversation.context
         languages = self.translation.for_turn(session, self.setting_id, ahead)
         turn = self._make_turn(session, inbound, setting, who.sender, context, now, languages)
         result = show_original(session, turn, conversation.state, context) or flows.step(
             turn, conversation.state, context
         )
-        conversation.state, conversation.updated_at = result.state, now
-        conversation.context = result.context | {
-            "offered": [choice.id for reply in result.replies for choice in reply.choices]
-        }
+        offered = [choice.id for reply in result.replies for choice in reply.choices]
+        save_conversation(
+            session, conversation.id, result.state, result.context | {"offered": offered}, now
+        )
         written_in = turn.understanding.language
         effects = EffectContext(
             session,
@@ -310,9 +310,9 @@ def _setting_view(setting: Setting) -> SettingView:
     )
 
 
-MARK_HANDLED = (
-    update(InboundLog)
-    .where(InboundLog.id == bindparam("inbound_id"))
+MARK_HANDLED = (  # a plain table statement: no ORM bookkeeping for a row the turn never loads
+    update(InboundLog.__table__)
+    .where(InboundLog.__table__.c.id == bindparam("inbound_id"))
     .values(
         status="handled", intent=bindparam("found_intent"), language=bindparam("found_language")
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db.models import ChannelIdentity, Child, Guardian, InboundLog, Staff
 from bot.db.session import insert_unless_present
@@ -18,6 +19,11 @@ from bot.types import ChildRef, InboundMessage, SenderKind
 IDENTITY = select(ChannelIdentity).where(
     ChannelIdentity.channel == bindparam("channel"),
     ChannelIdentity.external_id == bindparam("external_id"),
+)
+TOUCH = (  # when the person last wrote (WhatsApp's 24-hour window, preferred channel)
+    update(ChannelIdentity.__table__)
+    .where(ChannelIdentity.__table__.c.id == bindparam("identity_id"))
+    .values(last_inbound_at=bindparam("at"))
 )
 # An identity with its guardian (children, rooms, key persons) or staff member: one query.
 IDENTITY_WITH_PERSON = IDENTITY.options(
@@ -44,7 +50,8 @@ def identify(
 ) -> Identified:
     """Find or create the channel identity; phone channels match the roster by E.164 number."""
     identity = identity_for(session, setting_id, channel, external_id, with_person=True)
-    identity.last_inbound_at = at
+    session.execute(TOUCH, {"identity_id": identity.id, "at": at})
+    set_committed_value(identity, "last_inbound_at", at)
     guardian = session.get(Guardian, identity.guardian_id) if identity.guardian_id else None
     staff = session.get(Staff, identity.staff_id) if identity.staff_id else None
     return Identified(identity, sender_view(guardian, staff), guardian, staff)

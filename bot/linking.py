@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditLog, ChannelIdentity, Setting, utcnow
+from bot.audit import audit
+from bot.db.models import ChannelIdentity, Setting, utcnow
 from bot.identity import identity_for, link_by_phone
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -92,6 +93,4 @@ def _audit(session: Session, identity: ChannelIdentity, action: str) -> None:
     person = (
         f"guardian:{identity.guardian_id}" if identity.guardian_id else f"staff:{identity.staff_id}"
     )
-    session.add(
-        AuditLog(actor=person, action=action, subject=f"{identity.channel}:{identity.external_id}")
-    )
+    audit(session, person, action, f"{identity.channel}:{identity.external_id}")

@@ -11,7 +11,8 @@ import enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditLog, ChannelIdentity, Guardian, utcnow
+from bot.audit import audit
+from bot.db.models import ChannelIdentity, Guardian
 
 # Twilio's Advanced Opt-Out defaults for SMS.
 SMS_STOP_WORDS = frozenset(
@@ -53,13 +54,11 @@ def set_opt_out(session: Session, identity: ChannelIdentity, opted_out: bool) ->
     if identity.opted_out == opted_out:
         return False
     identity.opted_out = opted_out
-    session.add(
-        AuditLog(
-            at=utcnow(),
-            actor=f"guardian:{identity.guardian_id}" if identity.guardian_id else "system",
-            action="channel_opt_out" if opted_out else "channel_opt_in",
-            subject=f"{identity.channel}:{identity.external_id}",
-        )
+    audit(
+        session,
+        f"guardian:{identity.guardian_id}" if identity.guardian_id else "system",
+        "channel_opt_out" if opted_out else "channel_opt_in",
+        f"{identity.channel}:{identity.external_id}",
     )
     return True
 

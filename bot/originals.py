@@ -26,16 +26,16 @@ HEADING_KEY = "original.heading"
 
 
 def keep_original(
-    session: Session, rows: list[tuple[Outbox, str]], english_text: str, catalog: Catalog
+    session: Session, rows: list[tuple[int, str]], english_text: str, catalog: Catalog
 ) -> None:
-    """Store the English on these (row, language) pairs and offer it as a choice labelled in
-    each row's language."""
+    """Store the English on these (outbox id, language) pairs and offer it as a choice labelled
+    in each row's language."""
     if not rows:
         return
-    session.flush()  # the choice names the row's id
-    for row, language in rows:
+    languages = dict(rows)
+    for row in session.scalars(select(Outbox).where(Outbox.id.in_(languages))):
         row.original_text = english_text
-        show = {"id": f"{PREFIX}{row.id}", "label": catalog.text(SHOW_KEY, language)}
+        show = {"id": f"{PREFIX}{row.id}", "label": catalog.text(SHOW_KEY, languages[row.id])}
         row.choices = [*row.choices, show]
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import ChannelIdentity, Guardian, Outbox, Staff
 from bot.types import Reply
+
+# A plain table statement built once: no ORM bookkeeping for rows only the worker reads back.
+ENQUEUE = insert(Outbox.__table__).returning(Outbox.__table__.c.id)
 
 
 def enqueue(
@@ -21,20 +24,19 @@ def enqueue(
     guardian_id: int | None = None,
     staff_id: int | None = None,
     inbound_id: int | None = None,
-) -> Outbox:
-    """Add one pending outbound message; the delivery worker sends it after commit."""
-    row = Outbox(
-        channel=channel,
-        recipient_id=recipient_id,
-        kind=kind,
-        text=reply.text,
-        choices=[{"id": choice.id, "label": choice.label} for choice in reply.choices],
-        guardian_id=guardian_id,
-        staff_id=staff_id,
-        inbound_id=inbound_id,
-    )
-    session.add(row)
-    return row
+) -> int:
+    """Add one pending outbound message (its id); the delivery worker sends it after commit."""
+    values = {
+        "channel": channel,
+        "recipient_id": recipient_id,
+        "kind": kind,
+        "text": reply.text,
+        "choices": [{"id": choice.id, "label": choice.label} for choice in reply.choices],
+        "guardian_id": guardian_id,
+        "staff_id": staff_id,
+        "inbound_id": inbound_id,
+    }
+    return int(session.scalar(ENQUEUE, values))
 
 
 def staff_addresses(session: Session, members: list[Staff]) -> dict[int, tuple[str, str]]:

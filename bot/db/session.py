@@ -98,6 +98,8 @@ def insert_unless_present(session: Session, entity: Any, **values: Any) -> int |
 
 @functools.cache
 def _insert_unless_present(dialect_name: str, entity: Any) -> Any:
-    """The statement, built once per dialect and table (building costs more than running)."""
+    """The statement, built once per dialect and table (building costs more than running); on
+    the plain table, so no ORM bookkeeping runs for it."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(entity).on_conflict_do_nothing().returning(entity.id)
+    table = entity.__table__
+    return dialect.insert(table).on_conflict_do_nothing().returning(table.c.id)

@@ -19,7 +19,6 @@ from bot.flows.effects import (
 from bot.outcome import TurnOutcome, record_row
 from bot.recording.context import (
     EffectContext,
-    audit,
     children_of,
     notify_child_staff,
     room_name,
@@ -76,7 +75,7 @@ def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
     )
     session.add(item)
     session.flush()
-    audit(context, "handoff_created", f"handoff:{item.id}")
+    context.audit("handoff_created", f"handoff:{item.id}")
     context.outcome.handoff = True
     text = context.staff_text(
         "notify.handoff",
@@ -104,7 +103,7 @@ def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
         if chase is not None and chase.answered_at is None:
             chase.answered_at, chase.answer = effect.at, effect.answer
             chase.answered_by_guardian_id = guardian.id
-            audit(context, "absence_chase_answered", f"child:{child.id}", {"answer": effect.answer})
+            context.audit("absence_chase_answered", f"child:{child.id}", {"answer": effect.answer})
         if effect.answer == "late":
             text = context.staff_text(
                 "notify.chase_on_the_way",
@@ -124,8 +123,7 @@ def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
 def _set_language(context: EffectContext, effect: SetLanguage) -> None:
     if context.guardian is not None:
         context.guardian.language = effect.language
-        audit(
-            context,
+        context.audit(
             "language_changed",
             f"guardian:{context.guardian.id}",
             {"language": effect.language},

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditLog, Child, Guardian
+from bot.audit import audit
+from bot.db.models import Child, Guardian
 from bot.flows.dates import short_date
 from bot.i18n.catalog import Catalog
 from bot.outcome import TurnOutcome
@@ -41,6 +42,10 @@ class EffectContext:
         """Who the audit log names: the guardian, or the system."""
         return f"guardian:{self.guardian.id}" if self.guardian else "system"
 
+    def audit(self, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
+        """An audit entry with this turn's actor."""
+        audit(self.session, self.actor, action, subject, details)
+
     def staff_text(self, key: str, **values: object) -> str:
         """A staff message (staff read English)."""
         return self.staff_catalog.text(key, "en", **values)
@@ -70,15 +75,6 @@ def room_name(child: Child) -> str:
 def notify_child_staff(context: EffectContext, child: Child, text: str, words: str = "") -> None:
     """Tell the child's staff, quoting the parent's words when there are any."""
     context.alerts.about_child(child, text + ("\n" + context.quote(words) if words else ""))
-
-
-def audit(
-    context: EffectContext, action: str, subject: str, details: dict[str, Any] | None = None
-) -> None:
-    """Add an audit row for this turn's actor."""
-    context.session.add(
-        AuditLog(actor=context.actor, action=action, subject=subject, details=details or {})
-    )
 
 
 def when_text(start: date, end: date) -> str:

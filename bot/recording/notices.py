@@ -18,7 +18,6 @@ from bot.flows.effects import (
 from bot.outcome import record_row
 from bot.recording.context import (
     EffectContext,
-    audit,
     children_of,
     guardian_of,
     notify_child_staff,
@@ -75,7 +74,7 @@ def _add_absence(context: EffectContext, child: Child, effect: RecordAbsence) ->
     )
     context.session.add(absence)
     context.session.flush()
-    audit(context, "absence_recorded", f"absence:{absence.id}")
+    context.audit("absence_recorded", f"absence:{absence.id}")
     reason = effect.reason + (f" ({', '.join(effect.symptoms)})" if effect.symptoms else "")
     notify_child_staff(
         context,
@@ -143,7 +142,7 @@ def record_collection(context: EffectContext, effect: RecordCollectionChange) ->
         )
         context.session.add(change)
         context.session.flush()
-        audit(context, "collection_change_recorded", f"collection_change:{change.id}")
+        context.audit("collection_change_recorded", f"collection_change:{change.id}")
         notify_child_staff(
             context, child, _collection_alert(context, change, child, effect), effect.words
         )
@@ -222,7 +221,7 @@ def _withdraw(
     for child in children_of(context, child_ids):
         for notice in active(child):
             notice.status = "withdrawn"
-            audit(context, f"{kind}_withdrawn", f"{kind}:{notice.id}")
+            context.audit(f"{kind}_withdrawn", f"{kind}:{notice.id}")
         notify_child_staff(
             context,
             child,

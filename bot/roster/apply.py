@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.audit import audit
 from bot.db.models import (
-    AuditLog,
     Child,
     EmergencyContact,
     Guardian,
@@ -51,14 +51,8 @@ def import_setting(session: Session, folder: SettingFolder) -> ImportSummary:
     removed = _remove_missing(session, setting.id, staff, children, guardians)
     _replace_emergency_contacts(session, folder, children)
     report = import_policies(session, setting.id, folder.policies_dir)
-    session.add(
-        AuditLog(
-            actor="import",
-            action="roster_imported",
-            subject=f"setting:{setting.id}",
-            details={"folder": str(folder.path), "removed": removed},
-        )
-    )
+    details = {"folder": str(folder.path), "removed": removed}
+    audit(session, "import", "roster_imported", f"setting:{setting.id}", details)
     session.flush()
     return ImportSummary(
         setting_id=setting.id,

@@ -50,7 +50,7 @@ def _send(request: StaffRequest, guardian: Guardian, address: tuple[str, str], t
     heading = catalog.text(
         HEADING_KEY, language, staff=request.staff.name, setting=request.setting.name
     )
-    row = enqueue(
+    outbox_id = enqueue(
         request.session,
         address[0],
         address[1],
@@ -59,7 +59,7 @@ def _send(request: StaffRequest, guardian: Guardian, address: tuple[str, str], t
         guardian_id=guardian.id,
     )
     if translated:
-        keep_original(request.session, [(row, language)], text, catalog)
+        keep_original(request.session, [(outbox_id, language)], text, catalog)
     name = language_name(language, catalog)
     if language == ENGLISH:
         return request.say("staff.reply_english")

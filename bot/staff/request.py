@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditLog, Setting, Staff
+from bot.audit import audit
+from bot.db.models import Setting, Staff
 from bot.i18n.catalog import Catalog
 from bot.i18n.services import TurnLanguages
 from bot.types import Reply
@@ -33,14 +34,7 @@ class StaffRequest:
 
     def audit(self, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
         """An audit entry with this member of staff as the actor."""
-        self.session.add(
-            AuditLog(
-                actor=f"staff:{self.staff.id}",
-                action=action,
-                subject=subject,
-                details=details or {},
-            )
-        )
+        audit(self.session, f"staff:{self.staff.id}", action, subject, details)
 
 
 @dataclass

@@ -1,0 +1,22 @@
+"""The audit log: who did what to which record, written in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from bot.db.models import AuditLog
+
+# A plain table statement built once: audit rows are written, never read back in a turn.
+AUDIT = insert(AuditLog.__table__)
+
+
+def audit(
+    session: Session, actor: str, action: str, subject: str, details: dict[str, Any] | None = None
+) -> None:
+    """Add one audit entry: `actor` ("guardian:3", "staff:2", "system", "import") did `action`
+    to `subject` ("absence:7")."""
+    values = {"actor": actor, "action": action, "subject": subject, "details": details or {}}
+    session.execute(AUDIT, values)
