@@ -127,6 +127,6 @@ async def test_a_refused_send_gives_its_slot_back() -> None:
     started = time.monotonic()
     for _ in range(10):  # twice the rate, all refused: no message went, so nobody waits
         pacer.refund(await pacer.wait())
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 1.0  # unrefunded, the ten would take 1.8 s
     kept = [await pacer.wait() for _ in range(6)]  # the sixth kept one waits for the window
     assert kept[-1] - kept[0] >= 1.0 - 0.01

@@ -1,4 +1,4 @@
-"""Bad input never crashes the understanding step, never yields children or dates, and is fast."""
+"""Bad input never crashes the understanding step, never yields children or dates, never hangs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from bot.nlu import SUPPORTED_LANGUAGES, detect_language, warm_up
 from bot.types import Intent
 from tests.nlu.helpers import PATEL, read
 
-FAST_ENOUGH_S = 0.5  # generous: a typical message takes well under 5 ms
+# A hang guard against catastrophic regex backtracking, not a speed figure (bench/nlu.py
+# measures speed: about 1 ms a message); loose enough for a loaded two-core machine.
+HANG_GUARD_S = 5.0
 _EMOJI = st.sampled_from("😂👍🤢💩❤️🙏😊🎉👶🏽🤒")
 _CONTROL = st.characters(min_codepoint=0, max_codepoint=31)
 _MIXED = st.sampled_from(
@@ -23,7 +25,7 @@ _MIXED = st.sampled_from(
 def _assert_nothing_recorded(text: str) -> None:
     started = time.perf_counter()
     got = read(text, PATEL)
-    assert time.perf_counter() - started < FAST_ENOUGH_S
+    assert time.perf_counter() - started < HANG_GUARD_S
     assert got.language in SUPPORTED_LANGUAGES
     assert 0.0 <= got.confidence <= 1.0
 
