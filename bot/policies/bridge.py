@@ -8,13 +8,13 @@ time only the question's unknown words are (one small batch, cached by the encod
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.policies.embedding import Encoder
-from bot.policies.terms import STOPWORDS, stem, words
+from bot.policies.terms import STOPWORDS, Concept, stem, words
 
 # Calibrated on the tuned, held-out and blind sets (notes/issue4-figures.md): a corpus word at
 # least this close to the parent's word stands in for it, at most NEIGHBOURS of them.
@@ -65,3 +65,26 @@ class WordBridge:
             if close:
                 found[word] = close
         return found
+
+    def expand(
+        self, question: str, concepts: list[Concept], indexed: Callable[[str], bool]
+    ) -> list[Concept]:
+        """The question's concepts, those in words neither the policies (indexed: whether a stem
+        is) nor the synonyms table know expanded to the policy words nearest in meaning
+        ("newborn" -> "infant")."""
+        spelling = {stem(w): w for w in words(question) if w.isalpha() and len(w) >= MIN_LETTERS}
+        unknown = {
+            c.own[0]: spelling[c.own[0]]
+            for c in concepts
+            if len(c.alternatives) == 1
+            and not c.generic
+            and c.own[0] in spelling
+            and not indexed(c.own[0])
+        }
+        near = self.neighbours(list(unknown.values())) if unknown else {}
+        return [
+            replace(c, alternatives=(c.own, *((n,) for n in near[unknown[c.own[0]]])))
+            if c.own[0] in unknown and unknown[c.own[0]] in near
+            else c
+            for c in concepts
+        ]

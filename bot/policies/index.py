@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import PolicyDocument, PolicyPassage
 from bot.policies.answer import PolicyAnswer, quote_units, section_label, split_units
-from bot.policies.bridge import MIN_LETTERS, WordBridge
+from bot.policies.bridge import WordBridge
 from bot.policies.dense import DenseIndex, build_dense
 from bot.policies.parse import ParsedDocument
 from bot.policies.scoring import heading_score, layout_of, unit_score
+from bot.policies.spelling import Speller
 from bot.policies.terms import (
     STOPWORDS,
     Concept,
@@ -26,7 +27,6 @@ from bot.policies.terms import (
     default_lexicon,
     index_terms,
     stem,
-    words,
 )
 
 _WORD_RE = re.compile(r"[A-Za-z]+")
@@ -121,6 +121,14 @@ class PolicyIndex:
             if self._dense is not None
             else None
         )
+        self._speller = (
+            Speller(
+                (" ".join(t) for t in texts),
+                lambda w: self._dense.encoder.tokenizer.token_to_id(w) is not None,
+            )
+            if self._dense is not None
+            else None
+        )
         sentences = len(self._dense.vectors) if self._dense is not None else 0
         self._similarity_shift = SIZE_SLOPE * math.log(
             max(sentences, SIZE_REFERENCE) / SIZE_REFERENCE
@@ -176,29 +184,9 @@ class PolicyIndex:
         nobody listed bridged to the policies' words, unless bridge is False)."""
         question = _WORD_RE.sub(lambda m: self._split_compound(m.group()), question)
         concepts = [c for c in self.lexicon.concepts(question) if not self._is_name(c)]
-        return self._bridged(question, concepts) if bridge else concepts
-
-    def _bridged(self, question: str, concepts: list[Concept]) -> list[Concept]:
-        """Concepts in words neither the policies nor the synonyms table know, expanded to the
-        policy words nearest in meaning ("newborn" -> "infant"), when embeddings are available."""
-        spelling = {stem(w): w for w in words(question) if w.isalpha() and len(w) >= MIN_LETTERS}
-        unknown = {
-            c.own[0]: spelling[c.own[0]]
-            for c in concepts
-            if len(c.alternatives) == 1
-            and not c.generic
-            and c.own[0] in spelling
-            and c.own[0] not in self._postings
-        }
-        if self._bridge is None or not unknown:
+        if not bridge or self._bridge is None:
             return concepts
-        near = self._bridge.neighbours(list(unknown.values()))
-        return [
-            replace(c, alternatives=(c.own, *((n,) for n in near[unknown[c.own[0]]])))
-            if c.own[0] in unknown and unknown[c.own[0]] in near
-            else c
-            for c in concepts
-        ]
+        return self._bridge.expand(question, concepts, lambda term: term in self._postings)
 
     def _known(self, word: str) -> bool:
         term = stem(word.lower())
@@ -249,7 +237,7 @@ class PolicyIndex:
         """The best passages for a question, best first, each with its best sentence."""
         if not self.passages:
             return []
-        question = self.lexicon.plain(question)
+        question = self._read(question)
         concepts = self._concepts(question) if concepts is None else concepts
         query = sorted({t for c in concepts for t in c.stems if t in self._retriever.vocab_dict})
         if not query:
@@ -312,7 +300,7 @@ class PolicyIndex:
 
     def answer(self, question: str, max_chars: int = 600) -> PolicyAnswer | None:
         """Quote the passage that answers the question, or None when no passage covers it."""
-        question = self.lexicon.plain(question)
+        question = self._read(question)
         # Words nobody listed are bridged to the policies' words only when the question's own
         # words do not find an answer: encoding them costs a model pass.
         concepts = self._concepts(question, bridge=False)
@@ -334,6 +322,14 @@ class PolicyIndex:
             score=round(best.score, 3),
             passage_id=passage.passage_id,
         )
+
+    def _read(self, question: str) -> str:
+        """The question with text-speak written out and slips of the keyboard corrected."""
+        question = self.lexicon.plain(question)
+        if self._speller is None:
+            return question
+        speller = self._speller
+        return _WORD_RE.sub(lambda m: speller.correct(m.group(), self._known), question)
 
     def _answering(self, question: str, concepts: list[Concept]) -> Match | None:
         """The best passage for the question's concepts, if it covers enough to answer."""
