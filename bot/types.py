@@ -157,3 +157,4 @@ class Understanding:
     new_email: str | None = None
     new_address: str | None = None
     target_language: str | None = None  # for set_language
+    small_talk: bool = False  # nothing but thanks, greetings, "ok": no one needs to act

@@ -29,7 +29,10 @@ def help_reply(turn: Turn) -> StepResult:
 
 
 def handoff(turn: Turn) -> StepResult:
-    """Concerns and anything else: a person on the staff will answer."""
+    """Concerns and anything else: a person on the staff will answer. Small talk ("thank you",
+    "ok", "happy Eid") is answered kindly and asks nobody to act."""
+    if turn.understanding.small_talk:
+        return StepResult((turn.reply("handoff.small_talk", name=turn.sender.first_name),))
     kind = "concern" if turn.understanding.intent is Intent.CONCERN else "other"
     child, who = responder(turn)
     return StepResult(

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.nlu import children, dates, lexicon, people, slots
-from bot.nlu.intent import Signals, hits_for, score
+from bot.nlu.intent import Signals, hits_for, only_small_talk, score
 from bot.nlu.language import SUPPORTED_LANGUAGES, detect_language
 from bot.nlu.lexicon import active_languages
 from bot.nlu.text import Text
@@ -126,6 +126,7 @@ class _Reader:
             )
             if intent is Intent.SET_LANGUAGE
             else None,
+            small_talk=intent is Intent.OTHER and only_small_talk(self.text, self.languages),
         )
 
     def _children(

@@ -107,6 +107,18 @@ def _add_signals(totals: dict[Intent, float], text: Text, signals: Signals) -> N
         totals[Intent.POLICY_QUESTION] += QUESTION_WEIGHT
 
 
+def only_small_talk(text: Text, languages: tuple[str, ...]) -> bool:
+    """Whether every word of the message is thanks, a greeting or an "ok" ("Thanks! x",
+    "dziękuję 🙂"): small talk no member of staff needs to act on."""
+    hits = lexicon.matcher("intent", languages, f"{Intent.OTHER.value}:").find(text)
+    if not hits:
+        return False
+    rest = list(text.folded)
+    for hit in hits:
+        rest[hit.start : hit.end] = " " * (hit.end - hit.start)
+    return not any(character.isalnum() for character in "".join(rest))
+
+
 def hits_for(section: str, text: Text, languages: tuple[str, ...]) -> list[Hit]:
     """Hits of one lexicon section over the active languages."""
     return lexicon.matcher(section, languages).find(text)

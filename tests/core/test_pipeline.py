@@ -59,6 +59,18 @@ def test_concern_creates_handoff_and_names_who_will_reply(
         assert item is not None and item.kind == "concern"
 
 
+def test_a_thank_you_is_answered_kindly_and_asks_no_one_to_act(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    result = say(engine, FIONA, "Thank you! x")
+    assert reply_text(result).startswith("Thanks, Fiona!")
+    assert result.handoff is False and result.staff_notifications == []
+    more = say(engine, FIONA, "thank you for looking after her so well today x")
+    assert more.handoff is True  # a message with more in it still reaches a person
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(HandoffItem)) == 1
+
+
 def test_numbered_sms_answer_picks_the_offered_choice(engine: Engine) -> None:
     asked = say(engine, SARAH, "not coming in tomorrow")
     assert [c.id for c in asked.replies[-1].choices][:2] == ["child:1", "child:2"]

@@ -219,3 +219,15 @@ def test_pick_up_verbs_and_collectors_beyond_collect() -> None:
         time(16, 0),
     )
     assert read("Leo's being picked up by his nan", SMITH).intent is Intent.COLLECTION_CHANGE
+
+
+def test_thanks_and_greetings_alone_are_small_talk() -> None:
+    for text in ("thank you", "Thanks! x", "ok thanks 👍", "happy Eid!", "dziękuję", "شکریہ"):
+        got = read(text, PATEL)
+        assert (got.intent, got.small_talk) == (Intent.OTHER, True), text
+
+
+def test_thanks_with_anything_more_is_not_small_talk() -> None:
+    for text in ("thank you for looking after her so well today x", "ok see you at 3"):
+        assert read(text, PATEL).small_talk is False, text
+    assert read("Thanks, Aarav is off sick today", PATEL).small_talk is False
