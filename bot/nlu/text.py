@@ -119,10 +119,12 @@ class _Compiled:
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         self.labels: dict[str, list[str]] = {}
         wild: list[tuple[str, str]] = []
+        first_words: set[str] = set()
         for phrase, label in dict.fromkeys(entries):
             phrase = " ".join(phrase.split())
             if phrase.startswith("*") or phrase.endswith("*"):
                 wild.append((_wildcard_regex(phrase), label))
+                first_words.add(phrase.strip("*").split()[0])
             elif phrase:
                 self.labels.setdefault(phrase, []).append(label)
                 if "\u0620" <= phrase[0] <= "\u064a":  # Arabic: "و" (and) attaches to the next word
@@ -132,6 +134,9 @@ class _Compiled:
         self.wild_labels = tuple(label for _, label in wild)
         groups = "|".join(f"(?P<w{i}>{pattern})" for i, (pattern, _) in enumerate(wild))
         self.wild = re.compile(groups) if wild else None
+        # Every wildcard match holds its phrase's first word: texts without any skip the scan,
+        # which tries each alternative at every position and costs far more than this search.
+        self.wild_hint = re.compile(_trie_regex(first_words)) if wild else None
 
     def run(self, text: str) -> list[Hit]:
         hits = []
@@ -139,7 +144,7 @@ class _Compiled:
             for m in self.plain.finditer(text):
                 key = " ".join(m.group().split())
                 hits += [Hit(m.start(), m.end(), label) for label in self.labels.get(key, ())]
-        if self.wild:
+        if self.wild and self.wild_hint and self.wild_hint.search(text):
             hits += [
                 Hit(m.start(), m.end(), self.wild_labels[int(m.lastgroup[1:])])
                 for m in self.wild.finditer(text)
