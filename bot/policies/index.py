@@ -57,6 +57,10 @@ DENSE_VETO = 0.2  # a lexical match whose best sentence is less similar than thi
 # (calibrated on the tuned, held-out and blind sets of a 30-, a 40- and a 218-sentence index).
 SIZE_REFERENCE = 30
 SIZE_SLOPE = 0.04
+# With embeddings, a question is also read the way a person would: a typing slip in a word the
+# policies or the synonyms table know is corrected (bot/policies/spelling.py), and, when its own
+# words find no answer, a word neither knows is bridged to the policy words nearest in meaning
+# (bot/policies/bridge.py).
 
 
 @dataclass(frozen=True)

@@ -39,12 +39,12 @@ if HYBRID:
         "blind": {
             "demo": (0.91, 0.03, 0.92),
             "berkhamstead": (0.85, 0.08, 0.98),
-            "little-doves": (0.68, 0.16, 0.98),
+            "little-doves": (0.68, 0.08, 0.98),
         },
         "fresh": {
-            "demo": (0.64, 0.20, 0.84),
-            "berkhamstead": (0.39, 0.47, 0.94),
-            "little-doves": (0.46, 0.47, 0.97),
+            "demo": (0.64, 0.17, 0.79),
+            "berkhamstead": (0.49, 0.31, 0.94),
+            "little-doves": (0.49, 0.44, 0.97),
         },
     }
 else:
