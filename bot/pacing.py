@@ -54,7 +54,7 @@ class Pacer:
         """Give back the slot of the release at `released_at`: it sent nothing."""
         if released_at in self._released:
             self._released.remove(released_at)
-            self._next = max(time.monotonic(), self._next - self._interval)
+            self._next -= self._interval  # the next release takes the refused one's place
 
     async def _release(self) -> None:
         """Hand out slots while anyone waits."""
