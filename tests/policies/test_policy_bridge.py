@@ -7,7 +7,7 @@ import pytest
 from bot.content import content_dir
 from bot.policies import bridge
 from bot.policies.bridge import WordBridge, spelled_stems
-from bot.policies.embedding import Encoder, load_encoder
+from bot.policies.embedding import Encoder
 from bot.policies.evaluate import index_folder
 from bot.policies.index import IndexedPassage, PolicyIndex
 from bot.policies.terms import Lexicon, stem
@@ -22,14 +22,6 @@ PASSAGES = [
     IndexedPassage("Food Policy", ("Meals",), "Lunch is a hot meal cooked on site every day.", 2),
     IndexedPassage("Sleep Policy", ("Naps",), "Babies nap in cots in the sleep room.", 3),
 ]
-
-
-@pytest.fixture(scope="module")
-def encoder() -> Encoder:
-    found = load_encoder()
-    if found is None:
-        pytest.skip("embedding model unavailable")
-    return found
 
 
 def test_corpus_words_keep_their_most_frequent_spelling() -> None:

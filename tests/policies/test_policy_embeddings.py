@@ -19,14 +19,6 @@ needs_model = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def encoder() -> Encoder:
-    found = load_encoder()
-    if found is None:
-        pytest.skip("embedding model unavailable")
-    return found
-
-
 @needs_model
 def test_embeddings_are_384_wide_unit_length_and_deterministic(encoder: Encoder) -> None:
     first = encoder._encode_uncached(["Can my neighbour collect my son?", "Lunch is at noon."])
