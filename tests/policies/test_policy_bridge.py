@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.content import content_dir
-from bot.policies import bridge
 from bot.policies.bridge import WordBridge, spelled_stems
 from bot.policies.embedding import Encoder
 from bot.policies.evaluate import index_folder
@@ -37,28 +34,20 @@ def test_an_unlisted_parent_word_finds_its_policy_word(encoder: Encoder) -> None
     assert "plumber" not in near  # nothing in these policies means anything like it
 
 
-def test_a_bridged_word_counts_towards_coverage(
-    encoder: Encoder, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_bridged_word_counts_towards_coverage(encoder: Encoder) -> None:
     index = PolicyIndex.build(PASSAGES, Lexicon())  # no synonyms table at all
-    question = "should i tell you she was vaccinated"
-    bridged = index.search(question)[0]
-    monkeypatch.setattr(bridge, "BRIDGE_SIMILARITY", 1.1)
-    unbridged = index.search(question)[0]
-    assert bridged.passage.passage_id == unbridged.passage.passage_id == 1
-    assert bridged.coverage > unbridged.coverage
+    bridged = index.search("should i tell you she was vaccinated")[0]
+    unbridgeable = index.search("should i tell you she was zqxwvk")[0]  # a word with no meaning
+    assert bridged.passage.passage_id == unbridgeable.passage.passage_id == 1
+    assert bridged.coverage > unbridgeable.coverage
 
 
-def test_a_question_in_unlisted_words_is_answered_instead_of_handed_off(
-    encoder: Encoder, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_question_in_unlisted_words_is_answered_instead_of_handed_off(encoder: Encoder) -> None:
     index = index_folder(content_dir() / "demo" / "policies").index
     index.lexicon = Lexicon()  # as if synonyms.toml had never listed "potty"
-    question = "how do you help with potty training"
-    answer = index.answer(question)
+    answer = index.answer("how do you help with potty training")
     assert answer is not None and "toilet" in answer.quote.lower()
-    monkeypatch.setattr(bridge, "BRIDGE_SIMILARITY", 1.1)
-    assert index.answer(question) is None
+    assert index.answer("how do you help with zqxwvk training") is None
 
 
 def test_questions_the_policies_do_not_cover_still_abstain(encoder: Encoder) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.content import content_dir
-from bot.policies import spelling
 from bot.policies.embedding import load_encoder
 from bot.policies.evaluate import index_folder
 from bot.policies.spelling import Speller
@@ -40,12 +39,9 @@ def test_real_words_short_words_and_names_are_left_alone() -> None:
 
 
 @pytest.mark.skipif(load_encoder() is None, reason="embedding model unavailable")
-def test_a_question_with_typos_is_answered_instead_of_handed_off(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_question_with_typos_is_answered_instead_of_handed_off() -> None:
     index = index_folder(content_dir() / "demo" / "policies").index
-    question = "can her 14 year old brohter colect her from nursery"
-    answer = index.answer(question)
+    answer = index.answer("can her 14 year old brohter colect her from nursery")
     assert answer is not None and "16" in answer.quote
-    monkeypatch.setattr(spelling, "MIN_LETTERS", 99)  # no correction
-    assert index.answer(question) is None
+    spelled = index.answer("can her 14 year old brother collect her from nursery")
+    assert spelled is not None and answer.quote == spelled.quote
