@@ -28,8 +28,8 @@ from bot.db.models import (
 )
 from bot.db.session import transaction
 from bot.flows.turn import SenderView, SettingView, Turn
-from bot.i18n.catalog import Catalog
-from bot.i18n.names import parent_catalog
+from bot.i18n.catalog import ENGLISH, Catalog
+from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
@@ -118,15 +118,15 @@ class Engine:
         (see Translation.english_ahead); staff commands and unknown senders are not translated."""
         if not self.translation.available:
             return {}
-        with transaction(self.sessions) as session:
+        with transaction(self.sessions) as session:  # one short read, before the provider call
             guardian = guardian_for(session, self.setting_id, inbound.channel, inbound.sender_id)
-            preferred = guardian.language if guardian is not None else None
-        if guardian is None:
-            return {}
-        language = detect_language(inbound.text, preferred)
-        return self.translation.english_ahead(
-            self.sessions, self.setting_id, inbound.text, language
-        )
+            if guardian is None:
+                return {}
+            language = detect_language(inbound.text, guardian.language)
+            if language == ENGLISH:
+                return {}
+            names = frozenset(setting_names(session, self.setting_id))
+        return self.translation.english_ahead(self.sessions, inbound.text, language, names)
 
     def _turn(
         self, session: Session, inbound: InboundMessage, inbound_id: int, ahead: EnglishAhead

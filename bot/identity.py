@@ -52,8 +52,7 @@ def identify(
     identity = identity_for(session, setting_id, channel, external_id, with_person=True)
     session.execute(TOUCH, {"identity_id": identity.id, "at": at})
     set_committed_value(identity, "last_inbound_at", at)
-    guardian = session.get(Guardian, identity.guardian_id) if identity.guardian_id else None
-    staff = session.get(Staff, identity.staff_id) if identity.staff_id else None
+    guardian, staff = identity.guardian, identity.staff  # loaded with it (lazily when just made)
     return Identified(identity, sender_view(guardian, staff), guardian, staff)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.session import transaction
 from bot.i18n.cache import CachedTranslator
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.names import setting_names
@@ -55,16 +54,15 @@ class Translation:
         return TurnLanguages(translator, session, setting_id, self.available, dict(ahead or {}))
 
     def english_ahead(
-        self, sessions: sessionmaker[Session], setting_id: int, text: str, language: str
+        self, sessions: sessionmaker[Session], text: str, language: str, names: frozenset[str]
     ) -> EnglishAhead:
         """A parent's message in English, made before their turn takes the database.
 
         The provider may take seconds; made here, it holds up only this message, not every other
-        turn waiting for the database (SQLite has one writer) or for this conversation."""
+        turn waiting for the database (SQLite has one writer) or for this conversation. `names`
+        are the setting's (`setting_names`), read by the caller before this call."""
         if language == ENGLISH or not self.available:
             return {}
-        with transaction(sessions) as session:  # a short read, committed before the provider call
-            names = frozenset(setting_names(session, setting_id))
         english = english_for_staff(text, language, self._cached(sessions), names)
         return {(text, language): english}
 
