@@ -1,18 +1,23 @@
 """Webhook figure: 1,000 inbound webhooks over loopback through a real uvicorn server.
 
-The server (a subprocess on 127.0.0.1, random port) serves the production app
-(`parentbot.web.create_app`, configured from the environment as in production: Telegram, SMS and
-WhatsApp webhooks on a temp SQLite database holding the demo nursery), plus a bare FastAPI echo
-endpoint. Measuring starts once the app answers /readyz (warmed up, as a deployed server is before
-traffic). Each webhook is a full turn: verify, dedupe, understand, store, outbox.
+The product runs as the Procfile deploys it: a web process (a uvicorn subprocess on 127.0.0.1,
+random port, serving the production app `parentbot.web.create_app` configured from the
+environment: Telegram, SMS and WhatsApp webhooks, PARENTBOT_TURNS=queued) that verifies, dedupes
+and keeps each webhook, and a `parentbot turns` process that runs each kept message's turn
+(understand, store, outbox), both on a temp SQLite database holding the demo nursery. The web
+process also serves a bare FastAPI echo endpoint. Measuring starts once warm-up messages
+(policy questions among them) have been answered.
 
-1. Throughput: 1,000 mixed webhooks as fast as CONCURRENCY clients can send them, and 1,000
-   echo requests the same way, alternating in rounds; the ratio of the two.
-2. Latency: 1,000 more webhooks at a steady 50 messages/s; p50 and p99.
+1. Throughput: 1,000 mixed webhooks as fast as CONCURRENCY clients can send them, each round
+   timed until the last of its turns has committed (the bench watches the inbound log), and
+   1,000 echo requests the same way, alternating in rounds; the ratio of the two.
+2. Latency: 1,000 more webhooks at a steady 50 messages/s; p50 and p99 from sending a webhook to
+   its turn's commit (the reply is in the outbox), and the same for the webhook's HTTP answer.
 
 Also 1,000 SMS webhooks to a route whose engine does nothing (adapter_only_per_s): what the
-adapter itself costs. BENCH_WORKERS sets the uvicorn processes (default 1). The final line is
-JSON, also written to bench/results/webhooks.json.
+adapter itself costs. Every turn must end handled (failed_turns counts the others).
+BENCH_WORKERS sets the uvicorn processes (default 1). The final line is JSON, also written to
+bench/results/webhooks.json.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ import asyncio
 import json
 import os
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from itertools import count, cycle
 from pathlib import Path
 from typing import Any
@@ -58,8 +65,8 @@ TEXTS = [
 class NullEngine:
     """Accepts every message and does nothing: the adapters' own cost, without a turn."""
 
-    def receive(self, inbound: object) -> None:
-        return None
+    def accept(self, inbound: object) -> bool:
+        return True
 
 
 def make_app() -> FastAPI:
@@ -94,16 +101,17 @@ def server_environment(db_url: str) -> dict[str, str]:
         "TWILIO_AUTH_TOKEN": TOKEN,
         "TWILIO_SMS_FROM": "+447700900500",
         "TWILIO_WHATSAPP_FROM": "+447700900501",
+        "PARENTBOT_TURNS": "queued",
     }
 
 
-def prepare(folder: Path) -> str:
+def prepare(database: Path) -> str:
     """A migrated SQLite file with the demo nursery and Telegram users linked to guardians."""
     from bot.db.models import ChannelIdentity, Guardian
     from bot.db.session import transaction
     from parentbot.setup import demo_folder, import_setting_folder, open_database
 
-    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    url = f"sqlite:///{database}"
     sessions = open_database(url)
     import_setting_folder(sessions, demo_folder())
     with transaction(sessions) as session:
@@ -171,8 +179,8 @@ async def timed(client: httpx.AsyncClient, path: str, kwargs: dict[str, Any]) ->
     return time.perf_counter() - started
 
 
-async def flood(client: httpx.AsyncClient, work: list[Call]) -> float:
-    """Send everything with CONCURRENCY workers; the seconds it took."""
+async def flood(client: httpx.AsyncClient, work: list[Call]) -> None:
+    """Send everything with CONCURRENCY workers."""
     queue = list(reversed(work))
 
     async def worker() -> None:
@@ -180,38 +188,91 @@ async def flood(client: httpx.AsyncClient, work: list[Call]) -> float:
             path, kwargs = queue.pop()
             await timed(client, path, kwargs)
 
-    started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    return time.perf_counter() - started
 
 
-async def interleaved(client: httpx.AsyncClient, kinds: dict[str, list[Call]]) -> dict[str, float]:
-    """Requests per second of each kind, sent in alternating rounds.
+class TurnsWatch:
+    """The bench's read-only look at the inbound log: which kept messages the turns process has
+    answered, and when each turn committed."""
 
-    So load from outside the benchmark falls on every kind alike.
-    """
+    def __init__(self, database: Path) -> None:
+        self.connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+
+    def count(self, status: str) -> int:
+        query = "SELECT count(*) FROM inbound_log WHERE status = ?"
+        return int(self.connection.execute(query, (status,)).fetchone()[0])
+
+    async def drained(self, timeout: float = 300) -> None:
+        """Until no kept message waits for its turn."""
+        deadline = time.perf_counter() + timeout
+        while self.count("received"):
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the turns process did not keep up")
+            await asyncio.sleep(0.002)
+
+    def handled_at(self) -> dict[str, float]:
+        """Each handled message's provider id -> when its turn committed (epoch seconds)."""
+        query = "SELECT provider_message_id, handled_at FROM inbound_log WHERE status = 'handled'"
+        return {
+            key: datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp()
+            for key, at in self.connection.execute(query)
+        }
+
+
+def provider_id(call: Call) -> str:
+    """The id the inbound log keeps for a webhook: Telegram's update_id or Twilio's MessageSid."""
+    _path, kwargs = call
+    return str(kwargs["json"]["update_id"]) if "json" in kwargs else kwargs["data"]["MessageSid"]
+
+
+async def interleaved(
+    client: httpx.AsyncClient, kinds: dict[str, list[Call]], turns: TurnsWatch
+) -> dict[str, float]:
+    """Requests per second of each kind, sent in alternating rounds; a round of turns lasts
+    until its last turn has committed. So load from outside the benchmark falls on every kind
+    alike."""
     seconds = dict.fromkeys(kinds, 0.0)
     for start in range(0, MESSAGES, MESSAGES // ROUNDS):
         for kind, work in kinds.items():
-            seconds[kind] += await flood(client, work[start : start + MESSAGES // ROUNDS])
+            started = time.perf_counter()
+            await flood(client, work[start : start + MESSAGES // ROUNDS])
+            if kind == "turns":
+                await turns.drained()
+            seconds[kind] += time.perf_counter() - started
     return {kind: len(kinds[kind]) / spent for kind, spent in seconds.items()}
 
 
-async def steady(client: httpx.AsyncClient, work: list[Call]) -> list[float]:
-    """Send at RATE per second on a fixed schedule (open loop); each latency in ms."""
+async def steady(
+    client: httpx.AsyncClient, work: list[Call], turns: TurnsWatch
+) -> tuple[list[float], list[float]]:
+    """Send at RATE per second on a fixed schedule (open loop); the milliseconds from sending
+    each webhook to its turn's commit, and to its HTTP answer."""
     started = time.perf_counter()
+    sent: dict[str, float] = {}
     tasks = []
     for index, (path, kwargs) in enumerate(work):
         await asyncio.sleep(max(0.0, started + index / RATE - time.perf_counter()))
+        sent[provider_id((path, kwargs))] = time.time()
         tasks.append(asyncio.create_task(timed(client, path, kwargs)))
-    return [seconds * 1000 for seconds in await asyncio.gather(*tasks)]
+    answered = [seconds * 1000 for seconds in await asyncio.gather(*tasks)]
+    await turns.drained()
+    committed = turns.handled_at()
+    return [(committed[key] - at) * 1000 for key, at in sent.items()], answered
 
 
-async def measure(base_url: str) -> dict[str, object]:
+def percentiles(milliseconds: list[float]) -> tuple[float, float]:
+    """p50 and p99."""
+    ordered = sorted(milliseconds)
+    return round(statistics.median(ordered), 1), round(ordered[int(len(ordered) * 0.99) - 1], 1)
+
+
+async def measure(base_url: str, turns: TurnsWatch) -> dict[str, object]:
     numbers = count(1)
     limits = httpx.Limits(max_connections=CONCURRENCY * 4)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
         await flood(client, [("/echo", {"content": b"warm"})] * 100)
+        await flood(client, requests_for(numbers)[:60])  # every text, policy questions included
+        await turns.drained()
         rates = await interleaved(
             client,
             {
@@ -219,15 +280,21 @@ async def measure(base_url: str) -> dict[str, object]:
                 "adapter": requests_for(numbers, base="/bare"),
                 "turns": requests_for(numbers),
             },
+            turns,
         )
-        latencies = sorted(await steady(client, requests_for(numbers)))
+        to_commit, to_answer = await steady(client, requests_for(numbers), turns)
+    p50, p99 = percentiles(to_commit)
+    answer_p50, answer_p99 = percentiles(to_answer)
     return {
         "throughput_ratio": round(rates["turns"] / rates["echo"], 3),
         "turns_per_s": round(rates["turns"], 1),
         "echo_per_s": round(rates["echo"], 1),
         "adapter_only_per_s": round(rates["adapter"], 1),
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "http_answer_p50_ms": answer_p50,
+        "http_answer_p99_ms": answer_p99,
+        "failed_turns": turns.count("failed"),
         "messages": MESSAGES,
         "concurrency": CONCURRENCY,
         "rate_per_s": RATE,
@@ -257,7 +324,8 @@ def wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
 
 def main() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
-        db_url = prepare(Path(folder))
+        database = Path(folder) / "bench.sqlite3"
+        db_url = prepare(database)
         port = free_port()
         path = os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))
         env = {**os.environ, "PYTHONPATH": path, **server_environment(db_url)}
@@ -278,12 +346,14 @@ def main() -> dict[str, object]:
             "--no-access-log",
         ]
         server = subprocess.Popen(command, env=env, cwd=REPO)
+        turns = subprocess.Popen([sys.executable, "-m", "parentbot", "turns"], env=env, cwd=REPO)
         try:
             wait_until_ready(f"http://127.0.0.1:{port}", server)
-            return asyncio.run(measure(f"http://127.0.0.1:{port}"))
+            return asyncio.run(measure(f"http://127.0.0.1:{port}", TurnsWatch(database)))
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for process in (server, turns):
+                process.terminate()
+                process.wait(timeout=10)
 
 
 if __name__ == "__main__":

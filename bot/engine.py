@@ -2,6 +2,8 @@
 
 Each message is handled in one transaction under a per-conversation lock, so any number of web
 workers can serve the same parent. The inbound log is committed first, so nothing received is lost.
+A message's turn runs at once (`receive`), or, when turns are queued, in the turns process
+(`handle_received`), which also picks up any message whose turn never ran.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
 from bot.identity import guardian_for, identify, log_once
 from bot.knowledge import Knowledge
-from bot.nlu import NluContext, detect_language, understand
+from bot.nlu import NluContext, detect_language, understand, warm_up
 from bot.originals import show_original
 from bot.outbox import enqueue
 from bot.recording import EffectContext, apply_effects
@@ -79,8 +81,10 @@ class Engine:
         catalog: Catalog | None = None,
         staff_catalog: Catalog | None = None,
         translator: Translator | None = None,
+        queue_turns: bool = False,
     ) -> None:
         self.sessions = sessions
+        self.queue_turns = queue_turns  # webhooks only keep messages; the turns process answers
         self.setting_id = setting_id
         self.clock = clock
         self.catalog = catalog or parent_catalog()
@@ -89,17 +93,52 @@ class Engine:
         self.translation = Translation(translator) if translator else Translation.from_env()
 
     def receive(self, inbound: InboundMessage) -> TurnResult | None:
-        """Handle one message once; None when this provider message id was seen before."""
+        """Handle one message once, now; None when this provider message id was seen before."""
         inbound_id = self._log_once(inbound)
         if inbound_id is None:
             return None
+        return self._handle(inbound, inbound_id)
+
+    def accept(self, inbound: InboundMessage) -> bool:
+        """A webhook's message: kept, then handled now or, when turns are queued, by the turns
+        process; False when this provider message id was seen before."""
+        if not self.queue_turns:
+            return self.receive(inbound) is not None
+        return self._log_once(inbound) is not None
+
+    def handle_received(self, limit: int = 100) -> int:
+        """Turns for kept messages not yet handled, oldest first; how many were taken."""
+        with transaction(self.sessions) as session:
+            rows = session.execute(RECEIVED, {"limit": limit}).all()
+        for row in rows:
+            inbound = InboundMessage(
+                channel=row.channel,
+                sender_id=row.sender_id,
+                text=row.text,
+                provider_message_id=row.provider_message_id,
+                received_at=row.received_at,
+                choice_id=row.choice_id,
+            )
+            self._handle(inbound, row.id)
+        return len(rows)
+
+    def _handle(self, inbound: InboundMessage, inbound_id: int) -> TurnResult | None:
+        """The message's turn; None when another process claimed it first."""
         try:
             ahead = self._english_ahead(inbound)
             with transaction(self.sessions) as session:
-                return self._turn(session, inbound, inbound_id, ahead)
+                now = self.clock()
+                if not _claim(session, inbound_id, now):
+                    return None
+                return self._turn(session, inbound, inbound_id, ahead, now)
         except Exception as error:  # the message is kept; staff see it; the parent hears back
             log.exception("turn failed for inbound %s", inbound_id)
             return self._failed(inbound, inbound_id, error)
+
+    def warm(self) -> None:
+        """Load language resources and start the policy index build, before the first message."""
+        warm_up()
+        self.knowledge.warm(self.sessions, self.setting_id)
 
     def forget_pending(self, channel: str, external_id: str) -> None:
         """Drop a sender's pending conversation state (simulate's `fresh`)."""
@@ -129,10 +168,15 @@ class Engine:
         return self.translation.english_ahead(self.sessions, inbound.text, language, names)
 
     def _turn(
-        self, session: Session, inbound: InboundMessage, inbound_id: int, ahead: EnglishAhead
+        self,
+        session: Session,
+        inbound: InboundMessage,
+        inbound_id: int,
+        ahead: EnglishAhead,
+        clock_now: datetime,
     ) -> TurnResult:
         setting = session.get_one(Setting, self.setting_id)
-        now = self.clock().astimezone(ZoneInfo(setting.timezone))
+        now = clock_now.astimezone(ZoneInfo(setting.timezone))
         who = identify(session, self.setting_id, inbound.channel, inbound.sender_id, now)
         if who.staff is not None:
             return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
@@ -310,13 +354,29 @@ def _setting_view(setting: Setting) -> SettingView:
     )
 
 
-MARK_HANDLED = (  # a plain table statement: no ORM bookkeeping for a row the turn never loads
-    update(InboundLog.__table__)
-    .where(InboundLog.__table__.c.id == bindparam("inbound_id"))
-    .values(
-        status="handled", intent=bindparam("found_intent"), language=bindparam("found_language")
-    )
+INBOUND = InboundLog.__table__  # plain table statements: no ORM bookkeeping for these rows
+RECEIVED = (
+    select(INBOUND)
+    .where(INBOUND.c.status == "received")
+    .order_by(INBOUND.c.id)
+    .limit(bindparam("limit"))
 )
+CLAIM = (
+    update(INBOUND)
+    .where(INBOUND.c.id == bindparam("inbound_id"), INBOUND.c.status == "received")
+    .values(status="handled", handled_at=bindparam("now"))
+)
+MARK_HANDLED = (
+    update(INBOUND)
+    .where(INBOUND.c.id == bindparam("inbound_id"))
+    .values(intent=bindparam("found_intent"), language=bindparam("found_language"))
+)
+
+
+def _claim(session: Session, inbound_id: int, now: datetime) -> bool:
+    """Take the message for this turn (first in its transaction, so a second turns process
+    waits on the row and then finds it handled); False when it was taken already."""
+    return session.execute(CLAIM, {"inbound_id": inbound_id, "now": now}).rowcount == 1
 
 
 def _mark_handled(session: Session, inbound_id: int, found: Understanding) -> None:

@@ -128,8 +128,10 @@ def log_once(session: Session, inbound: InboundMessage, status: str = "received"
         provider_message_id=inbound.provider_message_id,
         sender_id=inbound.sender_id,
         text=inbound.text,
+        choice_id=inbound.choice_id,
         received_at=inbound.received_at,
         status=status,
+        handled_at=inbound.received_at if status == "handled" else None,
     )
 
 

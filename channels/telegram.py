@@ -202,7 +202,7 @@ def normalise_phone(value: str) -> str | None:
 def handle_update(engine: Engine, update: TelegramUpdate) -> bool:
     """Hand the update to the core, or answer a linking command; False for a replay."""
     if update.command is None:
-        return engine.receive(update.inbound) is not None
+        return engine.accept(update.inbound)
     with transaction(engine.sessions) as session:
         if log_once(session, update.inbound, status="handled") is None:
             return False

@@ -144,7 +144,7 @@ async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str
     if keyword in (Keyword.STOP, Keyword.START):
         await run_in_threadpool(_record_keyword, engine, inbound, keyword is Keyword.STOP)
     if keyword is not Keyword.STOP:
-        await run_in_threadpool(engine.receive, inbound)
+        await run_in_threadpool(engine.accept, inbound)
     return twiml_response()
 
 

@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -183,6 +184,24 @@ def deliver(db: DbOption = None) -> None:
     typer.echo(f"Delivering outbox messages for: {', '.join(sorted(channel_senders))}", err=True)
     worker = DeliveryWorker(sessions, channel_senders)
     asyncio.run(_until_interrupted(worker.run_forever))
+
+
+@app.command()
+def turns(db: DbOption = None) -> None:
+    """Run THE turns process (one keeps each parent's messages in order): answer the messages
+    webhooks kept (PARENTBOT_TURNS=queued)."""
+    from bot.turns import run_turns
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url, migrate=False)
+    engine = Engine(sessions, _setting_id(sessions, config.setting_slug))
+    engine.warm()
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop.set())
+    typer.echo("Answering kept messages until interrupted", err=True)
+    run_turns(engine, stop)
 
 
 async def _until_interrupted(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:

@@ -21,14 +21,20 @@ class AppConfig:
     demo: bool
     host: str
     port: int
+    queue_turns: bool  # PARENTBOT_TURNS=queued: webhooks are answered by `parentbot turns`
 
     @classmethod
     def from_env(cls) -> AppConfig:
-        """Read DATABASE_URL / PARENTBOT_DATA_DIR, PARENTBOT_SETTING, PARENTBOT_DEMO, HOST, PORT."""
+        """Read DATABASE_URL / PARENTBOT_DATA_DIR, PARENTBOT_SETTING, PARENTBOT_DEMO, HOST, PORT,
+        PARENTBOT_TURNS (`inline`, the default, or `queued`)."""
+        turns = os.environ.get("PARENTBOT_TURNS", "inline").strip().lower()
+        if turns not in ("inline", "queued"):
+            raise ValueError(f"PARENTBOT_TURNS must be inline or queued, not {turns!r}")
         return cls(
             database_url=database_url(),
             setting_slug=os.environ.get("PARENTBOT_SETTING") or None,
             demo=_flag("PARENTBOT_DEMO"),
             host=os.environ.get("HOST", "127.0.0.1"),
             port=int(os.environ.get("PORT", "8000")),
+            queue_turns=turns == "queued",
         )

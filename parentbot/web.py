@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI, Response
 
 from bot.engine import Engine
-from bot.nlu import warm_up
 from parentbot import setup
 from parentbot.config import AppConfig
 from parentbot.wiring import webhook_routers
@@ -16,9 +15,12 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
     config = AppConfig.from_env()
     if engine is None:
         sessions = setup.open_database(config.database_url, migrate=False)
-        engine = Engine(sessions, setup.find_setting_id(sessions, config.setting_slug))
-    warm_up()  # load language resources now, not on the first parent's message
-    engine.knowledge.warm(engine.sessions, engine.setting_id)
+        setting_id = setup.find_setting_id(sessions, config.setting_slug)
+        engine = Engine(sessions, setting_id, queue_turns=config.queue_turns)
+    demo_chat = config.demo if demo is None else demo
+    answers_here = demo_chat or not engine.queue_turns  # the web chat's turns run here too
+    if answers_here:
+        engine.warm()
     app = FastAPI(title="parentbot", docs_url=None, redoc_url=None)
 
     @app.get("/healthz")
@@ -27,15 +29,16 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
 
     @app.get("/readyz")
     def ready(response: Response) -> dict[str, str]:
-        """503 until the policy index is built: before that, a first question waits for it."""
-        if engine.knowledge.ready(engine.setting_id):
+        """503 until the policy index is built: before that, a first question waits for it.
+        (With turns queued and no web chat, nothing here answers, so nothing waits.)"""
+        if not answers_here or engine.knowledge.ready(engine.setting_id):
             return {"status": "ready"}
         response.status_code = 503
         return {"status": "warming up"}
 
     for router in webhook_routers(engine):
         app.include_router(router)
-    if config.demo if demo is None else demo:
+    if demo_chat:
         from channels import webchat
 
         app.include_router(webchat.build_router(engine))

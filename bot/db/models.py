@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -213,14 +214,19 @@ class InboundLog(Base):
     """Every message received, once: the unique key makes a repeated webhook a no-op."""
 
     __tablename__ = "inbound_log"
-    __table_args__ = (UniqueConstraint("channel", "provider_message_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_message_id"),
+        Index("ix_inbound_log_status_id", "status", "id"),  # the turns process's queue, in order
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     provider_message_id: Mapped[str] = mapped_column(String(128))
     sender_id: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
+    choice_id: Mapped[str | None] = mapped_column(Text)  # a tapped or numbered choice
     received_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="received")  # received, handled, failed
+    handled_at: Mapped[datetime | None] = mapped_column()  # when its turn committed
     intent: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(8))
     error: Mapped[str | None] = mapped_column(Text)

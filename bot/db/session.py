@@ -14,6 +14,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+try:
+    import fcntl
+except ImportError:  # Windows: processes fall back on SQLite's busy handler
+    fcntl = None  # type: ignore[assignment]
+
 
 def data_dir() -> Path:
     """Where the embedded SQLite database lives: `PARENTBOT_DATA_DIR`, default `./data`."""
@@ -73,20 +78,49 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error.
 
-    On SQLite, where one writer at a time holds the database, the process's threads queue on a
-    lock first: they wake as soon as it is free, instead of polling in SQLite's busy handler."""
+    On SQLite, where one writer at a time holds the database, writers queue on a lock first
+    (threads, and processes sharing the file): they wake as soon as it is free, instead of
+    polling in SQLite's busy handler."""
     with _writer_turn(factory), factory() as session, session.begin():
         yield session
 
 
-_SQLITE_WRITERS: dict[str, threading.RLock] = {}
+class SqliteWriterLock:
+    """One writer at a time: this process's threads queue on an RLock, and processes on an
+    exclusive flock of a file beside the database (none for an in-memory database)."""
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.RLock()
+        self._depth = 0  # re-entry by the holding thread takes the file lock only once
+        in_memory = not database or database == ":memory:" or fcntl is None
+        self._file = None if in_memory else open(f"{database}.writer-lock", "a+b")  # noqa: SIM115
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+
+_SQLITE_WRITERS: dict[str, SqliteWriterLock] = {}
+_SQLITE_WRITERS_GUARD = threading.Lock()
 
 
 def _writer_turn(factory: sessionmaker[Session]) -> AbstractContextManager[object]:
     bind = factory.kw.get("bind")
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return nullcontext()
-    return _SQLITE_WRITERS.setdefault(str(bind.url), threading.RLock())
+    with _SQLITE_WRITERS_GUARD:
+        key = str(bind.url)
+        if key not in _SQLITE_WRITERS:
+            _SQLITE_WRITERS[key] = SqliteWriterLock(bind.url.database)
+        return _SQLITE_WRITERS[key]
 
 
 def insert_unless_present(session: Session, entity: Any, **values: Any) -> int | None:

@@ -10,6 +10,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.db.models import ChannelIdentity, Guardian, InboundLog, Outbox
 from bot.db.session import transaction
+from bot.engine import Engine
 from channels.twilio_common import EMPTY_TWIML, TwilioConfig
 from tests.channels.support import PUBLIC, SARAH, STRANGER
 
@@ -202,3 +203,14 @@ def test_whatsapp_window_failure_callback_falls_back_to_sms(
         ("whatsapp", "undelivered", "outside_window"),
         ("sms", "pending", None),
     ]
+
+
+def test_with_turns_queued_a_signed_sms_is_kept_and_answered_by_the_turns_process(
+    client: TestClient, twilio_config: TwilioConfig, engine: Engine
+) -> None:
+    engine.queue_turns = True  # PARENTBOT_TURNS=queued: this web process only keeps messages
+    answer = post(client, twilio_config, "/twilio/sms", sms("SMq", ABSENCE))
+    assert answer.status_code == 200 and answer.text == EMPTY_TWIML
+    assert (count(engine.sessions, InboundLog), count(engine.sessions, Outbox)) == (1, 0)
+    assert engine.handle_received() == 1
+    assert count(engine.sessions, Outbox) >= 1

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine import Engine
 from bot.knowledge import Knowledge
+from parentbot.config import AppConfig
 from parentbot.web import create_app
 
 
@@ -18,3 +21,18 @@ def test_the_app_is_ready_only_once_the_policy_index_is_built(engine: Engine) ->
     with engine.sessions() as session:
         engine.knowledge.index(session, engine.setting_id)
     assert client.get("/readyz").json() == {"status": "ready"}
+
+
+def test_with_turns_queued_the_web_process_is_ready_at_once_and_builds_no_index(
+    sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    engine = Engine(sessions, demo_setting, queue_turns=True)
+    client = TestClient(create_app(demo=False, engine=engine))
+    assert client.get("/readyz").json() == {"status": "ready"}
+    assert not engine.knowledge.ready(demo_setting)  # answering is the turns process's work
+
+
+def test_an_unknown_turns_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARENTBOT_TURNS", "sometimes")
+    with pytest.raises(ValueError, match="PARENTBOT_TURNS must be inline or queued"):
+        AppConfig.from_env()

@@ -1,0 +1,35 @@
+"""The turns process's loop: answer the messages the web process kept (`PARENTBOT_TURNS=queued`).
+
+The web process only verifies, dedupes and stores each webhook, so it acknowledges in a
+millisecond or two; this process runs the turns, on its own core and its own interpreter lock.
+It also answers any message whose turn never ran (a crash between keeping and answering).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+FASTEST_POLL = 0.002  # seconds between looks while messages are arriving
+SLOWEST_POLL = 0.25  # ... backing off to this when the queue stays empty
+ERROR_PAUSE = 5.0  # after the database failed us, before trying again
+
+
+def run_turns(engine: Engine, stop: threading.Event) -> None:
+    """Handle kept messages, oldest first, until `stop` is set."""
+    wait = FASTEST_POLL
+    while not stop.is_set():
+        try:
+            taken = engine.handle_received()
+        except Exception:  # the database is away: the messages stay kept for the next look
+            log.exception("could not take kept messages; trying again in %s s", ERROR_PAUSE)
+            stop.wait(ERROR_PAUSE)
+            continue
+        if taken:
+            wait = FASTEST_POLL
+            continue
+        stop.wait(wait)
+        wait = min(wait * 2, SLOWEST_POLL)
