@@ -25,8 +25,15 @@ TARGET_WRONG_ABSTAIN = 0.05
 # figures hold up on questions nobody looked at while tuning. They have since been looked at, so
 # "blind" (content/qa/blind-*.jsonl) is a fresh set written before the next round of changes: only
 # its aggregate figures are read, once before and once after a round, never its misses. Once blind
-# had been read too, "fresh" (content/qa/fresh-*.jsonl) was written the same way for the next round.
-SPLITS = {"tuned": "", "heldout": "heldout-", "blind": "blind-", "fresh": "fresh-"}
+# had been read too, "fresh" (content/qa/fresh-*.jsonl) was written the same way for the next round,
+# and "fresh2" (content/qa/fresh2-*.jsonl) once fresh became a development set.
+SPLITS = {
+    "tuned": "",
+    "heldout": "heldout-",
+    "blind": "blind-",
+    "fresh": "fresh-",
+    "fresh2": "fresh2-",
+}
 CORPORA = ("demo", "berkhamstead", "little-doves")
 
 
