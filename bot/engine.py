@@ -180,7 +180,7 @@ class Engine:
         who = identify(session, self.setting_id, inbound.channel, inbound.sender_id, now)
         if who.staff is not None:
             return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
-        conversation = lock_conversation(session, who.identity.id)
+        conversation = lock_conversation(session, who.identity_id)
         context = conversation.context
         languages = self.translation.for_turn(session, self.setting_id, ahead)
         turn = self._make_turn(session, inbound, setting, who.sender, context, now, languages)
@@ -195,7 +195,7 @@ class Engine:
         effects = EffectContext(
             session,
             self.setting_id,
-            who.guardian,
+            who.sender.guardian_id,
             self.staff_catalog,
             quote=languages.staff_quote(written_in),
             english=lambda text: languages.english(text, written_in),

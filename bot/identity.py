@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
-from bot.db.models import ChannelIdentity, Child, Guardian, InboundLog, Staff
+from bot.db.models import ChannelIdentity, Child, Guardian, GuardianChild, InboundLog, Room, Staff
 from bot.db.session import insert_unless_present
 from bot.flows.turn import ChildView, SenderView
 from bot.types import ChildRef, InboundMessage, SenderKind
@@ -25,23 +25,62 @@ TOUCH = (  # when the person last wrote (WhatsApp's 24-hour window, preferred ch
     .where(ChannelIdentity.__table__.c.id == bindparam("identity_id"))
     .values(last_inbound_at=bindparam("at"))
 )
-# An identity with its guardian (children, rooms, key persons) or staff member: one query.
-IDENTITY_WITH_PERSON = IDENTITY.options(
-    joinedload(ChannelIdentity.guardian)
-    .joinedload(Guardian.children)
-    .options(joinedload(Child.room), joinedload(Child.key_person)),
-    joinedload(ChannelIdentity.staff),
-)
 PHONE_CHANNELS = frozenset({"sms", "whatsapp", "webchat", "terminal"})
+
+
+def _sender_rows() -> Select[Any]:
+    """An identity with its guardian's children (room, key person) as plain rows: one query, and
+    no ORM objects to build for the turn, which needs only the values."""
+    identities, guardians, links = (
+        ChannelIdentity.__table__,
+        Guardian.__table__,
+        GuardianChild.__table__,
+    )
+    children, rooms, key_people = Child.__table__, Room.__table__, Staff.__table__.alias("key")
+    joined = (
+        identities.outerjoin(guardians, guardians.c.id == identities.c.guardian_id)
+        .outerjoin(links, links.c.guardian_id == guardians.c.id)
+        .outerjoin(children, children.c.id == links.c.child_id)
+        .outerjoin(rooms, rooms.c.id == children.c.room_id)
+        .outerjoin(key_people, key_people.c.id == children.c.key_person_id)
+    )
+    columns = (
+        identities.c.id,
+        identities.c.guardian_id,
+        identities.c.staff_id,
+        guardians.c.name,
+        guardians.c.can_collect,
+        guardians.c.language,
+        children.c.id.label("child_id"),
+        children.c.first_name,
+        children.c.last_name,
+        children.c.known_as,
+        children.c.authorised_collectors,
+        children.c.attendance_days,
+        rooms.c.name.label("room"),
+        key_people.c.name.label("key_person"),
+    )
+    return (
+        select(*columns)
+        .select_from(joined)
+        .where(
+            identities.c.channel == bindparam("channel"),
+            identities.c.external_id == bindparam("external_id"),
+        )
+        .order_by(children.c.id)
+    )
+
+
+SENDER_ROWS = _sender_rows()  # built once: building a statement costs more than running it
 
 
 @dataclass(frozen=True)
 class Identified:
-    """The identity row (created on first contact) and the sender as flows see them."""
+    """The identity (created on first contact) and the sender as flows see them; a member of
+    staff also as a row, for staff commands."""
 
-    identity: ChannelIdentity
+    identity_id: int
     sender: SenderView
-    guardian: Guardian | None
     staff: Staff | None
 
 
@@ -49,11 +88,43 @@ def identify(
     session: Session, setting_id: int, channel: str, external_id: str, at: datetime
 ) -> Identified:
     """Find or create the channel identity; phone channels match the roster by E.164 number."""
-    identity = identity_for(session, setting_id, channel, external_id, with_person=True)
-    session.execute(TOUCH, {"identity_id": identity.id, "at": at})
-    set_committed_value(identity, "last_inbound_at", at)
-    guardian, staff = identity.guardian, identity.staff  # loaded with it (lazily when just made)
-    return Identified(identity, sender_view(guardian, staff), guardian, staff)
+    where = {"channel": channel, "external_id": external_id}
+    rows = session.execute(SENDER_ROWS, where).all()
+    if not rows:  # first contact: made (and matched by phone) now
+        identity_for(session, setting_id, channel, external_id)
+        rows = session.execute(SENDER_ROWS, where).all()
+    first = rows[0]
+    session.execute(TOUCH, {"identity_id": first.id, "at": at})
+    if first.guardian_id is not None:
+        return Identified(first.id, _guardian_view(rows), None)
+    staff = session.get(Staff, first.staff_id) if first.staff_id is not None else None
+    if staff is not None:
+        sender = SenderView(kind=SenderKind.STAFF, name=staff.name, staff_id=staff.id)
+        return Identified(first.id, sender, staff)
+    return Identified(first.id, SenderView(kind=SenderKind.UNKNOWN), None)
+
+
+def _guardian_view(rows: list[Row[Any]]) -> SenderView:
+    """The guardian as flows see them, from their identity's rows (one per child)."""
+    first = rows[0]
+    return SenderView(
+        kind=SenderKind.GUARDIAN,
+        name=first.name,
+        guardian_id=first.guardian_id,
+        can_give_collection_permission=first.can_collect,
+        language=first.language,
+        children=tuple(
+            ChildView(
+                ref=ChildRef(row.child_id, row.first_name, row.last_name, row.known_as),
+                room=row.room,
+                key_person=row.key_person,
+                authorised_collectors=tuple(row.authorised_collectors),
+                attendance_days=tuple(row.attendance_days),
+            )
+            for row in rows
+            if row.child_id is not None
+        ),
+    )
 
 
 def link_by_phone(session: Session, setting_id: int, identity: ChannelIdentity, phone: str) -> bool:
@@ -90,33 +161,6 @@ def _guardian_with_phone(session: Session, setting_id: int, phone: str) -> Guard
     )
 
 
-def sender_view(guardian: Guardian | None, staff: Staff | None) -> SenderView:
-    """The sender reduced to what flows may see; unknown senders carry nothing."""
-    if guardian is not None:
-        return SenderView(
-            kind=SenderKind.GUARDIAN,
-            name=guardian.name,
-            guardian_id=guardian.id,
-            can_give_collection_permission=guardian.can_collect,
-            language=guardian.language,
-            children=tuple(child_view(child) for child in guardian.children),
-        )
-    if staff is not None:
-        return SenderView(kind=SenderKind.STAFF, name=staff.name, staff_id=staff.id)
-    return SenderView(kind=SenderKind.UNKNOWN)
-
-
-def child_view(child: Child) -> ChildView:
-    """A child with the room and key person names read-backs and routing need."""
-    return ChildView(
-        ref=ChildRef(child.id, child.first_name, child.last_name, child.known_as),
-        room=child.room.name if child.room else None,
-        key_person=child.key_person.name if child.key_person else None,
-        authorised_collectors=tuple(child.authorised_collectors),
-        attendance_days=tuple(child.attendance_days),
-    )
-
-
 def log_once(session: Session, inbound: InboundMessage, status: str = "received") -> int | None:
     """Insert the inbound log row; None when (channel, provider message id) was seen before.
 
@@ -135,20 +179,16 @@ def log_once(session: Session, inbound: InboundMessage, status: str = "received"
     )
 
 
-def find_identity(
-    session: Session, channel: str, external_id: str, with_person: bool = False
-) -> ChannelIdentity | None:
-    """The identity for (channel, external id), if any; `with_person` loads who it speaks for."""
-    query = IDENTITY_WITH_PERSON if with_person else IDENTITY
-    found = session.scalars(query, {"channel": channel, "external_id": external_id})
-    return found.unique().one_or_none()
+def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
+    """The identity for (channel, external id), if any."""
+    return session.scalars(IDENTITY, {"channel": channel, "external_id": external_id}).one_or_none()
 
 
 def identity_for(
-    session: Session, setting_id: int, channel: str, external_id: str, with_person: bool = False
+    session: Session, setting_id: int, channel: str, external_id: str
 ) -> ChannelIdentity:
     """The identity for (channel, external id), created (phone channels: matched) if absent."""
-    identity = find_identity(session, channel, external_id, with_person)
+    identity = find_identity(session, channel, external_id)
     if identity is not None:
         return identity
     identity = ChannelIdentity(channel=channel, external_id=external_id, opted_out=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,12 +24,19 @@ class EffectContext:
 
     session: Session
     setting_id: int
-    guardian: Guardian | None
+    guardian_id: int | None  # the sender, when a guardian
     staff_catalog: Catalog
     quote: Callable[[str], str]  # the parent's words for staff: original, English if translated
     english: Callable[[str], str | None]  # the parent's words machine translated, when possible
     inbound_id: int | None
     outcome: TurnOutcome = field(default_factory=TurnOutcome)
+
+    @cached_property
+    def guardian(self) -> Guardian | None:
+        """The sender's row, read when an effect first needs it (most turns never do)."""
+        if self.guardian_id is None:
+            return None
+        return self.session.get(Guardian, self.guardian_id)
 
     @property
     def alerts(self) -> StaffAlerts:
@@ -40,7 +48,7 @@ class EffectContext:
     @property
     def actor(self) -> str:
         """Who the audit log names: the guardian, or the system."""
-        return f"guardian:{self.guardian.id}" if self.guardian else "system"
+        return f"guardian:{self.guardian_id}" if self.guardian_id is not None else "system"
 
     def audit(self, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
         """An audit entry with this turn's actor."""

@@ -106,7 +106,7 @@ def test_effect_for_a_child_not_the_senders_is_refused_even_if_a_flow_asked(
         context = EffectContext(
             session,
             engine.setting_id,
-            sarah,
+            sarah.id,
             engine.staff_catalog,
             lambda words: words,
             lambda _words: None,
