@@ -232,8 +232,10 @@ class PolicyIndex:
         """How specific a concept is: the IDF of the passages covering it (none: highest)."""
         weight = _idf(len(covering), len(self.passages)) if covering else self._unknown_idf
         # An everyday word weighs at most GENERIC_WEIGHT; a topic word at least that much, even
-        # when nearly every passage mentions it ("child" in a nursery's policies).
-        return min(weight, GENERIC_WEIGHT) if concept.generic else max(weight, GENERIC_WEIGHT)
+        # when nearly every passage mentions it ("child" in a nursery's policies). A number the
+        # policies never use ("a 3 month old", "in 2 weeks") says as little as an everyday word.
+        generic = concept.generic or (not covering and all(t.isdigit() for t in concept.own))
+        return min(weight, GENERIC_WEIGHT) if generic else max(weight, GENERIC_WEIGHT)
 
     def search(
         self, question: str, k: int = CANDIDATES, concepts: list[Concept] | None = None

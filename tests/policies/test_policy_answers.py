@@ -95,6 +95,13 @@ def test_text_speak_is_written_out_before_the_question_is_read() -> None:
         "can you tell me if my child's ok tomorrow"
     )
     assert lexicon.plain("Lots of ID") == "Lots of ID"  # whole words only
+    assert lexicon.plain("open til 6 on fri for my 2nd") == "open until 6 on friday for my second"
+
+
+def test_a_number_the_policies_never_use_does_not_outweigh_their_words() -> None:
+    index = index_folder(SAMPLE_POLICIES, ["berkhamstead-partnership-policy.txt"]).index
+    answer = index.answer("ive got a 3 month old, can i feed her somewhere private at drop off")
+    assert answer is not None and "nursing mothers" in answer.quote
 
 
 def test_requests_for_recommendations_or_shopping_are_handed_to_staff(demo: PolicyIndex) -> None:
