@@ -4,9 +4,10 @@ Tuned sets (content/qa/{demo,berkhamstead,little-doves,out-of-scope}.jsonl) are 
 issue's targets (fact >= 90%, out-of-scope abstain >= 95%, wrong abstain <= 5%). The held-out sets
 (content/qa/heldout-*.jsonl) were written before any tuning; the blind sets (blind-*.jsonl) once the
 held-out ones had been looked at; the fresh sets (fresh-*.jsonl) once the blind ones had been
-tuned on too, and only their aggregate figures are read (see notes/issue4-figures.md). Their floors
-only stop regressions, a little below today's measured figures, and should be raised as they
-improve: the fresh split, the only one nobody has tuned on, is well short of the targets.
+tuned on too; the fresh2 sets (fresh2-*.jsonl) once fresh became a development set, and only their
+aggregate figures are read (see notes/issue4-figures.md). Their floors only stop regressions, a
+little below today's measured figures, and should be raised as they improve: the fresh2 split, the
+only one nobody has tuned on, is well short of the targets.
 """
 
 from __future__ import annotations
@@ -43,8 +44,13 @@ if HYBRID:
         },
         "fresh": {
             "demo": (0.64, 0.17, 0.79),
-            "berkhamstead": (0.49, 0.31, 0.94),
+            "berkhamstead": (0.52, 0.27, 0.94),
             "little-doves": (0.49, 0.44, 0.97),
+        },
+        "fresh2": {
+            "demo": (0.64, 0.21, 0.67),
+            "berkhamstead": (0.63, 0.24, 0.97),
+            "little-doves": (0.71, 0.19, 0.92),
         },
     }
 else:
@@ -64,6 +70,11 @@ else:
             "demo": (0.56, 0.25, 0.86),
             "berkhamstead": (0.39, 0.54, 0.97),
             "little-doves": (0.42, 0.50, 0.97),
+        },
+        "fresh2": {
+            "demo": (0.70, 0.18, 0.67),
+            "berkhamstead": (0.49, 0.44, 0.98),
+            "little-doves": (0.59, 0.32, 0.94),
         },
     }
 
