@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from itertools import count, cycle
 from pathlib import Path
@@ -65,8 +66,10 @@ TEXTS = [
 class NullEngine:
     """Accepts every message and does nothing: the adapters' own cost, without a turn."""
 
-    def accept(self, inbound: object) -> bool:
-        return True
+    def submit(self, inbound: object) -> Future[bool]:
+        done: Future[bool] = Future()
+        done.set_result(True)
+        return done
 
 
 def make_app() -> FastAPI:

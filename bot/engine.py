@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +38,7 @@ from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
 from bot.identity import guardian_for, identify, log_once
+from bot.keeper import InboundKeeper
 from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand, warm_up
 from bot.originals import show_original
@@ -47,6 +50,7 @@ from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 
 log = logging.getLogger(__name__)
 UNSURE = 0.5  # below this, a non-English message is also tried through an English translation
+TURN_THREADS = 16  # webhooks' turns at once in one process (inline turns)
 WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
@@ -99,12 +103,22 @@ class Engine:
             return None
         return self._handle(inbound, inbound_id)
 
-    def accept(self, inbound: InboundMessage) -> bool:
-        """A webhook's message: kept, then handled now or, when turns are queued, by the turns
-        process; False when this provider message id was seen before."""
-        if not self.queue_turns:
-            return self.receive(inbound) is not None
-        return self._log_once(inbound) is not None
+    def submit(self, inbound: InboundMessage) -> Future[bool]:
+        """A webhook's message, taken in the background: kept, then answered by a turn thread
+        here or, when turns are queued, by the turns process. The future says True once the
+        message is kept (and answered, unless queued), False when this provider message id was
+        seen before."""
+        if self.queue_turns:
+            return self._keeper.keep(inbound)
+        return self._turn_threads.submit(lambda: self.receive(inbound) is not None)
+
+    @cached_property
+    def _keeper(self) -> InboundKeeper:
+        return InboundKeeper(self.sessions)
+
+    @cached_property
+    def _turn_threads(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=TURN_THREADS, thread_name_prefix="turn")
 
     def handle_received(self, limit: int = 100) -> int:
         """Turns for kept messages not yet handled, oldest first; how many were taken."""

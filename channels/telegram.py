@@ -199,10 +199,8 @@ def normalise_phone(value: str) -> str | None:
         return None
 
 
-def handle_update(engine: Engine, update: TelegramUpdate) -> bool:
-    """Hand the update to the core, or answer a linking command; False for a replay."""
-    if update.command is None:
-        return engine.accept(update.inbound)
+def answer_linking(engine: Engine, update: TelegramUpdate) -> bool:
+    """Answer a linking command (/start, a shared contact, /link); False for a replay."""
     with transaction(engine.sessions) as session:
         if log_once(session, update.inbound, status="handled") is None:
             return False
@@ -238,9 +236,13 @@ def _say(key: str, update: TelegramUpdate) -> str:
 async def dispatch(engine: Engine, data: Mapping[str, Any]) -> str | None:
     """Parse and handle one Update; the callback query id to answer, if one was handled."""
     update = parse_update(data)
-    if update is None or not await run_in_threadpool(handle_update, engine, update):
+    if update is None:
         return None
-    return update.callback_query_id
+    if update.command is None:
+        taken = await asyncio.wrap_future(engine.submit(update.inbound))
+    else:
+        taken = await run_in_threadpool(answer_linking, engine, update)
+    return update.callback_query_id if taken else None
 
 
 async def answer_callback(bot: Bot, callback_query_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -144,7 +145,7 @@ async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str
     if keyword in (Keyword.STOP, Keyword.START):
         await run_in_threadpool(_record_keyword, engine, inbound, keyword is Keyword.STOP)
     if keyword is not Keyword.STOP:
-        await run_in_threadpool(engine.accept, inbound)
+        await asyncio.wrap_future(engine.submit(inbound))
     return twiml_response()
 
 

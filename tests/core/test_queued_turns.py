@@ -54,7 +54,7 @@ def test_a_queued_message_is_kept_unanswered_until_the_turns_process_takes_it(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = _queued(sessions, demo_setting)
-    assert engine.accept(_message("Maya is off sick today with a temperature", "SM1"))
+    assert engine.submit(_message("Maya is off sick today with a temperature", "SM1")).result()
     assert (_statuses(sessions), _replies(sessions)) == (["received"], [])
 
     assert engine.handle_received() == 1
@@ -74,10 +74,10 @@ def test_a_replayed_webhook_is_kept_once_and_answered_once(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = _queued(sessions, demo_setting)
-    assert engine.accept(_message("What time do you open on Friday?", "SM2"))
-    assert not engine.accept(_message("What time do you open on Friday?", "SM2"))
+    assert engine.submit(_message("What time do you open on Friday?", "SM2")).result()
+    assert not engine.submit(_message("What time do you open on Friday?", "SM2")).result()
     assert engine.handle_received() == 1
-    assert not engine.accept(_message("What time do you open on Friday?", "SM2"))
+    assert not engine.submit(_message("What time do you open on Friday?", "SM2")).result()
     assert engine.handle_received() == 0 and len(_replies(sessions)) == 1
 
 
@@ -97,7 +97,7 @@ def test_messages_are_answered_oldest_first(
 ) -> None:
     engine = _queued(sessions, demo_setting)
     for number, day in enumerate(("Tuesday", "Wednesday", "Thursday")):
-        engine.accept(_message(f"Maya's off on {day}", f"SM{number}"))
+        engine.submit(_message(f"Maya's off on {day}", f"SM{number}")).result()
     assert engine.handle_received(limit=1) == 1
     with sessions() as session:
         starts = [absence.start.isoformat() for absence in session.scalars(select(Absence))]
@@ -110,7 +110,7 @@ def test_two_turns_processes_answer_each_message_once(
 ) -> None:
     first, second = _queued(sessions, demo_setting), _queued(sessions, demo_setting)
     for number in range(6):
-        first.accept(_message("What time do you open on Friday?", f"SMtwo{number}"))
+        first.submit(_message("What time do you open on Friday?", f"SMtwo{number}")).result()
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda engine: engine.handle_received(), (first, second)))
     assert _statuses(sessions) == ["handled"] * 6 and len(_replies(sessions)) == 6
@@ -120,12 +120,12 @@ def test_a_tapped_choice_waits_in_the_queue_with_its_message(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = _queued(sessions, demo_setting)
-    engine.accept(_message("Maya is off sick today", "SMc1"))
+    engine.submit(_message("Maya is off sick today", "SMc1")).result()
     engine.handle_received()
     with sessions() as session:
         offered = session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
     assert offered is not None and offered.choices
-    engine.accept(_message("", "SMc2", choice_id=offered.choices[0]["id"]))
+    engine.submit(_message("", "SMc2", choice_id=offered.choices[0]["id"])).result()
     with sessions() as session:
         kept = session.scalars(select(InboundLog).where(InboundLog.status == "received")).one()
     assert kept.choice_id == offered.choices[0]["id"]
@@ -142,7 +142,7 @@ def test_the_turns_loop_answers_arriving_messages_until_stopped(
     loop = threading.Thread(target=run_turns, args=(engine, stop))
     loop.start()
     try:
-        engine.accept(_message("What time do you open on Friday?", "SMloop"))
+        engine.submit(_message("What time do you open on Friday?", "SMloop")).result()
         deadline = time.monotonic() + 10
         while _statuses(sessions) != ["handled"] and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -156,7 +156,8 @@ def test_the_turns_loop_answers_arriving_messages_until_stopped(
 def test_the_turns_command_answers_kept_messages_and_stops_on_sigterm(
     db_url: str, sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
-    _queued(sessions, demo_setting).accept(_message("What time do you open on Friday?", "SMcli"))
+    engine = _queued(sessions, demo_setting)
+    engine.submit(_message("What time do you open on Friday?", "SMcli")).result()
     process = subprocess.Popen(
         [sys.executable, "-m", "parentbot", "turns", "--db", db_url],
         cwd=REPO,
