@@ -16,8 +16,9 @@ process also serves a bare FastAPI echo endpoint. Measuring starts once warm-up 
 
 Also 1,000 SMS webhooks to a route whose engine does nothing (adapter_only_per_s): what the
 adapter itself costs. Every turn must end handled (failed_turns counts the others).
-BENCH_WORKERS sets the uvicorn processes (default 1). The final line is JSON, also written to
-bench/results/webhooks.json.
+BENCH_WORKERS sets the uvicorn processes (default 1); BENCH_TURNS=inline runs the turns in the web
+process instead (one process, no turns process), for comparison. The final line is JSON, also
+written to bench/results/webhooks.json.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ CONCURRENCY = 16
 ROUNDS = 5  # throughput kinds alternate in this many rounds
 RATE = 50  # messages per second in the latency phase
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))  # uvicorn processes
+TURNS = os.environ.get("BENCH_TURNS", "queued")  # PARENTBOT_TURNS for the web process
 PHONES = [f"+4477009001{n:02d}" for n in (1, 2, 3, 11, 12, 21, 31, 32, 41, 51, 52, 61, 71, 81)]
 TEXTS = [
     "Maya is off sick today with a temperature",
@@ -104,7 +106,7 @@ def server_environment(db_url: str) -> dict[str, str]:
         "TWILIO_AUTH_TOKEN": TOKEN,
         "TWILIO_SMS_FROM": "+447700900500",
         "TWILIO_WHATSAPP_FROM": "+447700900501",
-        "PARENTBOT_TURNS": "queued",
+        "PARENTBOT_TURNS": TURNS,
     }
 
 
@@ -302,6 +304,7 @@ async def measure(base_url: str, turns: TurnsWatch) -> dict[str, object]:
         "concurrency": CONCURRENCY,
         "rate_per_s": RATE,
         "workers": WORKERS,
+        "turns": TURNS,
     }
 
 
@@ -349,12 +352,15 @@ def main() -> dict[str, object]:
             "--no-access-log",
         ]
         server = subprocess.Popen(command, env=env, cwd=REPO)
-        turns = subprocess.Popen([sys.executable, "-m", "parentbot", "turns"], env=env, cwd=REPO)
+        processes = [server]
+        if TURNS == "queued":
+            turns = [sys.executable, "-m", "parentbot", "turns"]
+            processes.append(subprocess.Popen(turns, env=env, cwd=REPO))
         try:
             wait_until_ready(f"http://127.0.0.1:{port}", server)
             return asyncio.run(measure(f"http://127.0.0.1:{port}", TurnsWatch(database)))
         finally:
-            for process in (server, turns):
+            for process in processes:
                 process.terminate()
                 process.wait(timeout=10)
 

@@ -141,10 +141,9 @@ class Engine:
         try:
             ahead = self._english_ahead(inbound)
             with transaction(self.sessions) as session:
-                now = self.clock()
-                if not _claim(session, inbound_id, now):
+                if not _claim(session, inbound_id):
                     return None
-                return self._turn(session, inbound, inbound_id, ahead, now)
+                return self._turn(session, inbound, inbound_id, ahead, self.clock())
         except Exception as error:  # the message is kept; staff see it; the parent hears back
             log.exception("turn failed for inbound %s", inbound_id)
             return self._failed(inbound, inbound_id, error)
@@ -225,7 +224,7 @@ class Engine:
                 guardian_id=who.sender.guardian_id,
                 inbound_id=inbound_id,
             )
-        _mark_handled(session, inbound_id, turn.understanding)
+        _mark_handled(session, inbound_id, turn.understanding, self.clock())
         return TurnResult(
             inbound_id,
             (result.intent or turn.understanding.intent).value,
@@ -288,7 +287,7 @@ class Engine:
             staff_id=staff.id,
             inbound_id=inbound_id,
         )
-        _mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"))
+        _mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
         return TurnResult(
             inbound_id, Intent.OTHER.value, "en", [outcome.reply], records=outcome.records
         )
@@ -378,21 +377,26 @@ RECEIVED = (
 CLAIM = (
     update(INBOUND)
     .where(INBOUND.c.id == bindparam("inbound_id"), INBOUND.c.status == "received")
-    .values(status="handled", handled_at=bindparam("now"))
+    .values(status="handled")
 )
 MARK_HANDLED = (
     update(INBOUND)
     .where(INBOUND.c.id == bindparam("inbound_id"))
-    .values(intent=bindparam("found_intent"), language=bindparam("found_language"))
+    .values(
+        intent=bindparam("found_intent"),
+        language=bindparam("found_language"),
+        handled_at=bindparam("done_at"),
+    )
 )
 
 
-def _claim(session: Session, inbound_id: int, now: datetime) -> bool:
+def _claim(session: Session, inbound_id: int) -> bool:
     """Take the message for this turn (first in its transaction, so a second turns process
     waits on the row and then finds it handled); False when it was taken already."""
-    return session.execute(CLAIM, {"inbound_id": inbound_id, "now": now}).rowcount == 1
+    return session.execute(CLAIM, {"inbound_id": inbound_id}).rowcount == 1
 
 
-def _mark_handled(session: Session, inbound_id: int, found: Understanding) -> None:
-    values = {"found_intent": found.intent.value, "found_language": found.language}
+def _mark_handled(session: Session, inbound_id: int, found: Understanding, at: datetime) -> None:
+    """What the turn understood, and when it finished (its transaction commits next)."""
+    values = {"found_intent": found.intent.value, "found_language": found.language, "done_at": at}
     session.execute(MARK_HANDLED, {"inbound_id": inbound_id, **values})
