@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
@@ -37,7 +37,8 @@ from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
-from bot.identity import guardian_for, identify, log_once
+from bot.identity import guardian_for, identify
+from bot.inbound import claim, log_once, mark_handled, waiting
 from bot.keeper import InboundKeeper
 from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand, warm_up
@@ -123,25 +124,17 @@ class Engine:
     def handle_received(self, limit: int = 100) -> int:
         """Turns for kept messages not yet handled, oldest first; how many were taken."""
         with transaction(self.sessions) as session:
-            rows = session.execute(RECEIVED, {"limit": limit}).all()
-        for row in rows:
-            inbound = InboundMessage(
-                channel=row.channel,
-                sender_id=row.sender_id,
-                text=row.text,
-                provider_message_id=row.provider_message_id,
-                received_at=row.received_at,
-                choice_id=row.choice_id,
-            )
-            self._handle(inbound, row.id)
-        return len(rows)
+            kept = waiting(session, limit)
+        for inbound_id, inbound in kept:
+            self._handle(inbound, inbound_id)
+        return len(kept)
 
     def _handle(self, inbound: InboundMessage, inbound_id: int) -> TurnResult | None:
         """The message's turn; None when another process claimed it first."""
         try:
             ahead = self._english_ahead(inbound)
             with transaction(self.sessions) as session:
-                if not _claim(session, inbound_id):
+                if not claim(session, inbound_id):
                     return None
                 return self._turn(session, inbound, inbound_id, ahead, self.clock())
         except Exception as error:  # the message is kept; staff see it; the parent hears back
@@ -224,7 +217,7 @@ class Engine:
                 guardian_id=who.sender.guardian_id,
                 inbound_id=inbound_id,
             )
-        _mark_handled(session, inbound_id, turn.understanding, self.clock())
+        mark_handled(session, inbound_id, turn.understanding, self.clock())
         return TurnResult(
             inbound_id,
             (result.intent or turn.understanding.intent).value,
@@ -287,7 +280,7 @@ class Engine:
             staff_id=staff.id,
             inbound_id=inbound_id,
         )
-        _mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
+        mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
         return TurnResult(
             inbound_id, Intent.OTHER.value, "en", [outcome.reply], records=outcome.records
         )
@@ -365,38 +358,3 @@ def _setting_view(setting: Setting) -> SettingView:
         open_weekdays=open_weekdays,
         options=dict(setting.options),
     )
-
-
-INBOUND = InboundLog.__table__  # plain table statements: no ORM bookkeeping for these rows
-RECEIVED = (
-    select(INBOUND)
-    .where(INBOUND.c.status == "received")
-    .order_by(INBOUND.c.id)
-    .limit(bindparam("limit"))
-)
-CLAIM = (
-    update(INBOUND)
-    .where(INBOUND.c.id == bindparam("inbound_id"), INBOUND.c.status == "received")
-    .values(status="handled")
-)
-MARK_HANDLED = (
-    update(INBOUND)
-    .where(INBOUND.c.id == bindparam("inbound_id"))
-    .values(
-        intent=bindparam("found_intent"),
-        language=bindparam("found_language"),
-        handled_at=bindparam("done_at"),
-    )
-)
-
-
-def _claim(session: Session, inbound_id: int) -> bool:
-    """Take the message for this turn (first in its transaction, so a second turns process
-    waits on the row and then finds it handled); False when it was taken already."""
-    return session.execute(CLAIM, {"inbound_id": inbound_id}).rowcount == 1
-
-
-def _mark_handled(session: Session, inbound_id: int, found: Understanding, at: datetime) -> None:
-    """What the turn understood, and when it finished (its transaction commits next)."""
-    values = {"found_intent": found.intent.value, "found_language": found.language, "done_at": at}
-    session.execute(MARK_HANDLED, {"inbound_id": inbound_id, **values})

@@ -10,10 +10,9 @@ from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import ChannelIdentity, Child, Guardian, GuardianChild, InboundLog, Room, Staff
-from bot.db.session import insert_unless_present
+from bot.db.models import ChannelIdentity, Child, Guardian, GuardianChild, Room, Staff
 from bot.flows.turn import ChildView, SenderView
-from bot.types import ChildRef, InboundMessage, SenderKind
+from bot.types import ChildRef, SenderKind
 
 # Built once: building a statement with loader options costs more than running it.
 IDENTITY = select(ChannelIdentity).where(
@@ -158,24 +157,6 @@ def guardian_for(
 def _guardian_with_phone(session: Session, setting_id: int, phone: str) -> Guardian | None:
     return session.scalar(
         select(Guardian).where(Guardian.setting_id == setting_id, Guardian.phone == phone)
-    )
-
-
-def log_once(session: Session, inbound: InboundMessage, status: str = "received") -> int | None:
-    """Insert the inbound log row; None when (channel, provider message id) was seen before.
-
-    An adapter that answers a message itself (a linking command) logs it as "handled"."""
-    return insert_unless_present(
-        session,
-        InboundLog,
-        channel=inbound.channel,
-        provider_message_id=inbound.provider_message_id,
-        sender_id=inbound.sender_id,
-        text=inbound.text,
-        choice_id=inbound.choice_id,
-        received_at=inbound.received_at,
-        status=status,
-        handled_at=inbound.received_at if status == "handled" else None,
     )
 
 

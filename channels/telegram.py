@@ -37,7 +37,8 @@ from bot.channel import SendResult, SendStatus
 from bot.db.session import transaction
 from bot.delivery import OPTED_OUT, RateLimit
 from bot.i18n.names import parent_catalog
-from bot.identity import find_identity, log_once
+from bot.identity import find_identity
+from bot.inbound import log_once
 from bot.linking import link_phone, redeem_link_code
 from bot.outbox import enqueue
 from bot.roster.fields import FieldError, phone_e164

@@ -22,7 +22,8 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
 from bot.channel import SendResult, SendStatus
 from bot.delivery import OPTED_OUT, OUTSIDE_WINDOW, apply_status
-from bot.identity import identity_for, log_once
+from bot.identity import identity_for
+from bot.inbound import log_once
 from bot.optout import Keyword, classify, set_opt_out
 from bot.types import InboundMessage
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import Absence, InboundLog, Outbox
 from bot.db.session import transaction
 from bot.engine import Engine
-from bot.identity import log_once
+from bot.inbound import log_once
 from bot.turns import run_turns
 from bot.types import InboundMessage
 from tests.conftest import MONDAY_MORNING, REPO
