@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -102,7 +102,7 @@ class Engine:
         inbound_id = self._log_once(inbound)
         if inbound_id is None:
             return None
-        return self._handle(inbound, inbound_id)
+        return self._handle(inbound, inbound_id, self.clock())
 
     def submit(self, inbound: InboundMessage) -> Future[bool]:
         """A webhook's message, taken in the background: kept, then answered by a turn thread
@@ -126,20 +126,26 @@ class Engine:
         with transaction(self.sessions) as session:
             kept = waiting(session, limit)
         for inbound_id, inbound in kept:
-            self._handle(inbound, inbound_id)
+            self._handle(inbound, inbound_id, self._clock_at(inbound))
         return len(kept)
 
-    def _handle(self, inbound: InboundMessage, inbound_id: int) -> TurnResult | None:
-        """The message's turn; None when another process claimed it first."""
+    def _handle(self, inbound: InboundMessage, inbound_id: int, at: datetime) -> TurnResult | None:
+        """The message's turn, as at `at`; None when another process claimed it first."""
         try:
             ahead = self._english_ahead(inbound)
             with transaction(self.sessions) as session:
                 if not claim(session, inbound_id):
                     return None
-                return self._turn(session, inbound, inbound_id, ahead, self.clock())
+                return self._turn(session, inbound, inbound_id, ahead, at)
         except Exception as error:  # the message is kept; staff see it; the parent hears back
             log.exception("turn failed for inbound %s", inbound_id)
             return self._failed(inbound, inbound_id, error)
+
+    def _clock_at(self, inbound: InboundMessage) -> datetime:
+        """The engine's clock when the message arrived (adapters stamp it), for a kept message:
+        its turn reads "today" as the day the parent wrote, however long it waited."""
+        waited = max(timedelta(0), system_clock() - inbound.received_at)
+        return self.clock() - waited
 
     def warm(self) -> None:
         """Load language resources and start the policy index build, before the first message."""

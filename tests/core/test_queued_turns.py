@@ -8,7 +8,8 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -173,3 +174,16 @@ def test_the_turns_command_answers_kept_messages_and_stops_on_sigterm(
         process.send_signal(signal.SIGTERM)
         _, errors = process.communicate(timeout=30)
     assert process.returncode == 0, errors
+
+
+def test_a_message_that_waited_overnight_means_the_day_it_was_written(
+    sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    tuesday = MONDAY_MORNING + timedelta(days=1)
+    engine = Engine(sessions, demo_setting, clock=lambda: tuesday, queue_turns=True)
+    written = _message("Maya is off sick today with a temperature", "SMlate")
+    engine.submit(replace(written, received_at=written.received_at - timedelta(days=1))).result()
+    engine.handle_received()
+    with sessions() as session:
+        [absence] = session.scalars(select(Absence)).all()
+    assert absence.start.isoformat() == "2026-11-23"  # Monday, when Sarah wrote
