@@ -14,7 +14,7 @@ from bot.engine import Engine
 
 log = logging.getLogger(__name__)
 FASTEST_POLL = 0.002  # seconds between looks while messages are arriving
-SLOWEST_POLL = 0.25  # ... backing off to this when the queue stays empty
+SLOWEST_POLL = 0.05  # ... backing off to this when the queue stays empty
 ERROR_PAUSE = 5.0  # after the database failed us, before trying again
 
 
