@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import ChannelIdentity, Guardian, HandoffItem, Outbox, Staff
+from bot.db.models import ChannelIdentity, Guardian, HandoffItem, InboundLog, Outbox, Staff
 
 
 def unanswered_questions(sessions: sessionmaker[Session], limit: int = 200) -> list[str]:
@@ -25,13 +27,19 @@ def unanswered_questions(sessions: sessionmaker[Session], limit: int = 200) -> l
 
 
 PROBLEM_STATUSES = ("failed", "undelivered", "unknown", "dead")
+UNANSWERED_AFTER = timedelta(minutes=1)  # a kept message waiting longer: is the turns process up?
 
 
-def delivery_problems(sessions: sessionmaker[Session], limit: int = 200) -> list[str]:
-    """Messages that did not (or may not) arrive, newest first, then numbers that opted out.
+def delivery_problems(
+    sessions: sessionmaker[Session], limit: int = 200, now: datetime | None = None
+) -> list[str]:
+    """Messages that did not (or may not) arrive, newest first; parents' messages kept but not
+    answered after a minute (with queued turns: is `parentbot turns` running?); then numbers
+    that opted out.
 
     `unknown` means the provider may have sent it (a timeout after create): check before resending.
     """
+    waited_since = (now or datetime.now(UTC)) - UNANSWERED_AFTER
     with sessions() as session:
         rows = session.execute(
             select(Outbox, Guardian.name, Staff.name)
@@ -39,6 +47,12 @@ def delivery_problems(sessions: sessionmaker[Session], limit: int = 200) -> list
             .outerjoin(Staff, Staff.id == Outbox.staff_id)
             .where(Outbox.status.in_(PROBLEM_STATUSES))
             .order_by(Outbox.created_at.desc(), Outbox.id.desc())
+            .limit(limit)
+        ).all()
+        waiting = session.scalars(
+            select(InboundLog)
+            .where(InboundLog.status == "received", InboundLog.received_at < waited_since)
+            .order_by(InboundLog.id)
             .limit(limit)
         ).all()
         opted_out = session.execute(
@@ -52,6 +66,11 @@ def delivery_problems(sessions: sessionmaker[Session], limit: int = 200) -> list
         f"{row.created_at:%Y-%m-%d %H:%M}  {row.status:<11} {row.channel:<8} "
         f"{guardian or staff or row.recipient_id} ({row.kind}): {row.last_error or ''}"
         for row, guardian, staff in rows
+    ]
+    lines += [
+        f"{row.received_at:%Y-%m-%d %H:%M}  not answered {row.channel:<8} {row.sender_id}: "
+        f"{row.text[:80]}"
+        for row in waiting
     ]
     lines += [
         f"opted out   {identity.channel:<8} {guardian or staff or 'not on the roster'} "

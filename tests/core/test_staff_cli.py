@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,7 +11,9 @@ from typer.testing import CliRunner
 from bot.db.models import ChannelIdentity, Outbox
 from bot.db.session import transaction
 from bot.engine import Engine
+from bot.inbound import log_once
 from bot.linking import redeem_link_code
+from bot.types import InboundMessage
 from parentbot import setup
 from parentbot.cli import app
 from tests.conftest import DEMO
@@ -75,3 +78,15 @@ def test_unanswered_lists_questions_the_policies_did_not_cover(engine: Engine, d
     say(engine, "+447700900121", "what's the wifi password?")
     output = CliRunner().invoke(app, ["unanswered", "--db", db_url]).output
     assert "Fiona Campbell: what's the wifi password?" in output
+
+
+def test_delivery_problems_lists_a_parents_message_left_unanswered(tmp_path: Path) -> None:
+    url, sessions = _database(tmp_path)
+    kept = datetime.now(UTC) - timedelta(minutes=5)  # the turns process has not answered it
+    with transaction(sessions) as session:
+        for sid, at in (("SMold", kept), ("SMnew", datetime.now(UTC))):
+            message = InboundMessage("sms", "+447700900101", f"Maya is off ({sid})", sid, at)
+            log_once(session, message)
+    output = CliRunner().invoke(app, ["delivery-problems", "--db", url]).output
+    assert "not answered sms      +447700900101: Maya is off (SMold)" in output
+    assert "SMnew" not in output  # a message a moment old is still being answered
