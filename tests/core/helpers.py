@@ -9,6 +9,26 @@ from bot.engine import Engine, TurnResult
 from bot.types import InboundMessage
 
 _ids = itertools.count(1)
+SARAH = "+447700900101"  # Maya's mum in the demo nursery
+
+
+def inbound(
+    text: str,
+    message_id: str,
+    *,
+    sender: str = SARAH,
+    channel: str = "sms",
+    choice_id: str | None = None,
+) -> InboundMessage:
+    """A message as an adapter parses it, received now (from Sarah by SMS unless told)."""
+    return InboundMessage(
+        channel=channel,
+        sender_id=sender,
+        text=text,
+        provider_message_id=message_id,
+        received_at=datetime.now(UTC),
+        choice_id=choice_id,
+    )
 
 
 def say(
@@ -21,15 +41,9 @@ def say(
     message_id: str | None = None,
 ) -> TurnResult:
     """One inbound message through the whole pipeline; fails the test on a duplicate."""
+    message_id = message_id or f"test-{next(_ids)}"
     result = engine.receive(
-        InboundMessage(
-            channel=channel,
-            sender_id=sender,
-            text=text,
-            provider_message_id=message_id or f"test-{next(_ids)}",
-            received_at=datetime.now(UTC),
-            choice_id=choice_id,
-        )
+        inbound(text, message_id, sender=sender, channel=channel, choice_id=choice_id)
     )
     assert result is not None, "message was treated as a duplicate"
     return result

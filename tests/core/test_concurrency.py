@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, InboundLog, Outbox
 from bot.engine import Engine
-from bot.types import InboundMessage
-
-SARAH = "+447700900101"
-
-
-def _message(text: str, message_id: str) -> InboundMessage:
-    return InboundMessage(
-        channel="sms",
-        sender_id=SARAH,
-        text=text,
-        provider_message_id=message_id,
-        received_at=datetime.now(UTC),
-    )
+from tests.core.helpers import inbound
 
 
 def test_the_same_webhook_delivered_to_eight_workers_at_once_is_handled_once(
     engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
-    message = _message("Maya's off today, temperature", "SMrace")
+    message = inbound("Maya's off today, temperature", "SMrace")
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: engine.receive(message), range(8)))
     assert sum(result is not None for result in results) == 1
@@ -45,7 +32,7 @@ def test_concurrent_messages_from_one_parent_are_all_handled_in_turn(
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(
             pool.map(
-                lambda pair: engine.receive(_message(*pair)),
+                lambda pair: engine.receive(inbound(*pair)),
                 [(text, f"SM{n}") for n, text in enumerate(texts)],
             )
         )

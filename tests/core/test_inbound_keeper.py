@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -13,16 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import InboundLog
 from bot.keeper import InboundKeeper
 from bot.types import InboundMessage
+from tests.core.helpers import inbound
 
 
 def _message(message_id: str) -> InboundMessage:
-    return InboundMessage(
-        channel="sms",
-        sender_id="+447700900101",
-        text="What time do you open on Friday?",
-        provider_message_id=message_id,
-        received_at=datetime.now(UTC),
-    )
+    return inbound("What time do you open on Friday?", message_id)
 
 
 def _kept(sessions: sessionmaker[Session]) -> list[str]:

@@ -9,7 +9,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,21 +19,8 @@ from bot.db.session import transaction
 from bot.engine import Engine
 from bot.inbound import log_once
 from bot.turns import run_turns
-from bot.types import InboundMessage
 from tests.conftest import MONDAY_MORNING, REPO
-
-SARAH = "+447700900101"
-
-
-def _message(text: str, message_id: str, choice_id: str | None = None) -> InboundMessage:
-    return InboundMessage(
-        channel="sms",
-        sender_id=SARAH,
-        text=text,
-        provider_message_id=message_id,
-        received_at=datetime.now(UTC),
-        choice_id=choice_id,
-    )
+from tests.core.helpers import inbound
 
 
 def _queued(sessions: sessionmaker[Session], setting_id: int) -> Engine:
@@ -55,7 +42,7 @@ def test_a_queued_message_is_kept_unanswered_until_the_turns_process_takes_it(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = _queued(sessions, demo_setting)
-    assert engine.submit(_message("Maya is off sick today with a temperature", "SM1")).result()
+    assert engine.submit(inbound("Maya is off sick today with a temperature", "SM1")).result()
     assert (_statuses(sessions), _replies(sessions)) == (["received"], [])
 
     assert engine.handle_received() == 1
@@ -75,10 +62,10 @@ def test_a_replayed_webhook_is_kept_once_and_answered_once(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = _queued(sessions, demo_setting)
-    assert engine.submit(_message("What time do you open on Friday?", "SM2")).result()
-    assert not engine.submit(_message("What time do you open on Friday?", "SM2")).result()
+    assert engine.submit(inbound("What time do you open on Friday?", "SM2")).result()
+    assert not engine.submit(inbound("What time do you open on Friday?", "SM2")).result()
     assert engine.handle_received() == 1
-    assert not engine.submit(_message("What time do you open on Friday?", "SM2")).result()
+    assert not engine.submit(inbound("What time do you open on Friday?", "SM2")).result()
     assert engine.handle_received() == 0 and len(_replies(sessions)) == 1
 
 
@@ -87,7 +74,7 @@ def test_a_message_whose_turn_never_ran_is_answered_by_the_turns_process(
 ) -> None:
     # an inline web process kept the message and then died before its turn
     with transaction(sessions) as session:
-        log_once(session, _message("What time do you open on Friday?", "SM3"))
+        log_once(session, inbound("What time do you open on Friday?", "SM3"))
     assert _replies(sessions) == []
     assert _queued(sessions, demo_setting).handle_received() == 1
     assert _statuses(sessions) == ["handled"] and len(_replies(sessions)) == 1
@@ -98,7 +85,7 @@ def test_messages_are_answered_oldest_first(
 ) -> None:
     engine = _queued(sessions, demo_setting)
     for number, day in enumerate(("Tuesday", "Wednesday", "Thursday")):
-        engine.submit(_message(f"Maya's off on {day}", f"SM{number}")).result()
+        engine.submit(inbound(f"Maya's off on {day}", f"SM{number}")).result()
     assert engine.handle_received(limit=1) == 1
     with sessions() as session:
         starts = [absence.start.isoformat() for absence in session.scalars(select(Absence))]
@@ -111,22 +98,22 @@ def test_two_turns_processes_answer_each_message_once(
 ) -> None:
     first, second = _queued(sessions, demo_setting), _queued(sessions, demo_setting)
     for number in range(6):
-        first.submit(_message("What time do you open on Friday?", f"SMtwo{number}")).result()
+        first.submit(inbound("What time do you open on Friday?", f"SMtwo{number}")).result()
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda engine: engine.handle_received(), (first, second)))
     assert _statuses(sessions) == ["handled"] * 6 and len(_replies(sessions)) == 6
 
 
-def test_a_tapped_choice_waits_in_the_queue_with_its_message(
+def test_a_tapped_choice_waits_in_the_queue_with_itsinbound(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = _queued(sessions, demo_setting)
-    engine.submit(_message("Maya is off sick today", "SMc1")).result()
+    engine.submit(inbound("Maya is off sick today", "SMc1")).result()
     engine.handle_received()
     with sessions() as session:
         offered = session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
     assert offered is not None and offered.choices
-    engine.submit(_message("", "SMc2", choice_id=offered.choices[0]["id"])).result()
+    engine.submit(inbound("", "SMc2", choice_id=offered.choices[0]["id"])).result()
     with sessions() as session:
         kept = session.scalars(select(InboundLog).where(InboundLog.status == "received")).one()
     assert kept.choice_id == offered.choices[0]["id"]
@@ -143,7 +130,7 @@ def test_the_turns_loop_answers_arriving_messages_until_stopped(
     loop = threading.Thread(target=run_turns, args=(engine, stop))
     loop.start()
     try:
-        engine.submit(_message("What time do you open on Friday?", "SMloop")).result()
+        engine.submit(inbound("What time do you open on Friday?", "SMloop")).result()
         deadline = time.monotonic() + 10
         while _statuses(sessions) != ["handled"] and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -158,7 +145,7 @@ def test_the_turns_command_answers_kept_messages_and_stops_on_sigterm(
     db_url: str, sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = _queued(sessions, demo_setting)
-    engine.submit(_message("What time do you open on Friday?", "SMcli")).result()
+    engine.submit(inbound("What time do you open on Friday?", "SMcli")).result()
     process = subprocess.Popen(
         [sys.executable, "-m", "parentbot", "turns", "--db", db_url],
         cwd=REPO,
@@ -181,7 +168,7 @@ def test_a_message_that_waited_overnight_means_the_day_it_was_written(
 ) -> None:
     tuesday = MONDAY_MORNING + timedelta(days=1)
     engine = Engine(sessions, demo_setting, clock=lambda: tuesday, queue_turns=True)
-    written = _message("Maya is off sick today with a temperature", "SMlate")
+    written = inbound("Maya is off sick today with a temperature", "SMlate")
     engine.submit(replace(written, received_at=written.received_at - timedelta(days=1))).result()
     engine.handle_received()
     with sessions() as session:
