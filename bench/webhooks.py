@@ -17,8 +17,9 @@ process also serves a bare FastAPI echo endpoint. Measuring starts once warm-up 
 Also 1,000 SMS webhooks to a route whose engine does nothing (adapter_only_per_s): what the
 adapter itself costs. Every turn must end handled (failed_turns counts the others).
 BENCH_WORKERS sets the uvicorn processes (default 1); BENCH_TURNS=inline runs the turns in the web
-process instead (one process, no turns process), for comparison. The final line is JSON, also
-written to bench/results/webhooks.json.
+process instead (one process, no turns process), for comparison; BENCH_DATABASE_URL runs on that
+PostgreSQL database instead of a temp SQLite file (it is emptied first: use a scratch one). The
+final line is JSON, also written to bench/results/webhooks.json.
 """
 
 from __future__ import annotations
@@ -27,19 +28,18 @@ import asyncio
 import json
 import os
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import Future
-from datetime import UTC, datetime
 from itertools import count, cycle
 from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,6 +54,7 @@ ROUNDS = 5  # throughput kinds alternate in this many rounds
 RATE = 50  # messages per second in the latency phase
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))  # uvicorn processes
 TURNS = os.environ.get("BENCH_TURNS", "queued")  # PARENTBOT_TURNS for the web process
+DATABASE = os.environ.get("BENCH_DATABASE_URL")  # a scratch PostgreSQL database, emptied first
 PHONES = [f"+4477009001{n:02d}" for n in (1, 2, 3, 11, 12, 21, 31, 32, 41, 51, 52, 61, 71, 81)]
 TEXTS = [
     "Maya is off sick today with a temperature",
@@ -110,13 +111,17 @@ def server_environment(db_url: str) -> dict[str, str]:
     }
 
 
-def prepare(database: Path) -> str:
-    """A migrated SQLite file with the demo nursery and Telegram users linked to guardians."""
+def prepare(url: str) -> None:
+    """A migrated database with the demo nursery and Telegram users linked to guardians (a
+    PostgreSQL database is emptied first)."""
     from bot.db.models import ChannelIdentity, Guardian
-    from bot.db.session import transaction
+    from bot.db.session import normalise_url, transaction
     from parentbot.setup import demo_folder, import_setting_folder, open_database
 
-    url = f"sqlite:///{database}"
+    if url.startswith("postgres"):
+        with sa.create_engine(normalise_url(url)).begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
     sessions = open_database(url)
     import_setting_folder(sessions, demo_folder())
     with transaction(sessions) as session:
@@ -126,7 +131,6 @@ def prepare(database: Path) -> str:
                     channel="telegram", external_id=str(9000 + guardian.id), guardian_id=guardian.id
                 )
             )
-    return url
 
 
 Call = tuple[str, dict[str, Any]]  # (path, httpx keyword arguments)
@@ -198,14 +202,19 @@ async def flood(client: httpx.AsyncClient, work: list[Call]) -> None:
 
 class TurnsWatch:
     """The bench's read-only look at the inbound log: which kept messages the turns process has
-    answered, and when each turn committed."""
+    answered, and when each turn finished. A plain engine: its reads never queue for the writer."""
 
-    def __init__(self, database: Path) -> None:
-        self.connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    def __init__(self, url: str) -> None:
+        from bot.db.session import normalise_url
+
+        self.engine = sa.create_engine(normalise_url(url))
 
     def count(self, status: str) -> int:
-        query = "SELECT count(*) FROM inbound_log WHERE status = ?"
-        return int(self.connection.execute(query, (status,)).fetchone()[0])
+        from bot.db.models import InboundLog
+
+        query = sa.select(sa.func.count(InboundLog.id)).where(InboundLog.status == status)
+        with self.engine.connect() as connection:
+            return int(connection.scalar(query) or 0)
 
     async def drained(self, timeout: float = 300) -> None:
         """Until no kept message waits for its turn."""
@@ -216,12 +225,14 @@ class TurnsWatch:
             await asyncio.sleep(0.002)
 
     def handled_at(self) -> dict[str, float]:
-        """Each handled message's provider id -> when its turn committed (epoch seconds)."""
-        query = "SELECT provider_message_id, handled_at FROM inbound_log WHERE status = 'handled'"
-        return {
-            key: datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp()
-            for key, at in self.connection.execute(query)
-        }
+        """Each handled message's provider id -> when its turn finished (epoch seconds)."""
+        from bot.db.models import InboundLog
+
+        query = sa.select(InboundLog.provider_message_id, InboundLog.handled_at).where(
+            InboundLog.status == "handled"
+        )
+        with self.engine.connect() as connection:
+            return {key: at.timestamp() for key, at in connection.execute(query)}
 
 
 def provider_id(call: Call) -> str:
@@ -305,6 +316,7 @@ async def measure(base_url: str, turns: TurnsWatch) -> dict[str, object]:
         "rate_per_s": RATE,
         "workers": WORKERS,
         "turns": TURNS,
+        "database": "postgresql" if DATABASE else "sqlite",
     }
 
 
@@ -330,8 +342,8 @@ def wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
 
 def main() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.sqlite3"
-        db_url = prepare(database)
+        db_url = DATABASE or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        prepare(db_url)
         port = free_port()
         path = os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))
         env = {**os.environ, "PYTHONPATH": path, **server_environment(db_url)}
@@ -358,7 +370,7 @@ def main() -> dict[str, object]:
             processes.append(subprocess.Popen(turns, env=env, cwd=REPO))
         try:
             wait_until_ready(f"http://127.0.0.1:{port}", server)
-            return asyncio.run(measure(f"http://127.0.0.1:{port}", TurnsWatch(database)))
+            return asyncio.run(measure(f"http://127.0.0.1:{port}", TurnsWatch(db_url)))
         finally:
             for process in processes:
                 process.terminate()
