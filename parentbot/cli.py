@@ -21,7 +21,7 @@ from bot.db.session import transaction
 from bot.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
-from parentbot.config import AppConfig
+from parentbot.config import AppConfig, ConfigError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -363,5 +363,9 @@ def send_broadcast(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a misconfigured environment is one clear line, not a trace."""
+    try:
+        app()
+    except ConfigError as problem:
+        typer.echo(f"Configuration: {problem}", err=True)
+        raise SystemExit(2) from None

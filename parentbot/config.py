@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from bot.db.session import database_url
 
 
+class ConfigError(ValueError):
+    """An environment variable holds a value the processes cannot use."""
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -29,7 +33,7 @@ class AppConfig:
         PARENTBOT_TURNS (`inline`, the default, or `queued`)."""
         turns = os.environ.get("PARENTBOT_TURNS", "inline").strip().lower()
         if turns not in ("inline", "queued"):
-            raise ValueError(f"PARENTBOT_TURNS must be inline or queued, not {turns!r}")
+            raise ConfigError(f"PARENTBOT_TURNS must be inline or queued, not {turns!r}")
         return cls(
             database_url=database_url(),
             setting_slug=os.environ.get("PARENTBOT_SETTING") or None,

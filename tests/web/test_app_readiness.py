@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine import Engine
 from bot.knowledge import Knowledge
-from parentbot.config import AppConfig
+from parentbot.config import AppConfig, ConfigError
 from parentbot.web import create_app
 
 
@@ -34,5 +38,15 @@ def test_with_turns_queued_the_web_process_is_ready_at_once_and_builds_no_index(
 
 def test_an_unknown_turns_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARENTBOT_TURNS", "sometimes")
-    with pytest.raises(ValueError, match="PARENTBOT_TURNS must be inline or queued"):
+    with pytest.raises(ConfigError, match="PARENTBOT_TURNS must be inline or queued"):
         AppConfig.from_env()
+
+
+def test_the_command_names_a_bad_turns_mode_in_one_line() -> None:
+    environment = {**os.environ, "PARENTBOT_TURNS": "sometimes"}
+    command = [sys.executable, "-m", "parentbot", "serve"]
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "Configuration: PARENTBOT_TURNS must be inline or queued, not 'sometimes'"
+    )
