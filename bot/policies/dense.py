@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.policies.bert_graph import release_freed_memory
 from bot.policies.embedding import Encoder, load_encoder
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class DenseIndex:
             starts.append(len(texts))
         started = time.perf_counter()
         vectors = encoder.encode(texts)
+        release_freed_memory()  # the batches' activations
         log.info(
             "embedded %d sentences of %d passages in %.2f s",
             len(texts),

