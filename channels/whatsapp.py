@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -72,10 +73,18 @@ class WhatsAppSender:
 
     capabilities = WHATSAPP_CAPABILITIES
 
-    def __init__(self, client: Client, config: TwilioConfig, sessions: SessionFactory) -> None:
+    def __init__(
+        self,
+        client: Client,
+        config: TwilioConfig,
+        sessions: SessionFactory,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        """clock tells the time the 24-hour window is judged at (the engine's clock in tests)."""
         self._client = client
         self._config = config
         self._sessions = sessions
+        self._clock = clock
         self.rate_limit = RateLimit(per_second=config.messages_per_second)
 
     async def send(self, message: OutboundMessage) -> SendResult:
@@ -86,7 +95,7 @@ class WhatsAppSender:
             "to": WHATSAPP_PREFIX + message.recipient_id,
             "status_callback": self._config.status_callback_url("whatsapp"),
         }
-        if in_window(last_inbound, utcnow()):
+        if in_window(last_inbound, self._clock()):
             params["body"] = render_whatsapp(message.reply)
         elif self._config.whatsapp_template_sid:
             params["content_sid"] = self._config.whatsapp_template_sid

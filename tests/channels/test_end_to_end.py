@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +16,7 @@ from channels.twilio_common import TwilioConfig, make_client
 from channels.twilio_sms import SmsSender
 from channels.whatsapp import WhatsAppSender
 from tests.channels.support import PUBLIC, SARAH
+from tests.conftest import MONDAY_MORNING
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_http import RecordingTwilioHttpClient
 
@@ -69,7 +72,11 @@ async def test_sms_and_whatsapp_replies_go_out_through_the_twilio_client(
     twilio = make_client(twilio_config, http)
     senders = {
         "sms": SmsSender(twilio, twilio_config),
-        "whatsapp": WhatsAppSender(twilio, twilio_config, sessions),
+        # The window is judged by the clock the engine stamped Sarah's message with, a minute on
+        # (by the machine's clock it closed 24 hours after the fixed test morning).
+        "whatsapp": WhatsAppSender(
+            twilio, twilio_config, sessions, clock=lambda: MONDAY_MORNING + timedelta(minutes=1)
+        ),
     }
     handled = await DeliveryWorker(sessions, senders).run_once()
     assert handled == len(http.calls) >= 2
