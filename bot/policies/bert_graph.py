@@ -25,9 +25,10 @@ class _Graph:
     """Accumulates ONNX nodes and weight initialisers."""
 
     def __init__(self) -> None:
-        from onnx import numpy_helper
+        from onnx import helper, numpy_helper
 
         self._from_array = numpy_helper.from_array
+        self._make_node = helper.make_node
         self.nodes: list[object] = []
         self.initializers: list[object] = []
 
@@ -37,10 +38,8 @@ class _Graph:
 
     def op(self, kind: str, inputs: list[str], output: str = "", **attributes: object) -> str:
         """Add a node; its output is named when given, numbered otherwise."""
-        from onnx import helper
-
         output = output or f"t{len(self.nodes)}"
-        self.nodes.append(helper.make_node(kind, inputs, [output], **attributes))
+        self.nodes.append(self._make_node(kind, inputs, [output], **attributes))
         return output
 
 
