@@ -19,7 +19,8 @@ from bot.db.models import (
     Staff,
 )
 from bot.policies.store import import_policies
-from bot.roster.folder import SettingData, SettingFolder, read_setting_folder
+from bot.roster.folder import SettingFolder, read_setting_folder
+from bot.roster.setting import SettingData
 
 
 @dataclass(frozen=True)

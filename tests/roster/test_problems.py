@@ -1,0 +1,225 @@
+"""A setting folder's problems: every one found in a single run, each named by file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.roster.errors import RosterInvalid
+from bot.roster.folder import read_setting_folder
+from tests.roster.helpers import append, demo_copy, replace_line
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(RosterInvalid) as raised:
+        read_setting_folder(folder)
+    return [str(error) for error in raised.value.errors]
+
+
+def test_every_problem_in_the_folder_is_reported_in_one_run(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "setting.toml", '"Europe/London"', '"Europe/Lundon"')
+    staff = folder / "staff.csv"
+    staff.write_bytes(b"\xef\xbb\xbf" + staff.read_bytes())  # Excel's "CSV UTF-8" BOM
+    replace_line(staff, "07700 900002", "07700 12")  # Jess: still a known key person
+    replace_line(staff, "key_person,Oaks", "key_person,Oak")
+    append(staff, "Kim Lee,07700 900007,kim@example.com,practitioner,Oaks,extra")
+    children = folder / "children.csv"
+    replace_line(children, "2023-03-14,Saplings", "2023-02-30,Sunflowers")
+    replace_line(children, "Oaks,Tom Okafor", "Oaks,Tom Okafr")
+    append(children, "")
+    append(children, 'Sam,"Patel,,2023-01-01,Oaks,Tom Okafor,,')
+    append(children, "Rosa,Diaz,,2023-04-01,Oaks,Tom Okafor,,")
+    guardians = folder / "guardians.csv"
+    replace_line(guardians, "Maya Thompson;Leo Thompson,yes", "Maya Thompson;Oliver Thompson,yes")
+    replace_line(guardians, "mother,pl,", "mother,xx,")
+    replace_line(guardians, ",Isla Campbell,", ",Isla Campbell;Isla Campbell,")
+    append(guardians, "Sarah Again,07700 900101,,,en,Rosa Diaz,no")
+    contacts = folder / "emergency_contacts.csv"
+    replace_line(contacts, "Maya Thompson,Linda", "Maya Thomson,Linda")
+    replace_line(contacts, "Jakub Kowalski,Halina Kowalska,07700 900113", "Jakub Kowalski,H,0")
+
+    assert sorted(_problems(folder)) == sorted(
+        [
+            "setting.toml:4: timezone: 'Europe/Lundon' is not an IANA time zone "
+            "(e.g. Europe/London)",
+            "staff.csv:3: phone: '07700 12' is not a valid phone number",
+            "staff.csv:4: room: unknown room 'Oak'",
+            "staff.csv:8: 6 values, but the header has 5 columns "
+            '(a value with a comma in it needs "quotes")',
+            "children.csv:2: date_of_birth: '2023-02-30' is not a date (YYYY-MM-DD)",
+            "children.csv:2: room: unknown room 'Sunflowers'",
+            "children.csv:3: key_person: unknown key person 'Tom Okafr'",
+            'children.csv:17: a quote (") opens a value that is not closed on this line',
+            "guardians.csv:2: children: unknown child 'Oliver Thompson'",
+            "guardians.csv:5: language: 'xx' is not an ISO 639-1 language code (e.g. en, pl, ur)",
+            "guardians.csv:7: children: 'Isla Campbell' is listed twice",
+            "guardians.csv:18: phone: value listed twice (first at line 2)",
+            "emergency_contacts.csv:2: child: unknown child 'Maya Thomson'",
+            "emergency_contacts.csv:4: phone: '0' is not a phone number",
+        ]
+    )
+
+
+def test_unclosed_quote_does_not_swallow_the_lines_after_it(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "children.csv", "Maya,Thompson,", 'Maya,"Thompson,')
+    assert _problems(folder) == [
+        'children.csv:2: a quote (") opens a value that is not closed on this line',
+        "emergency_contacts.csv:2: child: unknown child 'Maya Thompson'",
+        "guardians.csv:2: children: unknown child 'Maya Thompson'",
+        "guardians.csv:3: children: unknown child 'Maya Thompson'",
+        "guardians.csv:4: children: unknown child 'Maya Thompson'",
+    ]
+
+
+def test_text_after_a_closing_quote_is_a_syntax_problem(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "Lucy Green,", '"Lucy" Green,')
+    assert _problems(folder) == [
+        'staff.csv:7: text follows a closing quote (a quote inside a value is written "")'
+    ]
+
+
+def test_row_with_too_few_values_is_reported_not_shifted(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", "Sarah Thompson,07700 900101,", "Sarah Thompson,")
+    assert _problems(folder) == [
+        "guardians.csv:2: 6 values, but the header has 7 columns "
+        '(a value with a comma in it needs "quotes")'
+    ]
+
+
+def test_blank_lines_and_a_leading_bom_keep_line_numbers_right(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    path = folder / "guardians.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    lines = [header, "", ",,,,,,", *rows]
+    lines[5] = lines[5].replace("07700 900103", "12")  # Linda, now at line 6
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    assert _problems(folder) == ["guardians.csv:6: phone: '12' is not a valid phone number"]
+
+
+def test_file_that_is_not_utf8_is_named_by_line(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    path = folder / "staff.csv"
+    text = path.read_text(encoding="utf-8").replace("Lucy Green", "Zoë Green")
+    path.write_bytes(text.encode("cp1252"))  # Excel's plain "CSV" on Windows
+    assert _problems(folder) == ['staff.csv:7: not UTF-8 text: save the file as "CSV UTF-8"']
+
+
+def test_utf16_file_is_reported_once(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    path = folder / "emergency_contacts.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    problems = _problems(folder)
+    assert problems == ['emergency_contacts.csv: UTF-16 text: save the file as "CSV UTF-8"']
+
+
+def test_stray_byte_order_mark_inside_a_file_is_reported(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "Sam Patel,", "\ufeffSam Patel,")
+    assert _problems(folder) == [
+        "staff.csv:6: a byte-order mark (U+FEFF) inside the file: was another file pasted in?"
+    ]
+
+
+def test_missing_required_column_is_reported_once_with_the_other_rows_problems(
+    tmp_path: Path,
+) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "name,phone,email,role,room", "name,phone,email,job,room")
+    replace_line(folder / "staff.csv", "07700 900003", "not a phone")
+    assert _problems(folder) == [
+        "staff.csv:1: role: column is missing",
+        "staff.csv:4: phone: 'not a phone' is not a phone number",
+    ]
+
+
+def test_column_named_twice_and_semicolon_separated_files_are_reported(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "name,phone,email,role,room", "name,phone,phone,role,room")
+    path = folder / "emergency_contacts.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    assert _problems(folder) == [
+        "emergency_contacts.csv:1: columns are separated by ';': save the file with commas",
+        "staff.csv:1: phone: column is named twice",
+    ]
+
+
+def test_empty_file_is_reported(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    (folder / "emergency_contacts.csv").write_text("\n\n", encoding="utf-8")
+    assert _problems(folder) == [
+        "emergency_contacts.csv: file is empty (the first line names the columns)"
+    ]
+
+
+def test_guardian_listing_a_child_twice_is_reported(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", ",Isla Campbell,", ",Isla Campbell; Isla  Campbell,")
+    assert _problems(folder) == ["guardians.csv:7: children: 'Isla Campbell' is listed twice"]
+
+
+def test_emergency_contact_listed_twice_for_a_child_is_reported(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    append(folder / "emergency_contacts.csv", "Maya Thompson,linda thompson,07700 900104,gran")
+    assert _problems(folder) == [
+        "emergency_contacts.csv:16: name: contact for this child listed twice (first at line 2)"
+    ]
+
+
+def test_key_person_whose_row_has_a_problem_is_not_also_unknown(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "jess@bramblelane.example,key_person", "x,boss")
+    assert _problems(folder) == ["staff.csv:3: role: 'boss' is not a role " + _ROLES]
+
+
+_ROLES = "(key_person, practitioner, manager, admin)"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("xx", "'xx' is not an ISO 639-1 language code (e.g. en, pl, ur)"),
+        ("english", "'english' is not an ISO 639-1 language code (for English write en)"),
+        ("Polish", "'Polish' is not an ISO 639-1 language code (for Polish write pl)"),
+        ("pt-BR", "'pt-BR' is not an ISO 639-1 language code (for Portuguese write pt)"),
+        ("eng", "'eng' is not an ISO 639-1 language code (for English write en)"),
+    ],
+)
+def test_language_must_be_an_iso_639_1_code(tmp_path: Path, value: str, problem: str) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", "mother,pl,", f"mother,{value},")
+    assert _problems(folder) == [f"guardians.csv:5: language: {problem}"]
+
+
+def test_valid_language_without_curated_messages_is_accepted(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", "mother,pl,", "mother,FR,")
+    magda = next(g for g in read_setting_folder(folder).guardians if g.name == "Magda Kowalska")
+    assert magda.language == "fr"
+
+
+def test_setting_toml_problems_name_their_line(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    path = folder / "setting.toml"
+    replace_line(path, 'fri = "07:30-17:30"', 'fri = "07:30-5pm"')
+    replace_line(path, 'closed_dates = ["2026-12-24"', 'closed_dates = ["2026-12-32"')
+    replace_line(path, 'rooms = ["Seedlings", "Saplings", "Oaks"]', 'rooms = "Oaks"')
+    replace_line(path, 'manager = "Priya Shah"', 'manager = "Priya Shah"\noptions = "none"')
+    replace_line(path, "[options]", "[other]")
+    assert _problems(folder) == [
+        "setting.toml:9: options: use a table: [options]",
+        'setting.toml:10: rooms: use a list of names, e.g. rooms = ["Oaks"]',
+        "setting.toml:11: closed_dates: '2026-12-32' is not a date (YYYY-MM-DD)",
+        "setting.toml:18: opening_hours: fri = '07:30-5pm': use mon = \"07:30-18:00\"",
+    ]
+
+
+def test_setting_toml_syntax_error_names_its_line(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "setting.toml", 'name = "Bramble Lane Nursery"', 'name = "Bramble')
+    problems = _problems(folder)
+    assert problems == ["setting.toml:3: not valid TOML: Illegal character '\\n' (column 16)"]
