@@ -14,6 +14,10 @@ STAFF_ROLES = ("key_person", "practitioner", "manager", "admin")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 DRAMA_MOBILE_PREFIX = "+447700900"
+MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
 
 
 class FieldError(ValueError):
@@ -35,6 +39,16 @@ def phone_e164(value: str, region: str = "GB") -> str:
 def _is_drama_number(number: phonenumbers.PhoneNumber, e164: str) -> bool:
     """Ofcom's reserved fictional mobiles (07700 900000-900999), used by demos and tests."""
     return phonenumbers.is_possible_number(number) and e164.startswith(DRAMA_MOBILE_PREFIX)
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether a stored number can take SMS and WhatsApp: a mobile (or a drama mobile)."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in MOBILE_TYPES or _is_drama_number(number, e164)
 
 
 def iso_date(value: str) -> date:

@@ -156,3 +156,17 @@ def test_cli_import_prints_errors_and_exits_non_zero(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "staff.csv:3: phone: 'not a phone' is not a phone number" in result.output
     assert "nothing was changed" in result.output
+
+
+def test_cli_import_notes_languages_without_curated_messages(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", "mother,pl,", "mother,fr,")
+    replace_line(folder / "guardians.csv", "father,pl,", "father,de,")
+    result = CliRunner().invoke(
+        app, ["import", str(folder), "--db", f"sqlite:///{tmp_path / 'cli.sqlite3'}"]
+    )
+    assert result.exit_code == 0
+    assert (
+        "note: no curated messages in French (fr), German (de): those guardians get the bot's "
+        "own messages in English, and broadcasts machine-translated when TRANSLATOR is set."
+    ) in result.stderr.splitlines()
