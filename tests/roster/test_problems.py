@@ -51,7 +51,7 @@ def test_every_problem_in_the_folder_is_reported_in_one_run(tmp_path: Path) -> N
             "children.csv:2: date_of_birth: '2023-02-30' is not a date (YYYY-MM-DD)",
             "children.csv:2: room: unknown room 'Sunflowers'",
             "children.csv:3: key_person: unknown key person 'Tom Okafr'",
-            'children.csv:17: a quote (") opens a value that is not closed on this line',
+            f"children.csv:17: {UNCLOSED}",
             "guardians.csv:2: children: unknown child 'Oliver Thompson'",
             "guardians.csv:5: language: 'xx' is not an ISO 639-1 language code (e.g. en, pl, ur)",
             "guardians.csv:7: children: 'Isla Campbell' is listed twice",
@@ -62,33 +62,63 @@ def test_every_problem_in_the_folder_is_reported_in_one_run(tmp_path: Path) -> N
     )
 
 
-def test_unclosed_quote_does_not_swallow_the_lines_after_it(tmp_path: Path) -> None:
+UNCLOSED = 'a quote (") opens a value that is not closed on this line'
+TEXT_AFTER_QUOTE = 'text follows a closing quote (a quote inside a value is written "")'
+TOO_FEW = '6 values, but the header has 7 columns (a value with a comma in it needs "quotes")'
+BOM_INSIDE = "a byte-order mark (U+FEFF) inside the file: was another file pasted in?"
+BOSS = "role: 'boss' is not a role (key_person, practitioner, manager, admin)"
+UNCLOSED_MAYA = [
+    f"children.csv:2: {UNCLOSED}",
+    "emergency_contacts.csv:2: child: unknown child 'Maya Thompson'",
+    *(f"guardians.csv:{line}: children: unknown child 'Maya Thompson'" for line in (2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("children.csv", "Maya,Thompson,", 'Maya,"Thompson,', UNCLOSED_MAYA),
+        ("staff.csv", "Lucy Green,", '"Lucy" Green,', [f"staff.csv:7: {TEXT_AFTER_QUOTE}"]),
+        (
+            "guardians.csv",
+            "Sarah Thompson,07700 900101,",
+            "Sarah,",
+            [f"guardians.csv:2: {TOO_FEW}"],
+        ),
+        ("staff.csv", "Sam Patel,", "\ufeffSam Patel,", [f"staff.csv:6: {BOM_INSIDE}"]),
+        ("staff.csv", "key_person,Saplings", "boss,Saplings", [f"staff.csv:3: {BOSS}"]),
+    ],
+    ids=[
+        "unclosed_quote_does_not_swallow_the_lines_after_it",
+        "text_after_a_closing_quote",
+        "row_with_too_few_values_is_reported_not_shifted",
+        "stray_byte_order_mark_inside_a_file",
+        "key_person_whose_row_has_a_problem_is_not_also_unknown",
+    ],
+)
+def test_problem_is_named_by_file_and_line(
+    tmp_path: Path, file: str, old: str, new: str, expected: list[str]
+) -> None:
     folder = demo_copy(tmp_path)
-    replace_line(folder / "children.csv", "Maya,Thompson,", 'Maya,"Thompson,')
+    replace_line(folder / file, old, new)
+    assert _problems(folder) == expected
+
+
+def test_people_listed_twice_are_reported(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", ",Isla Campbell,", ",Isla Campbell; Isla  Campbell,")
+    append(folder / "emergency_contacts.csv", "Maya Thompson,linda thompson,07700 900104,")
     assert _problems(folder) == [
-        'children.csv:2: a quote (") opens a value that is not closed on this line',
-        "emergency_contacts.csv:2: child: unknown child 'Maya Thompson'",
-        "guardians.csv:2: children: unknown child 'Maya Thompson'",
-        "guardians.csv:3: children: unknown child 'Maya Thompson'",
-        "guardians.csv:4: children: unknown child 'Maya Thompson'",
+        "emergency_contacts.csv:16: name: contact for this child listed twice (first at line 2)",
+        "guardians.csv:7: children: 'Isla Campbell' is listed twice",
     ]
 
 
-def test_text_after_a_closing_quote_is_a_syntax_problem(tmp_path: Path) -> None:
+def test_setting_toml_syntax_error_names_its_line(tmp_path: Path) -> None:
     folder = demo_copy(tmp_path)
-    replace_line(folder / "staff.csv", "Lucy Green,", '"Lucy" Green,')
-    assert _problems(folder) == [
-        'staff.csv:7: text follows a closing quote (a quote inside a value is written "")'
-    ]
-
-
-def test_row_with_too_few_values_is_reported_not_shifted(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    replace_line(folder / "guardians.csv", "Sarah Thompson,07700 900101,", "Sarah Thompson,")
-    assert _problems(folder) == [
-        "guardians.csv:2: 6 values, but the header has 7 columns "
-        '(a value with a comma in it needs "quotes")'
-    ]
+    replace_line(folder / "setting.toml", 'name = "Bramble Lane Nursery"', 'name = "Bramble')
+    problems = _problems(folder)
+    assert problems == ["setting.toml:3: not valid TOML: Illegal character '\\n' (column 16)"]
 
 
 def test_blank_lines_and_a_leading_bom_keep_line_numbers_right(tmp_path: Path) -> None:
@@ -117,34 +147,18 @@ def test_utf16_file_is_reported_once(tmp_path: Path) -> None:
     assert problems == ['emergency_contacts.csv: UTF-16 text: save the file as "CSV UTF-8"']
 
 
-def test_stray_byte_order_mark_inside_a_file_is_reported(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    replace_line(folder / "staff.csv", "Sam Patel,", "\ufeffSam Patel,")
-    assert _problems(folder) == [
-        "staff.csv:6: a byte-order mark (U+FEFF) inside the file: was another file pasted in?"
-    ]
-
-
-def test_missing_required_column_is_reported_once_with_the_other_rows_problems(
-    tmp_path: Path,
-) -> None:
+def test_header_problems_are_reported_with_the_other_rows_problems(tmp_path: Path) -> None:
     folder = demo_copy(tmp_path)
     replace_line(folder / "staff.csv", "name,phone,email,role,room", "name,phone,email,job,room")
     replace_line(folder / "staff.csv", "07700 900003", "not a phone")
-    assert _problems(folder) == [
-        "staff.csv:1: role: column is missing",
-        "staff.csv:4: phone: 'not a phone' is not a phone number",
-    ]
-
-
-def test_column_named_twice_and_semicolon_separated_files_are_reported(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    replace_line(folder / "staff.csv", "name,phone,email,role,room", "name,phone,phone,role,room")
+    replace_line(folder / "guardians.csv", "email,relationship,", "email,email,")
     path = folder / "emergency_contacts.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
     assert _problems(folder) == [
         "emergency_contacts.csv:1: columns are separated by ';': save the file with commas",
-        "staff.csv:1: phone: column is named twice",
+        "guardians.csv:1: email: column is named twice",
+        "staff.csv:1: role: column is missing",
+        "staff.csv:4: phone: 'not a phone' is not a phone number",
     ]
 
 
@@ -154,29 +168,6 @@ def test_empty_file_is_reported(tmp_path: Path) -> None:
     assert _problems(folder) == [
         "emergency_contacts.csv: file is empty (the first line names the columns)"
     ]
-
-
-def test_guardian_listing_a_child_twice_is_reported(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    replace_line(folder / "guardians.csv", ",Isla Campbell,", ",Isla Campbell; Isla  Campbell,")
-    assert _problems(folder) == ["guardians.csv:7: children: 'Isla Campbell' is listed twice"]
-
-
-def test_emergency_contact_listed_twice_for_a_child_is_reported(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    append(folder / "emergency_contacts.csv", "Maya Thompson,linda thompson,07700 900104,gran")
-    assert _problems(folder) == [
-        "emergency_contacts.csv:16: name: contact for this child listed twice (first at line 2)"
-    ]
-
-
-def test_key_person_whose_row_has_a_problem_is_not_also_unknown(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    replace_line(folder / "staff.csv", "jess@bramblelane.example,key_person", "x,boss")
-    assert _problems(folder) == ["staff.csv:3: role: 'boss' is not a role " + _ROLES]
-
-
-_ROLES = "(key_person, practitioner, manager, admin)"
 
 
 @pytest.mark.parametrize(
@@ -216,10 +207,3 @@ def test_setting_toml_problems_name_their_line(tmp_path: Path) -> None:
         "setting.toml:11: closed_dates: '2026-12-32' is not a date (YYYY-MM-DD)",
         "setting.toml:18: opening_hours: fri = '07:30-5pm': use mon = \"07:30-18:00\"",
     ]
-
-
-def test_setting_toml_syntax_error_names_its_line(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    replace_line(folder / "setting.toml", 'name = "Bramble Lane Nursery"', 'name = "Bramble')
-    problems = _problems(folder)
-    assert problems == ["setting.toml:3: not valid TOML: Illegal character '\\n' (column 16)"]

@@ -62,19 +62,20 @@ def _id(url: str, model: type[Guardian] | type[Staff], name: str) -> int:
         return session.scalars(select(model.id).where(model.name == name)).one()
 
 
-def test_import_with_no_channel_configured_says_so_once(tmp_path: Path) -> None:
+def test_import_with_no_channel_configured_says_so_once(tmp_path: Path, db_url: str) -> None:
     folder = demo_copy(tmp_path)
     replace_line(folder / "staff.csv", "Lucy Green,07700 900006,", "Lucy Green,,")
-    result = _import(folder, f"sqlite:///{tmp_path / 'db.sqlite3'}", NO_CHANNELS)
+    result = _import(folder, db_url, NO_CHANNELS)
     assert _after_summary(result) == [
         "No channel is configured (TELEGRAM_BOT_TOKEN, TWILIO_*): notices and broadcasts reach "
         "nobody; the web chat reaches only people who open it."
     ]
 
 
-def test_import_warns_about_each_person_sms_and_whatsapp_cannot_reach(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+def test_import_warns_about_each_person_sms_and_whatsapp_cannot_reach(
+    tmp_path: Path, db_url: str
+) -> None:
+    folder, url = demo_copy(tmp_path), db_url
     replace_line(folder / "staff.csv", "Lucy Green,07700 900006,", "Lucy Green,,")
     replace_line(folder / "guardians.csv", "07700 900103", "0113 496 0000")  # Linda: a landline
     _import(folder, url, NO_CHANNELS)
@@ -96,9 +97,8 @@ def test_import_warns_about_each_person_sms_and_whatsapp_cannot_reach(tmp_path: 
         assert session.scalars(select(Staff.phone).where(Staff.name == "Lucy Green")).one() is None
 
 
-def test_telegram_reaches_only_people_who_linked_an_account(tmp_path: Path) -> None:
-    folder = demo_copy(tmp_path)
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+def test_telegram_reaches_only_people_who_linked_an_account(tmp_path: Path, db_url: str) -> None:
+    folder, url = demo_copy(tmp_path), db_url
     _import(folder, url, NO_CHANNELS)
     _identity(url, "telegram", guardian_id=_id(url, Guardian, "Sarah Thompson"))
     _identity(url, "telegram", staff_id=_id(url, Staff, "Priya Shah"))
@@ -118,8 +118,8 @@ def test_telegram_reaches_only_people_who_linked_an_account(tmp_path: Path) -> N
     )
 
 
-def test_everyone_reachable_is_said_in_one_line(tmp_path: Path) -> None:
-    result = _import(demo_copy(tmp_path), f"sqlite:///{tmp_path / 'db.sqlite3'}", SMS_AND_WHATSAPP)
+def test_everyone_reachable_is_said_in_one_line(tmp_path: Path, db_url: str) -> None:
+    result = _import(demo_copy(tmp_path), db_url, SMS_AND_WHATSAPP)
     assert _after_summary(result) == [
         "Every member of staff and guardian can be reached by SMS, WhatsApp."
     ]
