@@ -41,16 +41,18 @@ def read_csv(path: Path, errors: list[RowError]) -> CsvTable | None:
     if data.startswith(UTF16_BOMS):
         errors.append(RowError(path.name, 0, "", f"UTF-16 text: {SAVE_AS}"))
         return None
-    records = list(_records(path.name, data.removeprefix(UTF8_BOM), errors))
+    records = _records(path.name, data.removeprefix(UTF8_BOM), errors)
     if not records:
         errors.append(RowError(path.name, 0, "", EMPTY))
         return None
     (header_line, header), body = records[0], records[1:]
-    columns = _columns(path.name, header_line, header, errors)
+    columns = None if header is None else _columns(path.name, header_line, header, errors)
     if columns is None:
         return None
     rows: list[tuple[int, dict[str, str]]] = []
     for line, cells in body:
+        if cells is None:
+            continue
         if len(cells) == len(columns):
             rows.append((line, _by_column(columns, cells)))
         else:
@@ -62,9 +64,9 @@ def read_csv(path: Path, errors: list[RowError]) -> CsvTable | None:
     return CsvTable(header_line, columns, rows)
 
 
-def _records(file: str, data: bytes, errors: list[RowError]) -> list[tuple[int, list[str]]]:
-    """Each non-blank line's cells, by line number; lines that cannot be read are reported."""
-    records: list[tuple[int, list[str]]] = []
+def _records(file: str, data: bytes, errors: list[RowError]) -> list[tuple[int, list[str] | None]]:
+    """Each non-blank line's cells by line number (None for a line that is not CSV: reported)."""
+    records: list[tuple[int, list[str] | None]] = []
     for number, raw in enumerate(LINE_BREAK.split(data), start=1):
         text = _decoded(file, number, raw, errors)
         try:
@@ -72,6 +74,7 @@ def _records(file: str, data: bytes, errors: list[RowError]) -> list[tuple[int, 
         except csv.Error as problem:
             message = SYNTAX.get(str(problem), f"not valid CSV: {problem}")
             errors.append(RowError(file, number, "", message))
+            records.append((number, None))
             continue
         if any(cell.strip() for cell in cells):
             records.append((number, cells))

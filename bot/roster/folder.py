@@ -189,8 +189,7 @@ def _read_table(path: Path, spec: dict[str, _Column], errors: list[RowError]) ->
     table = read_csv(path, errors)
     if table is None:
         return _Table(path.name, frozenset(), [])
-    missing = [name for name, column in spec.items() if column.required]
-    missing = [name for name in missing if name not in table.columns]
+    missing = [name for name, c in spec.items() if c.required and name not in table.columns]
     if missing:
         where = RowError(path.name, table.header_line, ", ".join(missing), "column is missing")
         errors.append(where)

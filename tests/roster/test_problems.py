@@ -87,6 +87,7 @@ UNCLOSED_MAYA = [
         ),
         ("staff.csv", "Sam Patel,", "\ufeffSam Patel,", [f"staff.csv:6: {BOM_INSIDE}"]),
         ("staff.csv", "key_person,Saplings", "boss,Saplings", [f"staff.csv:3: {BOSS}"]),
+        ("staff.csv", "name,phone", '"name,phone', [f"staff.csv:1: {UNCLOSED}"]),
     ],
     ids=[
         "unclosed_quote_does_not_swallow_the_lines_after_it",
@@ -94,6 +95,7 @@ UNCLOSED_MAYA = [
         "row_with_too_few_values_is_reported_not_shifted",
         "stray_byte_order_mark_inside_a_file",
         "key_person_whose_row_has_a_problem_is_not_also_unknown",
+        "broken_header_hides_its_file_and_no_key_person_is_called_unknown",
     ],
 )
 def test_problem_is_named_by_file_and_line(
