@@ -18,8 +18,10 @@ from bot.optout import PHONE_ADDRESSED
 from bot.roster.fields import is_mobile
 
 CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "telegram": "Telegram"}
-UNREACHABLE_HINT = "Notices and broadcasts to them are not delivered: give them a mobile number"
-TELEGRAM_HINT = ", or link their Telegram account (parentbot link-code --phone P)"
+UNREACHABLE_HINT = (
+    "Notices and broadcasts to them are not delivered: add a mobile number to the roster"
+)
+TELEGRAM_HINT = " (with it they can also link Telegram: parentbot link-code --phone P)"
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def test_import_warns_about_each_person_sms_and_whatsapp_cannot_reach(
         "warning: Mark Thompson (guardian) cannot be reached: opted out (SMS, WhatsApp)",
         "warning: Linda Thompson (guardian) cannot be reached: +441134960000 is not a mobile "
         "number (SMS, WhatsApp)",
-        "Notices and broadcasts to them are not delivered: give them a mobile number.",
+        "Notices and broadcasts to them are not delivered: add a mobile number to the roster.",
     ]
     with setup.open_database(url, migrate=False)() as session:
         assert session.scalars(select(Staff.phone).where(Staff.name == "Lucy Green")).one() is None
@@ -113,8 +113,8 @@ def test_telegram_reaches_only_people_who_linked_an_account(tmp_path: Path, db_u
     assert "warning: Jess Hughes (key_person) cannot be reached: opted out (Telegram)" in warnings
     assert not [line for line in warnings if "Sarah Thompson" in line or "Priya Shah" in line]
     assert warnings[-1] == (
-        "Notices and broadcasts to them are not delivered: give them a mobile number, "
-        "or link their Telegram account (parentbot link-code --phone P)."
+        "Notices and broadcasts to them are not delivered: add a mobile number to the roster "
+        "(with it they can also link Telegram: parentbot link-code --phone P)."
     )
 
 
