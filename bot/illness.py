@@ -9,13 +9,13 @@ sentence saying so, followed by the English guidance.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot.i18n.catalog import Catalog
-from bot.roster.errors import RowError
+from bot.roster.errors import RowError, read_toml
 
 OPTION = "illness_guidance"
 FILENAME = "illness.toml"
@@ -24,21 +24,20 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def read_table(path: Path, errors: list[RowError]) -> dict[str, dict[str, Any]]:
     """Validate an illness.toml; each problem is added to `errors` (nothing is half-read)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as problem:
-        errors.append(RowError(path.name, 0, "", f"not valid TOML: {problem}"))
+    toml = read_toml(path, errors)
+    if toml is None:
         return {}
     table: dict[str, dict[str, Any]] = {}
-    for key, entry in data.items():
+    for key, entry in toml.data.items():
         guidance = entry.get("guidance") if isinstance(entry, dict) else None
         exclude = entry.get("exclude", False) if isinstance(entry, dict) else None
+        problem = RowError(path.name, toml.line_of(key), key, "")
         if not _KEY.match(key):
-            errors.append(RowError(path.name, 0, key, "use a symptom key such as vomiting"))
+            errors.append(replace(problem, message="use a symptom key such as vomiting"))
         elif not isinstance(guidance, str) or not guidance.strip():
-            errors.append(RowError(path.name, 0, key, 'needs guidance = "..." (a sentence)'))
+            errors.append(replace(problem, message='needs guidance = "..." (a sentence)'))
         elif not isinstance(exclude, bool):
-            errors.append(RowError(path.name, 0, key, "exclude must be true or false"))
+            errors.append(replace(problem, message="exclude must be true or false"))
         else:
             table[key] = {"guidance": " ".join(guidance.split()), "exclude": exclude}
     return table

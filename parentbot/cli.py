@@ -34,6 +34,16 @@ app = typer.Typer(
     add_completion=False,
 )
 
+NO_CHANNEL = (
+    "No channel is configured (TELEGRAM_BOT_TOKEN, TWILIO_*): notices and broadcasts reach "
+    "nobody; the web chat reaches only people who open it."
+)
+
+UNCURATED = (
+    "note: no curated messages in {}: those guardians get the bot's own messages in English, "
+    "and broadcasts machine-translated when TRANSLATOR is set."
+)
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -80,6 +90,8 @@ def _import_or_exit(url: str, folder: Path) -> int:
         f"{summary.policies} policy documents ({summary.removed} removed).",
         err=True,
     )
+    if summary.uncurated_languages:
+        typer.echo(UNCURATED.format(", ".join(summary.uncurated_languages)), err=True)
     return summary.setting_id
 
 
@@ -88,7 +100,19 @@ def import_command(folder: Path, db: DbOption = None) -> None:
     """Validate and import a setting folder (setting.toml, CSVs, policies/): all or nothing."""
     if not folder.is_dir():
         raise _fail(f"{folder} is not a folder")
-    _import_or_exit(db or AppConfig.from_env().database_url, folder)
+    url = db or AppConfig.from_env().database_url
+    _warn_unreachable(url, _import_or_exit(url, folder))
+
+
+def _warn_unreachable(url: str, setting_id: int) -> None:
+    """After the summary, each person no configured channel can reach (the import stands)."""
+    from parentbot.wiring import configured_channels
+
+    channels = configured_channels()
+    sessions = setup.open_database(url, migrate=False)
+    warnings = setup.reach_warnings(sessions, setting_id, channels) if channels else [NO_CHANNEL]
+    for line in warnings:
+        typer.echo(line, err=True)
 
 
 @app.command()

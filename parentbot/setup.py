@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from bot.content import content_dir
 from bot.db.migrate import upgrade
 from bot.db.models import Setting
 from bot.db.session import make_engine, make_session_factory, transaction
+from bot.roster import reach
 from bot.roster.apply import ImportSummary, import_folder
 
 DEMO_FOLDER = "demo"
@@ -27,6 +29,14 @@ def import_setting_folder(sessions: sessionmaker[Session], folder: Path) -> Impo
     """Validate and import a setting folder in one transaction (all or nothing)."""
     with transaction(sessions) as session:
         return import_folder(session, folder)
+
+
+def reach_warnings(
+    sessions: sessionmaker[Session], setting_id: int, channels: Collection[str]
+) -> list[str]:
+    """Lines naming each person none of `channels` (the configured ones) can reach."""
+    with sessions() as session:
+        return reach.reach_warnings(session, setting_id, channels)
 
 
 def demo_folder() -> Path:

@@ -28,6 +28,17 @@ def twilio_config(env: Mapping[str, str] = os.environ) -> TwilioConfig | None:
     return TwilioConfig.from_env(env) if env.get("TWILIO_ACCOUNT_SID") else None
 
 
+def configured_channels(env: Mapping[str, str] = os.environ) -> frozenset[str]:
+    """The names of the channels this environment turns on: telegram, sms, whatsapp."""
+    twilio = bool(env.get("TWILIO_ACCOUNT_SID"))
+    switches = {
+        "telegram": bool(env.get("TELEGRAM_BOT_TOKEN")),
+        "sms": twilio and bool(env.get("TWILIO_SMS_FROM")),
+        "whatsapp": twilio and bool(env.get("TWILIO_WHATSAPP_FROM")),
+    }
+    return frozenset(name for name, on in switches.items() if on)
+
+
 def webhook_routers(engine: Engine, env: Mapping[str, str] = os.environ) -> list[APIRouter]:
     """The webhook routes of every configured channel."""
     routers: list[APIRouter] = []

@@ -18,8 +18,11 @@ from bot.db.models import (
     Setting,
     Staff,
 )
+from bot.i18n.names import parent_catalog
 from bot.policies.store import import_policies
-from bot.roster.folder import SettingData, SettingFolder, read_setting_folder
+from bot.roster import fields
+from bot.roster.folder import GuardianRow, SettingFolder, read_setting_folder
+from bot.roster.setting import SettingData
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class ImportSummary:
     policies: int
     removed: int
     policy_problems: tuple[str, ...] = ()
+    uncurated_languages: tuple[str, ...] = ()  # guardians' languages with no curated messages
 
 
 def import_folder(session: Session, path: Path) -> ImportSummary:
@@ -63,7 +67,15 @@ def import_setting(session: Session, folder: SettingFolder) -> ImportSummary:
         policies=len(report.added) + len(report.updated) + len(report.unchanged),
         removed=removed,
         policy_problems=tuple(f"{failure.filename}: {failure.reason}" for failure in report.failed),
+        uncurated_languages=_uncurated_languages(folder.guardians),
     )
+
+
+def _uncurated_languages(guardians: list[GuardianRow]) -> tuple[str, ...]:
+    """Guardians' languages with no curated messages, as `French (fr)`, in roster order."""
+    curated = set(parent_catalog().languages)
+    codes = dict.fromkeys(row.language for row in guardians if row.language not in curated)
+    return tuple(f"{fields.iso_639_1()[code]} ({code})" for code in codes)
 
 
 def _upsert_setting(session: Session, data: SettingData) -> Setting:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import phonenumbers
+from babel import Locale
+from babel.core import get_global
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STAFF_ROLES = ("key_person", "practitioner", "manager", "admin")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 DRAMA_MOBILE_PREFIX = "+447700900"
+MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
 
 
 class FieldError(ValueError):
@@ -32,6 +39,16 @@ def phone_e164(value: str, region: str = "GB") -> str:
 def _is_drama_number(number: phonenumbers.PhoneNumber, e164: str) -> bool:
     """Ofcom's reserved fictional mobiles (07700 900000-900999), used by demos and tests."""
     return phonenumbers.is_possible_number(number) and e164.startswith(DRAMA_MOBILE_PREFIX)
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether a stored number can take SMS and WhatsApp: a mobile (or a drama mobile)."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in MOBILE_TYPES or _is_drama_number(number, e164)
 
 
 def iso_date(value: str) -> date:
@@ -64,11 +81,31 @@ def weekdays(value: str) -> list[str]:
 
 
 def language_code(value: str) -> str:
-    """An ISO 639-1 code such as `en`, `pl`, `ur` (empty means English)."""
+    """An ISO 639-1 code such as `en`, `pl`, `ur` (any case; empty means English)."""
     code = value.strip().lower() or "en"
-    if len(code) != 2 or not code.isalpha():
-        raise FieldError(f"{value!r} is not an ISO 639-1 language code (e.g. en, pl, ur)")
-    return code
+    if code in iso_639_1():
+        return code
+    meant = _meant_language(code)
+    hint = f"for {iso_639_1()[meant]} write {meant}" if meant else "e.g. en, pl, ur"
+    raise FieldError(f"{value!r} is not an ISO 639-1 language code ({hint})")
+
+
+@functools.cache
+def iso_639_1() -> dict[str, str]:
+    """Every ISO 639-1 code and its English name, from CLDR (Babel)."""
+    names = Locale("en").languages
+    return {code: name for code, name in names.items() if len(code) == 2 and code.isalpha()}
+
+
+def _meant_language(written: str) -> str | None:
+    """The ISO 639-1 code someone probably meant by a language's name, a three-letter code or a
+    tag with a region (`Polish`, `pol`, `pt-BR`)."""
+    by_name = {name.lower(): code for code, name in iso_639_1().items()}
+    alias = str(get_global("language_aliases").get(written, ""))
+    for candidate in (by_name.get(written), alias, written.replace("_", "-").split("-")[0]):
+        if candidate and candidate.split("_")[0] in iso_639_1():
+            return candidate.split("_")[0]
+    return None
 
 
 def split_names(value: str) -> list[str]:

@@ -1,39 +1,26 @@
-"""Read and validate a setting folder into plain data, collecting every problem."""
+"""Read and validate a setting folder into plain data, collecting every problem in one run.
+
+Each CSV row is parsed as far as its cells allow, so a row with one bad cell still has its other
+cells checked, still counts as a known name for the other files, and still has its references to
+rooms, staff and children checked: fixing one problem never reveals another on the next run.
+"""
 
 from __future__ import annotations
 
-import csv
-import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import illness
 from bot.roster import fields
+from bot.roster.csvfile import read_csv
 from bot.roster.errors import RosterInvalid, RowError
+from bot.roster.setting import SettingData, read_setting
 
 Parser = Callable[[str], Any]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class SettingData:
-    """setting.toml, validated."""
-
-    slug: str
-    name: str
-    timezone: str
-    address: str
-    phone: str
-    email: str
-    manager: str
-    rooms: list[str]
-    opening_hours: dict[str, str]
-    closed_dates: list[str]
-    options: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -96,37 +83,93 @@ class SettingFolder:
         return self.path / "policies"
 
 
+@dataclass(frozen=True)
+class _Column:
+    parse: Parser
+    required: bool = False  # the header must name it
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    values: dict[str, Any]  # column -> parsed value, for every cell that parsed
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One CSV file's rows, each parsed as far as its cells allow."""
+
+    file: str
+    columns: frozenset[str]  # the columns its rows have values for (none when unreadable)
+    rows: list[_Row]
+
+    def names(self, *columns: str) -> set[str] | None:
+        """Each row's `columns` joined by spaces; None when the file lacks them (not judged)."""
+        if not self.columns.issuperset(columns):
+            return None
+        return {
+            " ".join(row.values[column] for column in columns)
+            for row in self.rows
+            if all(column in row.values for column in columns)
+        }
+
+    def check_unique(self, columns: tuple[str, ...], what: str, errors: list[RowError]) -> None:
+        """A row whose `columns` (any case) repeat an earlier row's is reported at its line."""
+        first_line: dict[tuple[str, ...], int] = {}
+        for row in self.rows:
+            if not all(column in row.values for column in columns):
+                continue
+            key = tuple(str(row.values[column]).lower() for column in columns)
+            if key in first_line:
+                message = f"{what} listed twice (first at line {first_line[key]})"
+                errors.append(RowError(self.file, row.line, columns[0], message))
+            first_line.setdefault(key, row.line)
+
+    def check_refs(
+        self, column: str, known: set[str] | None, what: str, errors: list[RowError]
+    ) -> None:
+        """Each name in `column` must be in `known` (unless unknown) and appear once a row."""
+        for row in self.rows:
+            value = row.values.get(column)
+            seen: set[str] = set()
+            for name in value if isinstance(value, list) else [value]:
+                if name is None:
+                    continue
+                if name in seen:
+                    message = f"{name!r} is listed twice"
+                    errors.append(RowError(self.file, row.line, column, message))
+                elif known is not None and name not in known:
+                    errors.append(RowError(self.file, row.line, column, f"unknown {what} {name!r}"))
+                seen.add(name)
+
+    def built(self, build: Callable[..., T]) -> list[T]:
+        """The rows as `build` objects (once no problem was found, every cell parsed)."""
+        return [build(**row.values) for row in self.rows]
+
+
 def read_setting_folder(path: Path) -> SettingFolder:
     """Validate the whole folder; raise RosterInvalid listing every problem found."""
     errors: list[RowError] = []
-    setting = _read_setting(path / "setting.toml", errors)
-    rooms = set(setting.rooms) if setting else set()
-    staff = _read_rows(path / "staff.csv", _STAFF, errors, StaffRow)
-    _check_unique(path / "staff.csv", staff, lambda row: row.name.lower(), "name", errors)
-    _check_refs(path / "staff.csv", staff, "room", rooms, "room", errors)
-    children = _read_rows(path / "children.csv", _CHILDREN, errors, ChildRow)
-    _check_unique(
-        path / "children.csv",
-        children,
-        lambda r: r.full_name.lower(),
-        "first_name",
-        errors,
-        what="child",
-    )
-    _check_refs(path / "children.csv", children, "room", rooms, "room", errors)
-    staff_names = {row.name for _, row in staff}
-    _check_refs(path / "children.csv", children, "key_person", staff_names, "key person", errors)
-    guardians = _read_rows(path / "guardians.csv", _GUARDIANS, errors, GuardianRow)
-    _check_unique(path / "guardians.csv", guardians, lambda row: row.phone, "phone", errors)
-    child_names = {row.full_name for _, row in children}
-    _check_refs(path / "guardians.csv", guardians, "children", child_names, "child", errors)
+    setting, rooms = read_setting(path / "setting.toml", errors)
+    staff = _read_table(path / "staff.csv", _STAFF, errors)
+    children = _read_table(path / "children.csv", _CHILDREN, errors)
+    guardians = _read_table(path / "guardians.csv", _GUARDIANS, errors)
     contacts_path = path / "emergency_contacts.csv"
     contacts = (
-        _read_rows(contacts_path, _CONTACTS, errors, EmergencyContactRow)
+        _read_table(contacts_path, _CONTACTS, errors)
         if contacts_path.exists()
-        else []
+        else _Table(contacts_path.name, frozenset(), [])
     )
-    _check_refs(contacts_path, contacts, "child", child_names, "child", errors)
+    child_names = children.names("first_name", "last_name")
+    staff.check_unique(("name",), "value", errors)
+    staff.check_refs("room", rooms, "room", errors)
+    children.check_unique(("first_name", "last_name"), "child", errors)
+    children.check_refs("room", rooms, "room", errors)
+    children.check_refs("key_person", staff.names("name"), "key person", errors)
+    guardians.check_unique(("phone",), "value", errors)
+    guardians.check_refs("children", child_names, "child", errors)
+    contacts.check_unique(("name", "child"), "contact for this child", errors)
+    contacts.check_refs("child", child_names, "child", errors)
     if setting is not None and (path / illness.FILENAME).exists():
         setting.options[illness.OPTION] = illness.read_table(path / illness.FILENAME, errors)
     if errors or setting is None:
@@ -134,11 +177,37 @@ def read_setting_folder(path: Path) -> SettingFolder:
     return SettingFolder(
         path=path,
         setting=setting,
-        staff=[row for _, row in staff],
-        children=[row for _, row in children],
-        guardians=[row for _, row in guardians],
-        emergency_contacts=[row for _, row in contacts],
+        staff=staff.built(StaffRow),
+        children=children.built(ChildRow),
+        guardians=guardians.built(GuardianRow),
+        emergency_contacts=contacts.built(EmergencyContactRow),
     )
+
+
+def _read_table(path: Path, spec: dict[str, _Column], errors: list[RowError]) -> _Table:
+    """Every row's cells parsed by `spec`; a missing required column is reported once."""
+    table = read_csv(path, errors)
+    if table is None:
+        return _Table(path.name, frozenset(), [])
+    missing = [name for name, c in spec.items() if c.required and name not in table.columns]
+    if missing:
+        where = RowError(path.name, table.header_line, ", ".join(missing), "column is missing")
+        errors.append(where)
+    parsed = {name: column.parse for name, column in spec.items() if name not in missing}
+    rows = [_parsed_row(path.name, line, cells, parsed, errors) for line, cells in table.rows]
+    return _Table(path.name, frozenset(parsed), rows)
+
+
+def _parsed_row(
+    file: str, line: int, cells: dict[str, str], parsers: dict[str, Parser], errors: list[RowError]
+) -> _Row:
+    values: dict[str, Any] = {}
+    for column, parse in parsers.items():
+        try:
+            values[column] = parse(cells.get(column, ""))
+        except fields.FieldError as problem:
+            errors.append(RowError(file, line, column, str(problem)))
+    return _Row(line, values)
 
 
 def _optional(parser: Parser) -> Parser:
@@ -163,193 +232,48 @@ def _role(value: str) -> str:
     return role
 
 
-_STAFF: dict[str, tuple[str, Parser]] = {
-    "name": ("name", _required),
-    "phone": ("phone", _optional(fields.phone_e164)),
-    "email": ("email", _text),
-    "role": ("role", _role),
-    "room": ("room", _optional(_text)),
-}
-_CHILDREN: dict[str, tuple[str, Parser]] = {
-    "first_name": ("first_name", _required),
-    "last_name": ("last_name", _required),
-    "known_as": ("known_as", _optional(_text)),
-    "date_of_birth": ("date_of_birth", _optional(fields.iso_date)),
-    "room": ("room", _optional(_text)),
-    "key_person": ("key_person", _optional(_text)),
-    "days": ("days", fields.weekdays),
-    "authorised_collectors": ("authorised_collectors", fields.split_names),
-}
-_GUARDIANS: dict[str, tuple[str, Parser]] = {
-    "name": ("name", _required),
-    "phone": ("phone", lambda value: fields.phone_e164(_required(value))),
-    "email": ("email", _text),
-    "relationship": ("relationship", _text),
-    "language": ("language", fields.language_code),
-    "children": ("children", lambda value: fields.split_names(_required(value))),
-    "can_collect": ("can_collect", fields.yes_no),
-}
-_CONTACTS: dict[str, tuple[str, Parser]] = {
-    "child": ("child", _required),
-    "name": ("name", _required),
-    "phone": ("phone", lambda value: fields.phone_e164(_required(value))),
-    "relationship": ("relationship", _text),
-}
-_OPTIONAL_COLUMNS = {
-    "known_as",
-    "date_of_birth",
-    "days",
-    "authorised_collectors",
-    "email",
-    "relationship",
-    "room",
-    "key_person",
-    "phone",
-    "language",
-}
+def _then(first: Parser, second: Parser) -> Parser:
+    return lambda value: second(first(value))
 
 
-def _csv_rows(path: Path, errors: list[RowError]) -> Iterator[tuple[int, dict[str, str]]]:
-    if not path.exists():
-        errors.append(RowError(path.name, 0, "", "file is missing"))
-        return
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        for row in reader:
-            if any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                yield (
-                    reader.line_num,
-                    {
-                        (key or "").strip().lower(): (value or "") if isinstance(value, str) else ""
-                        for key, value in row.items()
-                    },
-                )
+def _spec(required: Iterable[str], **parsers: Parser) -> dict[str, _Column]:
+    names = set(required)
+    return {name: _Column(parse, name in names) for name, parse in parsers.items()}
 
 
-def _read_rows(
-    path: Path, spec: dict[str, tuple[str, Parser]], errors: list[RowError], build: Callable[..., T]
-) -> list[tuple[int, T]]:
-    rows: list[tuple[int, T]] = []
-    missing_reported = False
-    for line, raw in _csv_rows(path, errors):
-        missing = [c for c in spec if c not in raw and c not in _OPTIONAL_COLUMNS]
-        if missing:
-            if not missing_reported:
-                errors.append(RowError(path.name, 1, ", ".join(missing), "column is missing"))
-                missing_reported = True
-            continue
-        values: dict[str, Any] = {}
-        ok = True
-        for column, (attribute, parse) in spec.items():
-            try:
-                values[attribute] = parse(raw.get(column, ""))
-            except fields.FieldError as problem:
-                errors.append(RowError(path.name, line, column, str(problem)))
-                ok = False
-        if ok:
-            rows.append((line, build(**values)))
-    return rows
-
-
-def _check_unique(
-    path: Path,
-    rows: list[tuple[int, T]],
-    key: Callable[[T], str],
-    column: str,
-    errors: list[RowError],
-    what: str = "value",
-) -> None:
-    first_line: dict[str, int] = {}
-    for line, row in rows:
-        value = key(row)
-        if value in first_line:
-            errors.append(
-                RowError(
-                    path.name,
-                    line,
-                    column,
-                    f"{what} listed twice (first at line {first_line[value]})",
-                )
-            )
-        else:
-            first_line[value] = line
-
-
-def _check_refs(
-    path: Path,
-    rows: list[tuple[int, T]],
-    column: str,
-    known: set[str],
-    what: str,
-    errors: list[RowError],
-) -> None:
-    for line, row in rows:
-        value = getattr(row, column)
-        for name in value if isinstance(value, list) else [value]:
-            if name is not None and name not in known:
-                errors.append(RowError(path.name, line, column, f"unknown {what} {name!r}"))
-
-
-def _read_setting(path: Path, errors: list[RowError]) -> SettingData | None:
-    if not path.exists():
-        errors.append(RowError(path.name, 0, "", "file is missing"))
-        return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as problem:
-        errors.append(RowError(path.name, 0, "", f"not valid TOML: {problem}"))
-        return None
-    before = len(errors)
-    setting = _setting_data(path, data, errors)
-    return setting if len(errors) == before else None
-
-
-def _setting_data(path: Path, data: dict[str, Any], errors: list[RowError]) -> SettingData:
-    def problem(key: str, message: str) -> None:
-        errors.append(RowError(path.name, 0, key, message))
-
-    name = str(data.get("name", "")).strip()
-    if not name:
-        problem("name", "is required")
-    timezone = str(data.get("timezone", "Europe/London"))
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problem("timezone", f"{timezone!r} is not an IANA time zone (e.g. Europe/London)")
-    hours = {str(day).lower()[:3]: str(span) for day, span in data.get("opening_hours", {}).items()}
-    for day, span in hours.items():
-        if day not in fields.WEEKDAYS or not _is_time_span(span):
-            problem("opening_hours", f'{day} = {span!r}: use mon = "07:30-18:00"')
-    closed = [str(value) for value in data.get("closed_dates", [])]
-    for value in closed:
-        try:
-            fields.iso_date(value)
-        except fields.FieldError as bad:
-            problem("closed_dates", str(bad))
-    rooms = [str(room).strip() for room in data.get("rooms", []) if str(room).strip()]
-    return SettingData(
-        slug=str(data.get("slug") or path.parent.name),
-        name=name,
-        timezone=timezone,
-        address=str(data.get("address", "")),
-        phone=str(data.get("phone", "")),
-        email=str(data.get("email", "")),
-        manager=str(data.get("manager", "")),
-        rooms=rooms,
-        opening_hours=hours,
-        closed_dates=sorted(closed),
-        options=dict(data.get("options", {})),
-    )
-
-
-def _is_time_span(span: str) -> bool:
-    parts = span.split("-")
-    if len(parts) != 2:
-        return False
-    try:
-        return all(
-            0 <= int(h) < 24 and 0 <= int(m) < 60
-            for h, m in (part.strip().split(":") for part in parts)
-        )
-    except ValueError:
-        return False
+_STAFF = _spec(
+    ("name", "role"),
+    name=_required,
+    phone=_optional(fields.phone_e164),
+    email=_text,
+    role=_role,
+    room=_optional(_text),
+)
+_CHILDREN = _spec(
+    ("first_name", "last_name"),
+    first_name=_required,
+    last_name=_required,
+    known_as=_optional(_text),
+    date_of_birth=_optional(fields.iso_date),
+    room=_optional(_text),
+    key_person=_optional(_text),
+    days=fields.weekdays,
+    authorised_collectors=fields.split_names,
+)
+_GUARDIANS = _spec(
+    ("name", "phone", "children", "can_collect"),
+    name=_required,
+    phone=_then(_required, fields.phone_e164),
+    email=_text,
+    relationship=_text,
+    language=fields.language_code,
+    children=_then(_required, fields.split_names),
+    can_collect=fields.yes_no,
+)
+_CONTACTS = _spec(
+    ("child", "name", "phone"),
+    child=_required,
+    name=_required,
+    phone=_then(_required, fields.phone_e164),
+    relationship=_text,
+)

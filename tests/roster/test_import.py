@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,30 +13,7 @@ from bot.db.models import Child, Guardian, GuardianChild, PolicyDocument, Staff
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
 from parentbot.cli import app
-from tests.conftest import DEMO, REPO
-
-SAMPLE_POLICIES = REPO / "tests" / "policies" / "samples"
-
-
-def _folder(tmp_path: Path) -> Path:
-    """The demo roster with the two real sample policies as its policy documents."""
-    folder = tmp_path / "setting"
-    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("policies"))
-    (folder / "policies").mkdir()
-    for source in sorted(SAMPLE_POLICIES.glob("*.txt")):
-        shutil.copy(source, folder / "policies" / source.name)
-    return folder
-
-
-def _replace_line(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _append(path: Path, line: str) -> None:
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
+from tests.roster.helpers import append, demo_copy, replace_line
 
 
 def _counts(session: Session) -> tuple[int, int, int, int]:
@@ -48,7 +24,7 @@ def _counts(session: Session) -> tuple[int, int, int, int]:
 
 
 def test_sample_policies_and_roster_import(sessions: sessionmaker[Session], tmp_path: Path) -> None:
-    summary = setup.import_setting_folder(sessions, _folder(tmp_path))
+    summary = setup.import_setting_folder(sessions, demo_copy(tmp_path))
     assert (summary.children, summary.guardians, summary.staff) == (14, 16, 6)
     assert summary.policies == 2
     with sessions() as session:
@@ -95,12 +71,12 @@ def test_sample_policies_and_roster_import(sessions: sessionmaker[Session], tmp_
 def test_bad_row_is_reported_with_file_line_and_column_and_changes_nothing(
     sessions: sessionmaker[Session], tmp_path: Path, file: str, old: str, new: str, expected: str
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = demo_copy(tmp_path)
     setup.import_setting_folder(sessions, folder)
     with sessions() as session:
         before = _counts(session)
-    _replace_line(folder / "guardians.csv", "Fiona Campbell", "Fiona MacLeod")  # a change too
-    _replace_line(folder / file, old, new)
+    replace_line(folder / "guardians.csv", "Fiona Campbell", "Fiona MacLeod")  # a change too
+    replace_line(folder / file, old, new)
     with pytest.raises(RosterInvalid) as raised:
         setup.import_setting_folder(sessions, folder)
     assert any(str(error).startswith(expected) for error in raised.value.errors), raised.value
@@ -112,8 +88,8 @@ def test_bad_row_is_reported_with_file_line_and_column_and_changes_nothing(
 def test_child_listed_twice_is_reported_at_the_second_line(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    folder = _folder(tmp_path)
-    _append(folder / "children.csv", "Maya,Thompson,,2023-03-14,Saplings,Jess Hughes,,")
+    folder = demo_copy(tmp_path)
+    append(folder / "children.csv", "Maya,Thompson,,2023-03-14,Saplings,Jess Hughes,,")
     with pytest.raises(RosterInvalid) as raised:
         setup.import_setting_folder(sessions, folder)
     assert [str(e) for e in raised.value.errors] == [
@@ -125,12 +101,12 @@ def test_child_listed_twice_is_reported_at_the_second_line(
 def test_reimport_updates_in_place_and_never_duplicates(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = demo_copy(tmp_path)
     setup.import_setting_folder(sessions, folder)
     with sessions() as session:
         first = _counts(session)
     assert first == (14, 16, 6, 23)
-    _replace_line(
+    replace_line(
         folder / "guardians.csv",
         "Fiona Campbell,07700 900121,fiona.c@example.com",
         "Fiona Campbell,07700 900121,fiona@new.example",
@@ -146,7 +122,7 @@ def test_reimport_updates_in_place_and_never_duplicates(
 def test_guardian_removed_from_roster_loses_access(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = demo_copy(tmp_path)
     setup.import_setting_folder(sessions, folder)
     lines = (folder / "guardians.csv").read_text(encoding="utf-8").splitlines()
     (folder / "guardians.csv").write_text(
@@ -162,9 +138,9 @@ def test_guardian_removed_from_roster_loses_access(
 def test_uk_national_phone_formats_are_stored_as_e164(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    folder = _folder(tmp_path)
-    _replace_line(folder / "guardians.csv", "07700 900101", "+44 (0)7700-900101")
-    _replace_line(folder / "guardians.csv", "07700 900102", "447700900102")
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", "07700 900101", "+44 (0)7700-900101")
+    replace_line(folder / "guardians.csv", "07700 900102", "447700900102")
     setup.import_setting_folder(sessions, folder)
     with sessions() as session:
         phones = set(session.scalars(select(Guardian.phone)))
@@ -172,11 +148,25 @@ def test_uk_national_phone_formats_are_stored_as_e164(
 
 
 def test_cli_import_prints_errors_and_exits_non_zero(tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
-    _replace_line(folder / "staff.csv", "07700 900002", "not a phone")
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "07700 900002", "not a phone")
     result = CliRunner().invoke(
         app, ["import", str(folder), "--db", f"sqlite:///{tmp_path / 'cli.sqlite3'}"]
     )
     assert result.exit_code == 1
     assert "staff.csv:3: phone: 'not a phone' is not a phone number" in result.output
     assert "nothing was changed" in result.output
+
+
+def test_cli_import_notes_languages_without_curated_messages(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "guardians.csv", "mother,pl,", "mother,fr,")
+    replace_line(folder / "guardians.csv", "father,pl,", "father,de,")
+    result = CliRunner().invoke(
+        app, ["import", str(folder), "--db", f"sqlite:///{tmp_path / 'cli.sqlite3'}"]
+    )
+    assert result.exit_code == 0
+    assert (
+        "note: no curated messages in French (fr), German (de): those guardians get the bot's "
+        "own messages in English, and broadcasts machine-translated when TRANSLATOR is set."
+    ) in result.stderr.splitlines()

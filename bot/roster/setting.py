@@ -1,0 +1,112 @@
+"""setting.toml: the setting's name, time zone, rooms, hours and options, validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.roster import fields
+from bot.roster.errors import RowError, TomlFile, read_toml
+
+
+@dataclass(frozen=True)
+class SettingData:
+    """setting.toml, validated."""
+
+    slug: str
+    name: str
+    timezone: str
+    address: str
+    phone: str
+    email: str
+    manager: str
+    rooms: list[str]
+    opening_hours: dict[str, str]
+    closed_dates: list[str]
+    options: dict[str, Any]
+
+
+def read_setting(path: Path, errors: list[RowError]) -> tuple[SettingData | None, set[str] | None]:
+    """The setting (None when the file cannot be read) and the room names rows may refer to
+    (None when they are unknown, so that references to rooms are not judged)."""
+    toml = read_toml(path, errors)
+    if toml is None:
+        return None, None
+    rooms = _rooms(path.name, toml, errors)
+    return _setting_data(path, toml, rooms or [], errors), None if rooms is None else set(rooms)
+
+
+def _rooms(file: str, toml: TomlFile, errors: list[RowError]) -> list[str] | None:
+    rooms = toml.data.get("rooms", [])
+    if not isinstance(rooms, list) or not all(isinstance(room, str) for room in rooms):
+        message = 'use a list of names, e.g. rooms = ["Oaks"]'
+        errors.append(RowError(file, toml.line_of("rooms"), "rooms", message))
+        return None
+    return [room.strip() for room in rooms if room.strip()]
+
+
+def _setting_data(
+    path: Path, toml: TomlFile, rooms: list[str], errors: list[RowError]
+) -> SettingData:
+    def problem(key: str, message: str, line_key: str | None = None) -> None:
+        errors.append(RowError(path.name, toml.line_of(line_key or key), key, message))
+
+    def table(key: str) -> dict[str, Any]:
+        value = toml.data.get(key, {})
+        if isinstance(value, dict):
+            return value
+        problem(key, f"use a table: [{key}]")
+        return {}
+
+    data = toml.data
+    name = str(data.get("name", "")).strip()
+    if not name:
+        problem("name", "is required")
+    timezone = str(data.get("timezone", "Europe/London"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problem("timezone", f"{timezone!r} is not an IANA time zone (e.g. Europe/London)")
+    hours: dict[str, str] = {}
+    for key, span in table("opening_hours").items():
+        day = str(key).lower()[:3]
+        if day not in fields.WEEKDAYS or not _is_time_span(str(span)):
+            problem("opening_hours", f'{key} = {span!r}: use mon = "07:30-18:00"', key)
+        hours[day] = str(span)
+    closed = data.get("closed_dates", [])
+    if not isinstance(closed, list):
+        problem("closed_dates", 'use a list of dates, e.g. closed_dates = ["2026-12-25"]')
+        closed = []
+    for value in closed:
+        try:
+            fields.iso_date(str(value))
+        except fields.FieldError as bad:
+            problem("closed_dates", str(bad))
+    return SettingData(
+        slug=str(data.get("slug") or path.parent.name),
+        name=name,
+        timezone=timezone,
+        address=str(data.get("address", "")),
+        phone=str(data.get("phone", "")),
+        email=str(data.get("email", "")),
+        manager=str(data.get("manager", "")),
+        rooms=rooms,
+        opening_hours=hours,
+        closed_dates=sorted(str(value) for value in closed),
+        options=dict(table("options")),
+    )
+
+
+def _is_time_span(span: str) -> bool:
+    parts = span.split("-")
+    if len(parts) != 2:
+        return False
+    try:
+        return all(
+            0 <= int(h) < 24 and 0 <= int(m) < 60
+            for h, m in (part.strip().split(":") for part in parts)
+        )
+    except ValueError:
+        return False
