@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Child, Staff
 from bot.outbox import enqueue, staff_addresses
+from bot.staff.roles import MANAGER, members_with
 from bot.types import Reply
 
 
@@ -24,13 +25,7 @@ class StaffAlerts:
 
     def managers(self) -> list[Staff]:
         """The setting's managers, oldest first."""
-        return list(
-            self.session.scalars(
-                select(Staff)
-                .where(Staff.setting_id == self.setting_id, Staff.role == "manager")
-                .order_by(Staff.id)
-            )
-        )
+        return members_with(self.session, self.setting_id, MANAGER)
 
     def about_child(self, child: Child, text: str) -> None:
         """The child's key person, the staff of their room, and the managers."""

@@ -94,7 +94,8 @@ class Room(Base):
 
 
 class Staff(Base):
-    """A member of staff: key person, practitioner, manager or admin."""
+    """A member of staff with one or more roles (bot.staff.roles): key person, practitioner,
+    manager, admin, safeguarding lead."""
 
     __tablename__ = "staff"
     __table_args__ = (UniqueConstraint("setting_id", "name"),)
@@ -103,9 +104,13 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     email: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(32))
+    roles: Mapped[list[Any]] = mapped_column(default=list)  # ["manager", "safeguarding_lead"]
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     room: Mapped[Room | None] = relationship()
+
+    def has_role(self, role: str) -> bool:
+        """Whether this member of staff holds `role` (among others)."""
+        return role in self.roles
 
 
 class Child(Base):

@@ -41,7 +41,7 @@ class StaffRow:
     name: str
     phone: str | None
     email: str
-    role: str
+    roles: list[str]
     room: str | None
 
 
@@ -156,18 +156,11 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
-def _role(value: str) -> str:
-    role = value.strip().lower().replace(" ", "_")
-    if role not in fields.STAFF_ROLES:
-        raise fields.FieldError(f"{value!r} is not a role ({', '.join(fields.STAFF_ROLES)})")
-    return role
-
-
 _STAFF: dict[str, tuple[str, Parser]] = {
     "name": ("name", _required),
     "phone": ("phone", _optional(fields.phone_e164)),
     "email": ("email", _text),
-    "role": ("role", _role),
+    "role": ("roles", fields.staff_roles),
     "room": ("room", _optional(_text)),
 }
 _CHILDREN: dict[str, tuple[str, Parser]] = {

@@ -14,9 +14,9 @@ from bot.originals import keep_original
 from bot.outbox import enqueue, guardian_addresses
 from bot.staff.commands import ReplyToParent
 from bot.staff.request import StaffOutcome, StaffRequest
+from bot.staff.roles import MANAGER
 from bot.types import Reply
 
-MANAGER = "manager"
 HEADING_KEY = "staff_reply.heading"
 
 
@@ -69,7 +69,7 @@ def _send(request: StaffRequest, guardian: Guardian, address: tuple[str, str], t
 
 def broadcast_from_chat(request: StaffRequest, text: str) -> StaffOutcome:
     """A manager's message to every family of the setting, with the report as the answer."""
-    if request.staff.role != MANAGER:
+    if not request.staff.has_role(MANAGER):
         return _say(request, "staff.broadcast_managers_only")
     summary = announce(
         request.session,
