@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.nlu import children, dates, lexicon, people, slots
+from bot.nlu import children, dates, lexicon, people, safeguarding, slots
 from bot.nlu.intent import Signals, hits_for, only_small_talk, score
 from bot.nlu.language import SUPPORTED_LANGUAGES, detect_language
 from bot.nlu.lexicon import active_languages
@@ -127,6 +127,7 @@ class _Reader:
             if intent is Intent.SET_LANGUAGE
             else None,
             small_talk=intent is Intent.OTHER and only_small_talk(self.text, self.languages),
+            safeguarding=safeguarding.discloses(self.text),
         )
 
     def _children(
@@ -181,6 +182,7 @@ def warm_up() -> None:
     """
     lexicon.common_words()
     children.name_table()
+    safeguarding.matcher()
     for language in SUPPORTED_LANGUAGES:
         _Reader(Text.of("warm up 1"), active_languages(language), language, _WARM_CONTEXT).read()
     detect_language("warming up the language detector")
