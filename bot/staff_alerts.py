@@ -47,7 +47,7 @@ class StaffAlerts:
         """Something only the child's key person and the managers act on (a call task)."""
         self.to([*([child.key_person] if child.key_person else []), *self.managers()], text)
 
-    def to(self, members: Iterable[Staff], text: str) -> None:
+    def to(self, members: Iterable[Staff], text: str, kind: str = "staff_notification") -> None:
         """One alert to each member (once each), on the channel they last used, else SMS."""
         unique = list({member.id: member for member in members}.values())
         addresses = staff_addresses(self.session, unique)
@@ -60,7 +60,7 @@ class StaffAlerts:
                     channel,
                     recipient,
                     Reply(text),
-                    kind="staff_notification",
+                    kind=kind,
                     staff_id=member.id,
                     inbound_id=self.inbound_id,
                 )

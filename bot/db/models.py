@@ -263,13 +263,16 @@ class Outbox(Base):
     original_text: Mapped[str | None] = mapped_column(Text)  # English, when `text` is translated
 
 
+SAFEGUARDING_HANDOFF = "safeguarding"  # HandoffItem.kind seen only by safeguarding leads, managers
+
+
 class HandoffItem(Base):
     """Something a person on the staff must answer: a concern, an unanswered question, a call."""
 
     __tablename__ = "handoff_items"
     id: Mapped[int] = mapped_column(primary_key=True)
     setting_id: Mapped[int] = mapped_column(ForeignKey("settings.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))  # concern, other, policy_unanswered, call_task
+    kind: Mapped[str] = mapped_column(String(32))  # concern, safeguarding, policy_unanswered, ...
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id", ondelete="SET NULL"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
     assigned_staff_id: Mapped[int | None] = mapped_column(

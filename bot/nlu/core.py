@@ -62,6 +62,12 @@ def understand(text: str, context: NluContext) -> Understanding:
     return _Reader(prepared, active_languages(language), language, context).read()
 
 
+def suggests_harm(text: str) -> bool:
+    """Whether a parent's words disclose or suggest harm, neglect or fear (`understand` flags the
+    same as `Understanding.safeguarding`)."""
+    return safeguarding.discloses(Text.of(clean(text)))
+
+
 class _Reader:
     """Runs every extractor once over a prepared message and assembles the result."""
 

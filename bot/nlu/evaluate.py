@@ -194,6 +194,18 @@ def _print_safeguarding(report: dict[str, Any]) -> None:
     )
 
 
+def _safeguarding_reports() -> dict[str, Any]:
+    """Every safeguarding split's figures and the labelled examples flagged, printed."""
+    reports: dict[str, Any] = {split: safeguarding_run(split) for split in SAFEGUARDING_SPLITS}
+    for report in reports.values():
+        _print_safeguarding(report)
+    flagged = reports["labelled_examples"] = flagged_examples()
+    print(
+        f"labelled examples flagged for safeguarding: {flagged['flagged']} of {flagged['examples']}"
+    )
+    return reports
+
+
 def _print(report: dict[str, Any]) -> None:
     print(f"== {report['split']} ({report['examples']} examples) ==")
     print(f"intent accuracy: {report['intent_accuracy']:.3f}")
@@ -208,13 +220,7 @@ def cli_main(json_out: Path | None = None) -> int:
     reports = {split: run(split) for split in (*SPLITS, *blind_splits())}
     for report in reports.values():
         _print(report)
-    for split in SAFEGUARDING_SPLITS:
-        reports[split] = safeguarding_run(split)
-        _print_safeguarding(reports[split])
-    flagged = reports["safeguarding-flagged-examples"] = flagged_examples()
-    print(
-        f"labelled examples flagged for safeguarding: {flagged['flagged']} of {flagged['examples']}"
-    )
+    reports["safeguarding"] = _safeguarding_reports()
     path = json_out or DEFAULT_JSON
     path.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"written: {path}")

@@ -21,12 +21,10 @@ fell and grazed her knee") stays with the key person.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.nlu import lexicon
-from bot.nlu.text import Hit, Matcher, Text
+from bot.nlu.text import Hit, Matcher, Text, Words
 
 BODY_AFTER = 2  # a body part fewer words than this after accidental harm: an accident
 
@@ -62,8 +60,7 @@ def discloses(text: Text) -> bool:
         return False
     if any(hit.label == "disclosure" for hit in hits):
         return True
-    starts = [start for start, _ in text.tokens()]
-    words = _Words(starts)
+    words = Words(text)
     by_label: dict[str, list[Hit]] = {}
     for hit in hits:
         by_label.setdefault(hit.label, []).append(hit)
@@ -82,25 +79,8 @@ def discloses(text: Text) -> bool:
     )
 
 
-class _Words:
-    """Word positions of one message: how many words stand between two hits."""
-
-    def __init__(self, starts: Sequence[int]) -> None:
-        self.starts = starts
-
-    def index(self, position: int) -> int:
-        return bisect_right(self.starts, position) - 1
-
-    def between(self, earlier: Hit, later: Hit) -> int:
-        """Words strictly between the end of `earlier` and the start of `later` (-1 if they
-        overlap or are in the other order)."""
-        if later.start < earlier.end:
-            return -1
-        return self.index(later.start) - self.index(earlier.end - 1) - 1
-
-
 def _paired(
-    text: Text, words: _Words, pair: Pair, one: Hit, other: Hit, subjects: list[Hit]
+    text: Text, words: Words, pair: Pair, one: Hit, other: Hit, subjects: list[Hit]
 ) -> bool:
     """Both hits in one sentence, close enough, with no new subject between them."""
     first, second = (one, other) if one.start <= other.start else (other, one)

@@ -21,3 +21,8 @@ def members_with(session: Session, setting_id: int, role: str) -> list[Staff]:
     list is read in Python, the same on SQLite and PostgreSQL)."""
     staff = session.scalars(select(Staff).where(Staff.setting_id == setting_id).order_by(Staff.id))
     return [member for member in staff if member.has_role(role)]
+
+
+def sees_safeguarding(member: Staff) -> bool:
+    """Safeguarding items are for the designated safeguarding lead(s) and the managers only."""
+    return member.has_role(SAFEGUARDING_LEAD) or member.has_role(MANAGER)
