@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.nlu import children, dates, lexicon, people, safeguarding, slots
+from bot.nlu import children, dates, details, lexicon, people, safeguarding, slots
 from bot.nlu.intent import Signals, hits_for, only_small_talk, score
 from bot.nlu.language import SUPPORTED_LANGUAGES, detect_language
 from bot.nlu.lexicon import active_languages
@@ -95,9 +95,7 @@ class _Reader:
             language_named=bool(self.hits["language_names"]),
             late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
         )
-        scored = score(self.text, self.languages, signals)
-        intent = scored.intent
-        confidence = scored.confidence
+        intent, confidence, asked = self._intent(signals)
         kids, all_children, unmatched, collector, unsure = self._children(intent)
         when, date_unsure = self._dates(intent)
         if unsure or date_unsure:
@@ -134,7 +132,17 @@ class _Reader:
             else None,
             small_talk=intent is Intent.OTHER and only_small_talk(self.text, self.languages),
             safeguarding=safeguarding.discloses(self.text),
+            others_details=intent is Intent.POLICY_QUESTION and asked == details.OTHERS,
         )
+
+    def _intent(self, signals: Signals) -> tuple[Intent, float, str | None]:
+        """The scored intent and its confidence, and whose contact details are asked for: such a
+        question is a question, never an update of the sender's own details."""
+        scored = score(self.text, self.languages, signals)
+        asked = details.whose_details_asked(self.text, self.languages)
+        if asked and scored.intent not in _NOTICE_INTENTS:
+            return Intent.POLICY_QUESTION, scored.confidence, asked
+        return scored.intent, scored.confidence, asked
 
     def _children(
         self, intent: Intent
