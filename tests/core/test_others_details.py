@@ -25,6 +25,16 @@ OTHERS = [
 ]
 
 
+def _refusal(language: str) -> str:
+    """The curated refusal, with the demo setting's own phone and e-mail."""
+    return parent_catalog().text(
+        "safeguarding.others_details",
+        language,
+        phone="0113 496 0123",
+        email="hello@bramblelane.example",
+    )
+
+
 def _handoffs(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
         return session.scalar(select(func.count(HandoffItem.id))) or 0
@@ -35,13 +45,7 @@ def test_question_about_someone_elses_details_is_refused_and_passed_nowhere(
     engine: Engine, sessions: sessionmaker[Session], text: str
 ) -> None:
     result = say(engine, SARAH, text)
-    refusal = parent_catalog().text(
-        "safeguarding.others_details",
-        "en",
-        phone="0113 496 0123",
-        email="hello@bramblelane.example",
-    )
-    assert reply_text(result).strip() == refusal
+    assert reply_text(result).strip() == _refusal("en")
     assert result.intent != "update_details"
     assert (result.handoff, result.staff_notifications, result.records) == (False, [], [])
     assert _handoffs(sessions) == 0
@@ -49,13 +53,7 @@ def test_question_about_someone_elses_details_is_refused_and_passed_nowhere(
 
 def test_refusal_is_in_the_parents_language(engine: Engine) -> None:
     result = say(engine, MAGDA, "Jaki jest numer telefonu mamy Isli?")
-    refusal = parent_catalog().text(
-        "safeguarding.others_details",
-        "pl",
-        phone="0113 496 0123",
-        email="hello@bramblelane.example",
-    )
-    assert reply_text(result).strip() == refusal
+    assert reply_text(result).strip() == _refusal("pl")
 
 
 @pytest.mark.parametrize(

@@ -5,27 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from bot.types import Intent
+from bot.types import ChildRef, Intent
 from tests.nlu.helpers import KOWALSKI, PATEL, read
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "family"),
     [
-        "what's Leo Thompson's mum's phone number?",
-        "could I have the number for Isla's mum?",
-        "what's his dad's mobile",
-        "where does Fiona Campbell live?",
+        ("what's Leo Thompson's mum's phone number?", PATEL),
+        ("could I have the number for Isla's mum?", PATEL),
+        ("what's his dad's mobile", PATEL),
+        ("where does Fiona Campbell live?", PATEL),
+        ("Jaki jest numer telefonu mamy Isli?", KOWALSKI),
     ],
 )
-def test_asking_for_someone_elses_details_is_a_question_not_an_update(text: str) -> None:
-    got = read(text, PATEL)
+def test_asking_for_someone_elses_details_is_a_question_not_an_update(
+    text: str, family: tuple[ChildRef, ...]
+) -> None:
+    got = read(text, family)
     assert (got.intent, got.others_details, got.new_phone) == (Intent.POLICY_QUESTION, True, None)
-
-
-def test_polish_question_about_another_mums_number_is_refused() -> None:
-    got = read("Jaki jest numer telefonu mamy Isli?", KOWALSKI)
-    assert (got.intent, got.others_details) == (Intent.POLICY_QUESTION, True)
 
 
 @pytest.mark.parametrize(
