@@ -317,9 +317,12 @@ class Engine:
             return found
         english = languages.english(text, found.language)
         again = understand(english, replace(context, preferred_language="en")) if english else None
-        if again is None or again.confidence <= found.confidence:
+        if again is None:
             return found
-        return replace(again, language=found.language)
+        chosen = found if again.confidence <= found.confidence else again
+        # a disclosure found in either reading goes to the safeguarding lead
+        disclosed = found.safeguarding or again.safeguarding
+        return replace(chosen, language=found.language, safeguarding=disclosed)
 
     def _reply_language(self, sender: SenderView, found: Understanding) -> str:
         preferred = found.language if sender.kind is SenderKind.UNKNOWN else sender.language

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Child, Staff
 from bot.outbox import enqueue, staff_addresses
+from bot.staff.roles import MANAGER, members_with
 from bot.types import Reply
 
 
@@ -24,13 +25,7 @@ class StaffAlerts:
 
     def managers(self) -> list[Staff]:
         """The setting's managers, oldest first."""
-        return list(
-            self.session.scalars(
-                select(Staff)
-                .where(Staff.setting_id == self.setting_id, Staff.role == "manager")
-                .order_by(Staff.id)
-            )
-        )
+        return members_with(self.session, self.setting_id, MANAGER)
 
     def about_child(self, child: Child, text: str) -> None:
         """The child's key person, the staff of their room, and the managers."""
@@ -52,7 +47,7 @@ class StaffAlerts:
         """Something only the child's key person and the managers act on (a call task)."""
         self.to([*([child.key_person] if child.key_person else []), *self.managers()], text)
 
-    def to(self, members: Iterable[Staff], text: str) -> None:
+    def to(self, members: Iterable[Staff], text: str, kind: str = "staff_notification") -> None:
         """One alert to each member (once each), on the channel they last used, else SMS."""
         unique = list({member.id: member for member in members}.values())
         addresses = staff_addresses(self.session, unique)
@@ -65,7 +60,7 @@ class StaffAlerts:
                     channel,
                     recipient,
                     Reply(text),
-                    kind="staff_notification",
+                    kind=kind,
                     staff_id=member.id,
                     inbound_id=self.inbound_id,
                 )

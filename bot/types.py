@@ -158,3 +158,5 @@ class Understanding:
     new_address: str | None = None
     target_language: str | None = None  # for set_language
     small_talk: bool = False  # nothing but thanks, greetings, "ok": no one needs to act
+    safeguarding: bool = False  # discloses or suggests harm, neglect or fear: for the DSL
+    others_details: bool = False  # asks for someone else's phone, address or e-mail: refused

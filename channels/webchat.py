@@ -103,7 +103,10 @@ def demo_people(engine: Engine) -> list[dict[str, str]]:
                 {"phone": g.phone, "label": f"{g.name} ({g.relationship_to_child}, {g.language})"}
                 for g in guardians
             ),
-            *({"phone": s.phone or "", "label": f"{s.name} (staff: {s.role})"} for s in staff),
+            *(
+                {"phone": s.phone or "", "label": f"{s.name} (staff: {', '.join(s.roles)})"}
+                for s in staff
+            ),
             {"phone": STRANGER, "label": "Someone not on the roster"},
         ]
 

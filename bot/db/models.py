@@ -94,7 +94,8 @@ class Room(Base):
 
 
 class Staff(Base):
-    """A member of staff: key person, practitioner, manager or admin."""
+    """A member of staff with one or more roles (bot.staff.roles): key person, practitioner,
+    manager, admin, safeguarding lead."""
 
     __tablename__ = "staff"
     __table_args__ = (UniqueConstraint("setting_id", "name"),)
@@ -103,9 +104,13 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     email: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(32))
+    roles: Mapped[list[Any]] = mapped_column(default=list)  # ["manager", "safeguarding_lead"]
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     room: Mapped[Room | None] = relationship()
+
+    def has_role(self, role: str) -> bool:
+        """Whether this member of staff holds `role` (among others)."""
+        return role in self.roles
 
 
 class Child(Base):
@@ -258,13 +263,16 @@ class Outbox(Base):
     original_text: Mapped[str | None] = mapped_column(Text)  # English, when `text` is translated
 
 
+SAFEGUARDING_HANDOFF = "safeguarding"  # HandoffItem.kind seen only by safeguarding leads, managers
+
+
 class HandoffItem(Base):
     """Something a person on the staff must answer: a concern, an unanswered question, a call."""
 
     __tablename__ = "handoff_items"
     id: Mapped[int] = mapped_column(primary_key=True)
     setting_id: Mapped[int] = mapped_column(ForeignKey("settings.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))  # concern, other, policy_unanswered, call_task
+    kind: Mapped[str] = mapped_column(String(32))  # concern, safeguarding, policy_unanswered, ...
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id", ondelete="SET NULL"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
     assigned_staff_id: Mapped[int | None] = mapped_column(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.flows import basic, chased, language, notices, policy
+from bot.flows import basic, chased, language, notices, policy, safeguarding
 from bot.flows.turn import StepResult, Turn
 from bot.types import Intent, SenderKind
 
@@ -29,7 +29,8 @@ def step(turn: Turn, state: str, context: dict[str, Any]) -> StepResult:
     continue a pending flow, or start the one the intent names."""
     if turn.sender.kind is not SenderKind.GUARDIAN:
         return basic.unknown_sender(turn)
-    return language.with_offer(turn, _guardian_step(turn, state, context), context)
+    result = safeguarding.escalate(turn, _guardian_step(turn, state, context))
+    return language.with_offer(turn, result, context)
 
 
 def _guardian_step(turn: Turn, state: str, context: dict[str, Any]) -> StepResult:

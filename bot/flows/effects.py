@@ -59,6 +59,15 @@ class CreateHandoff:
 
 
 @dataclass(frozen=True, slots=True)
+class RaiseSafeguardingConcern:
+    """A message that discloses or suggests harm, neglect or fear: for the designated
+    safeguarding lead(s) and the managers at once, never the key person or the room."""
+
+    text: str  # the parent's own words
+    child_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SetLanguage:
     """The guardian's preferred language changes."""
 
@@ -90,6 +99,7 @@ Effect = (
     | RecordCollectionChange
     | WithdrawCollectionChange
     | CreateHandoff
+    | RaiseSafeguardingConcern
     | SetLanguage
     | CiteSource
     | AnswerChase

@@ -9,7 +9,13 @@ from bot.types import Reply
 
 
 def answer(turn: Turn) -> StepResult:
-    """Answer from the setting's own words, or say plainly it is not covered and pass it on."""
+    """Answer from the setting's own words, or say plainly it is not covered and pass it on.
+    Another person's contact details are never given, nor the question passed on."""
+    if turn.understanding.others_details:
+        setting = turn.setting
+        return StepResult(
+            (turn.reply("safeguarding.others_details", phone=setting.phone, email=setting.email),)
+        )
     fact = turn.answer_fact(turn.text)
     if fact:
         return StepResult((Reply(fact),))

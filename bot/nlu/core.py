@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.nlu import children, dates, lexicon, people, slots
+from bot.nlu import children, dates, details, lexicon, people, safeguarding, slots
 from bot.nlu.intent import Signals, hits_for, only_small_talk, score
 from bot.nlu.language import SUPPORTED_LANGUAGES, detect_language
 from bot.nlu.lexicon import active_languages
@@ -62,6 +62,12 @@ def understand(text: str, context: NluContext) -> Understanding:
     return _Reader(prepared, active_languages(language), language, context).read()
 
 
+def suggests_harm(text: str) -> bool:
+    """Whether a parent's words disclose or suggest harm, neglect or fear (`understand` flags the
+    same as `Understanding.safeguarding`)."""
+    return safeguarding.discloses(Text.of(clean(text)))
+
+
 class _Reader:
     """Runs every extractor once over a prepared message and assembles the result."""
 
@@ -89,9 +95,7 @@ class _Reader:
             language_named=bool(self.hits["language_names"]),
             late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
         )
-        scored = score(self.text, self.languages, signals)
-        intent = scored.intent
-        confidence = scored.confidence
+        intent, confidence, asked = self._intent(signals)
         kids, all_children, unmatched, collector, unsure = self._children(intent)
         when, date_unsure = self._dates(intent)
         if unsure or date_unsure:
@@ -127,7 +131,18 @@ class _Reader:
             if intent is Intent.SET_LANGUAGE
             else None,
             small_talk=intent is Intent.OTHER and only_small_talk(self.text, self.languages),
+            safeguarding=safeguarding.discloses(self.text),
+            others_details=intent is Intent.POLICY_QUESTION and asked == details.OTHERS,
         )
+
+    def _intent(self, signals: Signals) -> tuple[Intent, float, str | None]:
+        """The scored intent and its confidence, and whose contact details are asked for: such a
+        question is a question, never an update of the sender's own details."""
+        scored = score(self.text, self.languages, signals)
+        asked = details.whose_details_asked(self.text, self.languages)
+        if asked and scored.intent not in _NOTICE_INTENTS:
+            return Intent.POLICY_QUESTION, scored.confidence, asked
+        return scored.intent, scored.confidence, asked
 
     def _children(
         self, intent: Intent
@@ -181,6 +196,7 @@ def warm_up() -> None:
     """
     lexicon.common_words()
     children.name_table()
+    safeguarding.matcher()
     for language in SUPPORTED_LANGUAGES:
         _Reader(Text.of("warm up 1"), active_languages(language), language, _WARM_CONTEXT).read()
     detect_language("warming up the language detector")

@@ -1,9 +1,11 @@
 """Accuracy of the understanding step on the labelled examples in `content/nlu/examples/`.
 
 `run("train")` / `run("heldout")` return the figures as a dict; `cli_main()` prints both splits,
-then every blind split (`blind-*.jsonl`, written after tuning and scored as found), and writes
-them all as JSON (`parentbot eval-nlu`). Neither held-out nor blind splits are tuned against;
-the exit status reflects the issue's targets on train and heldout only.
+then every blind split (`blind-*.jsonl`, written after tuning and scored as found), then the
+safeguarding detector's figures (`safeguarding_run`: disclosures flagged and ordinary worries kept
+on `safeguarding*.jsonl`, and how many labelled examples it flags: none is a disclosure), and
+writes them all as JSON (`parentbot eval-nlu`). Neither held-out nor blind splits are tuned
+against; the exit status reflects the issue's targets on train and heldout only.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from bot.nlu.lexicon import nlu_dir
 from bot.types import ChildRef, Understanding
 
 SPLITS = ("train", "heldout")
+SAFEGUARDING_SPLITS = ("safeguarding", "safeguarding-blind")
 DEFAULT_JSON = Path("eval-nlu.json")
 _SIMPLE_SLOTS = (
     "reason",
@@ -140,6 +143,69 @@ def run(split: str) -> dict[str, Any]:
     return report
 
 
+def _labelled_rows(split: str) -> list[dict[str, Any]]:
+    path = nlu_dir() / "examples" / f"{split}.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def safeguarding_run(split: str) -> dict[str, Any]:
+    """The disclosure detector on one safeguarding split: the share of disclosures flagged (in
+    English and in other languages), the share of ordinary worries left alone, and the misses."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses = []
+    for row in _labelled_rows(split):
+        flagged = understand(row["text"], _SAFEGUARDING_CONTEXT).safeguarding
+        group = "english" if row["language"] == "en" else "other_languages"
+        kind = "disclosures" if row["safeguarding"] else "ordinary"
+        for key in (kind, f"{kind}_{group}"):
+            tally[key][0] += flagged == row["safeguarding"]
+            tally[key][1] += 1
+        if flagged != row["safeguarding"]:
+            misses.append({"text": row["text"], "expected": row["safeguarding"]})
+    report: dict[str, Any] = {"split": split, "misses": misses}
+    report["counts"] = {key: tally[key][1] for key in ("disclosures", "ordinary")}
+    return report | {key: _ratio(pair) for key, pair in sorted(tally.items())}
+
+
+def flagged_examples() -> dict[str, Any]:
+    """Labelled examples of every intent split the detector flags (none is a disclosure)."""
+    examples = [example for split in (*SPLITS, *blind_splits()) for example in load(split)]
+    flagged = [e.text for e in examples if understand(e.text, e.context).safeguarding]
+    return {"examples": len(examples), "flagged": len(flagged), "texts": flagged}
+
+
+_SAFEGUARDING_CONTEXT = NluContext(
+    children=(), now=datetime(2026, 11, 23, tzinfo=UTC), timezone="UTC"
+)
+
+
+def _print_safeguarding(report: dict[str, Any]) -> None:
+    counts = report["counts"]
+    print(
+        f"== {report['split']} ({counts['disclosures']} disclosures, "
+        f"{counts['ordinary']} ordinary worries) =="
+    )
+    print(
+        f"disclosures flagged: {report['disclosures']:.3f} (english "
+        f"{report['disclosures_english']:.3f}, other languages "
+        f"{report['disclosures_other_languages']:.3f}); ordinary worries kept: "
+        f"{report['ordinary']:.3f}"
+    )
+
+
+def _safeguarding_reports() -> dict[str, Any]:
+    """Every safeguarding split's figures and the labelled examples flagged, printed."""
+    reports: dict[str, Any] = {split: safeguarding_run(split) for split in SAFEGUARDING_SPLITS}
+    for report in reports.values():
+        _print_safeguarding(report)
+    flagged = reports["labelled_examples"] = flagged_examples()
+    print(
+        f"labelled examples flagged for safeguarding: {flagged['flagged']} of {flagged['examples']}"
+    )
+    return reports
+
+
 def _print(report: dict[str, Any]) -> None:
     print(f"== {report['split']} ({report['examples']} examples) ==")
     print(f"intent accuracy: {report['intent_accuracy']:.3f}")
@@ -154,6 +220,7 @@ def cli_main(json_out: Path | None = None) -> int:
     reports = {split: run(split) for split in (*SPLITS, *blind_splits())}
     for report in reports.values():
         _print(report)
+    reports["safeguarding"] = _safeguarding_reports()
     path = json_out or DEFAULT_JSON
     path.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"written: {path}")

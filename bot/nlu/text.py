@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -199,3 +200,20 @@ class Text:
     def tokens(self) -> list[tuple[int, int]]:
         """(start, end) of each word in the message."""
         return [m.span() for m in TOKEN_RE.finditer(self.folded)]
+
+
+class Words:
+    """Word positions of one message, to tell how far apart two hits are."""
+
+    def __init__(self, text: Text) -> None:
+        self.starts = [start for start, _ in text.tokens()]
+
+    def _index(self, position: int) -> int:
+        return bisect_right(self.starts, position) - 1
+
+    def between(self, earlier: Hit, later: Hit) -> int:
+        """Words strictly between the end of `earlier` and the start of `later`; -1 when they
+        overlap or `later` comes first."""
+        if later.start < earlier.end:
+            return -1
+        return self._index(later.start) - self._index(earlier.end - 1) - 1

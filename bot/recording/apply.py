@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import AbsenceChase, Child, HandoffItem
+from bot.db.models import AbsenceChase
 from bot.flows.effects import (
     AnswerChase,
     CiteSource,
     CreateHandoff,
     Effect,
+    RaiseSafeguardingConcern,
     RecordAbsence,
     RecordCollectionChange,
     SetLanguage,
@@ -23,6 +24,7 @@ from bot.recording.context import (
     notify_child_staff,
     room_name,
 )
+from bot.recording.handoffs import create_handoff, raise_safeguarding_concern
 from bot.recording.notices import (
     record_absence,
     record_collection,
@@ -44,7 +46,9 @@ def apply_effects(context: EffectContext, effects: tuple[Effect, ...]) -> TurnOu
             case WithdrawCollectionChange():
                 withdraw_collection(context, effect)
             case CreateHandoff():
-                _create_handoff(context, effect)
+                create_handoff(context, effect)
+            case RaiseSafeguardingConcern():
+                raise_safeguarding_concern(context, effect)
             case SetLanguage():
                 _set_language(context, effect)
             case CiteSource():
@@ -54,39 +58,6 @@ def apply_effects(context: EffectContext, effects: tuple[Effect, ...]) -> TurnOu
             case AnswerChase():
                 _answer_chase(context, effect)
     return context.outcome
-
-
-def _create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
-    session, guardian = context.session, context.guardian
-    child = session.get(Child, effect.child_id) if effect.child_id else None
-    managers = context.alerts.managers()
-    assignee = child.key_person if child and child.key_person else None
-    if assignee is None and managers:
-        assignee = managers[0]
-    item = HandoffItem(
-        setting_id=context.setting_id,
-        kind=effect.kind,
-        guardian_id=guardian.id if guardian else None,
-        child_id=child.id if child else None,
-        assigned_staff_id=assignee.id if assignee else None,
-        text=effect.text,
-        english_text=context.english(effect.text),
-        language=guardian.language if guardian else "en",
-    )
-    session.add(item)
-    session.flush()
-    context.audit("handoff_created", f"handoff:{item.id}")
-    context.outcome.handoff = True
-    text = context.staff_text(
-        "notify.handoff",
-        kind=context.staff_text(f"kind.{effect.kind}"),
-        guardian=guardian.name if guardian else "an unknown sender",
-        about=context.staff_text("notify.about_child", child=child.display_name) if child else "",
-    )
-    hint = f"\n{context.staff_text('notify.reply_hint', ref=f'H{item.id}')}" if guardian else ""
-    context.alerts.to(
-        [assignee] if assignee else managers, f"{text}\n{context.quote(effect.text)}{hint}"
-    )
 
 
 def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:

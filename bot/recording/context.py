@@ -14,6 +14,7 @@ from bot.audit import audit
 from bot.db.models import Child, Guardian
 from bot.flows.dates import short_date
 from bot.i18n.catalog import Catalog
+from bot.nlu import suggests_harm
 from bot.outcome import TurnOutcome
 from bot.staff_alerts import StaffAlerts
 
@@ -81,8 +82,10 @@ def room_name(child: Child) -> str:
 
 
 def notify_child_staff(context: EffectContext, child: Child, text: str, words: str = "") -> None:
-    """Tell the child's staff, quoting the parent's words when there are any."""
-    context.alerts.about_child(child, text + ("\n" + context.quote(words) if words else ""))
+    """Tell the child's staff, quoting the parent's words when there are any, unless they
+    disclose harm: those go only to the safeguarding lead(s) (bot.recording.handoffs)."""
+    quoted = words and not suggests_harm(words)
+    context.alerts.about_child(child, text + ("\n" + context.quote(words) if quoted else ""))
 
 
 def when_text(start: date, end: date) -> str:

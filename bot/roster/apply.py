@@ -122,7 +122,7 @@ def _upsert_staff(
     result: dict[str, Staff] = {}
     for row in folder.staff:
         member = existing.get(row.name) or Staff(setting_id=setting_id, name=row.name)
-        member.phone, member.email, member.role = row.phone, row.email, row.role
+        member.phone, member.email, member.roles = row.phone, row.email, row.roles
         member.room_id = rooms[row.room].id if row.room else None
         session.add(member)
         result[row.name] = member

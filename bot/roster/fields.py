@@ -9,8 +9,9 @@ import phonenumbers
 from babel import Locale
 from babel.core import get_global
 
+from bot.staff.roles import ROLES
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-STAFF_ROLES = ("key_person", "practitioner", "manager", "admin")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 DRAMA_MOBILE_PREFIX = "+447700900"
@@ -111,3 +112,21 @@ def _meant_language(written: str) -> str | None:
 def split_names(value: str) -> list[str]:
     """`Maya Thompson; Leo Thompson` as ["Maya Thompson", "Leo Thompson"]."""
     return [" ".join(part.split()) for part in value.split(";") if part.strip()]
+
+
+def staff_roles(value: str) -> list[str]:
+    """`manager;safeguarding_lead` as ["manager", "safeguarding_lead"] ("Key Person" is
+    key_person); at least one, each a known role."""
+    roles = [
+        "_".join(part.lower().split())
+        for part in value.replace("-", " ").split(";")
+        if part.strip()
+    ]
+    if not roles:
+        raise FieldError("is required")
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        named = ", ".join(repr(role) for role in unknown)
+        verb = "is not a role" if len(unknown) == 1 else "are not roles"
+        raise FieldError(f"{named} {verb} ({', '.join(ROLES)})")
+    return list(dict.fromkeys(roles))

@@ -28,7 +28,7 @@ class StaffRow:
     name: str
     phone: str | None
     email: str
-    role: str
+    roles: list[str]
     room: str | None
 
 
@@ -142,9 +142,13 @@ class _Table:
                     errors.append(RowError(self.file, row.line, column, f"unknown {what} {name!r}"))
                 seen.add(name)
 
-    def built(self, build: Callable[..., T]) -> list[T]:
-        """The rows as `build` objects (once no problem was found, every cell parsed)."""
-        return [build(**row.values) for row in self.rows]
+    def built(self, build: Callable[..., T], **renamed: str) -> list[T]:
+        """The rows as `build` objects (once no problem was found, every cell parsed); a column
+        in `renamed` is passed as the field it names."""
+        return [
+            build(**{renamed.get(column, column): value for column, value in row.values.items()})
+            for row in self.rows
+        ]
 
 
 def read_setting_folder(path: Path) -> SettingFolder:
@@ -177,7 +181,7 @@ def read_setting_folder(path: Path) -> SettingFolder:
     return SettingFolder(
         path=path,
         setting=setting,
-        staff=staff.built(StaffRow),
+        staff=staff.built(StaffRow, role="roles"),
         children=children.built(ChildRow),
         guardians=guardians.built(GuardianRow),
         emergency_contacts=contacts.built(EmergencyContactRow),
@@ -225,13 +229,6 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
-def _role(value: str) -> str:
-    role = value.strip().lower().replace(" ", "_")
-    if role not in fields.STAFF_ROLES:
-        raise fields.FieldError(f"{value!r} is not a role ({', '.join(fields.STAFF_ROLES)})")
-    return role
-
-
 def _then(first: Parser, second: Parser) -> Parser:
     return lambda value: second(first(value))
 
@@ -246,7 +243,7 @@ _STAFF = _spec(
     name=_required,
     phone=_optional(fields.phone_e164),
     email=_text,
-    role=_role,
+    role=fields.staff_roles,
     room=_optional(_text),
 )
 _CHILDREN = _spec(

@@ -65,7 +65,7 @@ def unreachable_people(
         select(Guardian).where(Guardian.setting_id == setting_id).order_by(Guardian.id)
     )
     people: list[tuple[Staff | Guardian, str, tuple[str, int]]] = [
-        *((member, member.role, ("staff", member.id)) for member in staff),
+        *((member, "; ".join(member.roles), ("staff", member.id)) for member in staff),
         *((guardian, "guardian", ("guardian", guardian.id)) for guardian in guardians),
     ]
     found: list[Unreachable] = []

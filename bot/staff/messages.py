@@ -7,16 +7,16 @@ bot.broadcast, with the English original kept for the parent to ask for (bot.ori
 from __future__ import annotations
 
 from bot.broadcast import announce, in_language
-from bot.db.models import Guardian, HandoffItem
+from bot.db.models import SAFEGUARDING_HANDOFF, Guardian, HandoffItem
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.staff_view import language_name
 from bot.originals import keep_original
 from bot.outbox import enqueue, guardian_addresses
 from bot.staff.commands import ReplyToParent
 from bot.staff.request import StaffOutcome, StaffRequest
+from bot.staff.roles import MANAGER, sees_safeguarding
 from bot.types import Reply
 
-MANAGER = "manager"
 HEADING_KEY = "staff_reply.heading"
 
 
@@ -26,6 +26,9 @@ def reply_to_parent(request: StaffRequest, command: ReplyToParent) -> StaffOutco
     item = session.get(HandoffItem, command.handoff_id)
     if item is None or item.setting_id != request.setting.id:
         return _say(request, "staff.reply_unknown", ref=command.ref)
+    if item.kind == SAFEGUARDING_HANDOFF and not sees_safeguarding(request.staff):
+        request.audit("handoff_reply_refused", f"handoff:{item.id}", {"kind": item.kind})
+        return _say(request, "notify.safeguarding_reply_refused", ref=command.ref)
     guardian = session.get(Guardian, item.guardian_id) if item.guardian_id else None
     if guardian is None or guardian.setting_id != request.setting.id:
         return _say(request, "staff.reply_no_parent", ref=command.ref)
@@ -69,7 +72,7 @@ def _send(request: StaffRequest, guardian: Guardian, address: tuple[str, str], t
 
 def broadcast_from_chat(request: StaffRequest, text: str) -> StaffOutcome:
     """A manager's message to every family of the setting, with the report as the answer."""
-    if request.staff.role != MANAGER:
+    if not request.staff.has_role(MANAGER):
         return _say(request, "staff.broadcast_managers_only")
     summary = announce(
         request.session,

@@ -120,7 +120,7 @@ def test_staff_of_another_setting_cannot_reply(
         other = Setting(slug="elsewhere", name="Elsewhere Nursery")
         session.add(other)
         session.flush()
-        stranger = Staff(setting_id=other.id, name="Eve Stranger", role="manager", phone=None)
+        stranger = Staff(setting_id=other.id, name="Eve Stranger", roles=["manager"], phone=None)
         session.add(stranger)
         session.flush()
         session.add(

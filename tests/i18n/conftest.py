@@ -43,7 +43,7 @@ def setting_id(session: Session) -> int:
     session.add(setting)
     session.flush()
     room = Room(setting_id=setting.id, name="Caterpillars")
-    staff = Staff(setting_id=setting.id, name="Sarah Jones", role="key_person", phone=None)
+    staff = Staff(setting_id=setting.id, name="Sarah Jones", roles=["key_person"], phone=None)
     session.add_all([room, staff])
     session.flush()
     session.add(

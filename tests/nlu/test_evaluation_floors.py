@@ -65,5 +65,6 @@ def test_cli_writes_json_for_both_splits(
     out = tmp_path / "eval.json"
     assert evaluate.cli_main(out) == 0
     written = json.loads(out.read_text(encoding="utf-8"))
-    assert set(written) == {*evaluate.SPLITS, *evaluate.blind_splits()}
+    assert set(written) == {*evaluate.SPLITS, *evaluate.blind_splits(), "safeguarding"}
+    assert set(written["safeguarding"]) == {*evaluate.SAFEGUARDING_SPLITS, "labelled_examples"}
     assert "per_language" in capsys.readouterr().out

@@ -65,7 +65,12 @@ def test_sample_policies_and_roster_import(sessions: sessionmaker[Session], tmp_
             "mother,english,Maya",
             "guardians.csv:2: language: 'english' is not an ISO 639-1",
         ),
-        ("staff.csv", "manager,", "boss,", "staff.csv:2: role: 'boss' is not a role"),
+        (
+            "staff.csv",
+            "manager;safeguarding_lead,",
+            "boss,",
+            "staff.csv:2: role: 'boss' is not a role",
+        ),
     ],
 )
 def test_bad_row_is_reported_with_file_line_and_column_and_changes_nothing(

@@ -23,7 +23,7 @@ def test_every_problem_in_the_folder_is_reported_in_one_run(tmp_path: Path) -> N
     staff = folder / "staff.csv"
     staff.write_bytes(b"\xef\xbb\xbf" + staff.read_bytes())  # Excel's "CSV UTF-8" BOM
     replace_line(staff, "07700 900002", "07700 12")  # Jess: still a known key person
-    replace_line(staff, "key_person,Oaks", "key_person,Oak")
+    replace_line(staff, "safeguarding_lead,Oaks", "safeguarding_lead,Oak")
     append(staff, "Kim Lee,07700 900007,kim@example.com,practitioner,Oaks,extra")
     children = folder / "children.csv"
     replace_line(children, "2023-03-14,Saplings", "2023-02-30,Sunflowers")
@@ -66,7 +66,7 @@ UNCLOSED = 'a quote (") opens a value that is not closed on this line'
 TEXT_AFTER_QUOTE = 'text follows a closing quote (a quote inside a value is written "")'
 TOO_FEW = '6 values, but the header has 7 columns (a value with a comma in it needs "quotes")'
 BOM_INSIDE = "a byte-order mark (U+FEFF) inside the file: was another file pasted in?"
-BOSS = "role: 'boss' is not a role (key_person, practitioner, manager, admin)"
+BOSS = "role: 'boss' is not a role (key_person, practitioner, manager, admin, safeguarding_lead)"
 UNCLOSED_MAYA = [
     f"children.csv:2: {UNCLOSED}",
     "emergency_contacts.csv:2: child: unknown child 'Maya Thompson'",

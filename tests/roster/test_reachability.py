@@ -107,7 +107,7 @@ def test_telegram_reaches_only_people_who_linked_an_account(tmp_path: Path, db_u
     warnings = _after_summary(_import(folder, url, TELEGRAM))
 
     assert len(warnings) == 6 + 16 - 2 + 1
-    assert "warning: Tom Okafor (key_person) cannot be reached: no linked account (Telegram)" in (
+    assert "warning: Tom Okafor (key_person; safeguarding_lead) cannot be reached: no linked account (Telegram)" in (
         warnings
     )
     assert "warning: Jess Hughes (key_person) cannot be reached: opted out (Telegram)" in warnings
