@@ -158,3 +158,5 @@ class Understanding:
     new_address: str | None = None
     target_language: str | None = None  # for set_language
     small_talk: bool = False  # nothing but thanks, greetings, "ok": no one needs to act
+    cancels: bool = False  # takes back what was just said ("cancel that", "he's fine now")
+    corrects: bool = False  # corrects what was just said ("I meant tomorrow", "Tue not Mon")

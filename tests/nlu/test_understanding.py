@@ -242,8 +242,9 @@ def test_a_day_corrected_with_not_is_the_day_meant() -> None:
 
 
 def test_until_next_week_ends_before_next_week() -> None:
-    assert read("Leo won't be in till next week", SMITH).dates == DateRange(MON, FRI)
-    assert read("Isla is off until next week", BROWN).dates == DateRange(MON, FRI)
+    sunday = date(2026, 11, 29)  # the flow records the open days of the range
+    assert read("Leo won't be in till next week", SMITH).dates == DateRange(MON, sunday)
+    assert read("Isla is off until next week", BROWN).dates == DateRange(MON, sunday)
 
 
 def test_one_of_the_children_is_not_all_of_them() -> None:

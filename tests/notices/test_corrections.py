@@ -67,9 +67,7 @@ def test_wont_be_in_till_next_week_ends_before_next_week(engine: Engine) -> None
     assert (record["start"], record["end"]) == ("2026-11-23", "2026-11-27")
 
 
-def test_one_of_the_kids_asks_which_child(
-    engine: Engine, sessions: sessionmaker[Session]
-) -> None:
+def test_one_of_the_kids_asks_which_child(engine: Engine, sessions: sessionmaker[Session]) -> None:
     result = say(engine, SARAH, "one of the kids is off tomorrow")
     assert "Which child is this about?" in reply_text(result)
     assert result.records == [] and count(sessions, Absence) == 0

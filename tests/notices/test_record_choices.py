@@ -62,7 +62,9 @@ def test_change_on_an_older_read_back_moves_that_notice(
         ("2026-11-24", "active"),
     ]
     with sessions() as session:
-        changes = [(c.on_date.isoformat(), c.status) for c in session.scalars(select(CollectionChange))]
+        changes = [
+            (c.on_date.isoformat(), c.status) for c in session.scalars(select(CollectionChange))
+        ]
     assert changes == [("2026-11-23", "withdrawn"), ("2026-11-24", "active")]
     assert count(sessions, Absence, Absence.status == "active") == 1  # Leo's is untouched
 
@@ -107,7 +109,7 @@ def test_a_choice_never_offered_has_expired_and_the_question_is_asked_again(
     assert "that button has expired" in text and "Which day is this for?" in text
     assert result.records == [] and not result.handoff
     assert count(sessions, Absence) == 0 and count(sessions, HandoffItem) == 0
-    answered = say(engine, SARAH, "", channel="webchat", choice_id=_choice(result, "date:2026-11"))
+    answered = say(engine, SARAH, "", channel="webchat", choice_id=_choice(result, "date:2026-11-24"))
     assert [r["start"] for r in answered.records] == ["2026-11-24"]
 
 
