@@ -132,7 +132,7 @@ def _answer(turn: Turn, state: str, draft: Draft, context: dict[str, Any]) -> St
         return None
     filled = _fill(turn, state, draft)
     if filled is None:
-        if _changes_subject(turn):
+        if _changes_subject(turn, draft):
             return None
         return _again(turn, context, _ask(turn, state, draft, again=True), draft)
     result = advance(turn, filled)
@@ -153,15 +153,19 @@ def _again(turn: Turn, context: dict[str, Any], asked: StepResult, draft: Draft)
 
 
 def _is_another_notice(turn: Turn, draft: Draft) -> bool:
-    """A confident notice of the other kind, or one naming other children than the draft's, is a
-    new message, not an answer."""
+    """A confident notice naming other children than the draft's, or of the other kind with its
+    own details ("Grandma is collecting Maya" while asked which day Maya is off), is a new
+    message, not an answer."""
     found = turn.understanding
     if found.confidence < 0.6 or found.intent not in (Intent.ABSENCE, Intent.COLLECTION_CHANGE):
         return False
-    other_children = bool(draft.children and found.children) and set(found.children) != set(
-        draft.children
-    )
-    return found.intent.value != draft.kind or other_children
+    if draft.children and found.children and set(found.children) != set(draft.children):
+        return True
+    if found.intent is Intent.ABSENCE:
+        details = bool(found.reason or found.symptoms)
+    else:
+        details = bool(found.collector_name or found.collector_relationship or found.minutes_late)
+    return found.intent.value != draft.kind and details
 
 
 def _after_readback(turn: Turn, draft: Draft) -> StepResult | None:
@@ -264,12 +268,14 @@ def _fill(turn: Turn, state: str, draft: Draft) -> Draft | None:
     )
 
 
-def _changes_subject(turn: Turn) -> bool:
+def _changes_subject(turn: Turn, draft: Draft) -> bool:
+    """Whether a message that does not answer is about something else: a confident request of
+    another kind (a policy question, or a notice of the other kind)."""
     found = turn.understanding
-    return found.confidence >= 0.6 and found.intent not in (
-        Intent.ABSENCE,
-        Intent.COLLECTION_CHANGE,
-        Intent.OTHER,
+    return (
+        found.confidence >= 0.6
+        and found.intent is not Intent.OTHER
+        and found.intent.value != draft.kind
     )
 
 

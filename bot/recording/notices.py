@@ -252,17 +252,9 @@ def own_notice(session: Session, guardian_id: int, refs: tuple[str, ...]) -> Dra
     first = rows[0]
     if isinstance(first, Absence):
         return Draft(ABSENCE, children, start, end, first.reason, tuple(first.symptoms), refs=refs)
-    return Draft(
-        COLLECTION,
-        children,
-        start,
-        end,
-        collector_name=first.collector_name,
-        collector_relationship=first.collector_relationship,
-        time=first.collect_time,
-        minutes_late=first.minutes_late,
-        refs=refs,
-    )
+    collector = (first.collector_name, first.collector_relationship)
+    late = (first.collect_time, first.minutes_late)
+    return Draft(COLLECTION, children, start, end, None, (), *collector, *late, refs=refs)
 
 
 def _reported_by(row: Absence | CollectionChange, guardian_id: int) -> bool:
