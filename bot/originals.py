@@ -23,6 +23,7 @@ from bot.types import Intent, Reply
 PREFIX = "original:"
 SHOW_KEY = "original.show"
 HEADING_KEY = "original.heading"
+MAX_DIGITS = 12  # an outbox id; a longer forged number is no row (and no database error)
 
 
 def keep_original(
@@ -57,7 +58,7 @@ def sent_original(session: Session, guardian_id: int, choice_id: str) -> Outbox 
     """The outbox row an `original:<id>` choice names, when it was sent to this guardian with an
     English original; None for any other choice id (only its addressee ever sees it)."""
     number_text = choice_id.removeprefix(PREFIX)
-    if number_text == choice_id or not number_text.isdecimal():
+    if number_text == choice_id or not number_text.isdecimal() or len(number_text) > MAX_DIGITS:
         return None
     row = session.get(Outbox, int(number_text))
     if row is None or row.guardian_id != guardian_id or not row.original_text:

@@ -16,10 +16,9 @@ from typing import Any
 from bot import illness
 from bot.flows import readback
 from bot.flows.basic import who_answers
-from bot.flows.dates import is_open, next_open_day, open_days
+from bot.flows.dates import is_open, open_days
 from bot.flows.draft import ABSENCE, COLLECTION, Draft
 from bot.flows.effects import (
-    AbsenceAfterArrival,
     CiteNotice,
     CreateHandoff,
     Effect,
@@ -27,19 +26,24 @@ from bot.flows.effects import (
     RecordCollectionChange,
     WithdrawNotice,
 )
-from bot.flows.refs import CHANGE, NEW, WITHDRAW, parse, record_choice
-from bot.flows.turn import ChildView, StepResult, Turn
-from bot.types import Choice, Intent, Reply
-
-ASK_CHILD, ASK_DATE, ASK_COLLECTOR, DONE = (
-    "notice.child",
-    "notice.date",
-    "notice.collector",
-    "notice.done",
+from bot.flows.questions import (
+    ASK_CHILD,
+    ASK_COLLECTOR,
+    ASK_DATE,
+    CANCEL,
+    QUESTIONS,
+    ask,
+    ask_about_signed_in,
+    kept,
+    signed_in_today,
 )
-QUESTIONS = (ASK_CHILD, ASK_DATE, ASK_COLLECTOR)
+from bot.flows.refs import CHANGE, NEW, WITHDRAW, parse, record_choice
+from bot.flows.turn import StepResult, Turn
+from bot.types import Intent, Reply
+
+DONE = "notice.done"
 STATES = (*QUESTIONS, DONE)
-CANCEL, KEEP = "notice:cancel", "notice:keep"
+KEEP = "notice:keep"
 AGAIN = "again"  # context flag: the question was asked once more already
 UNDATED_ABSENCE_CUTOFF = time(12, 0)  # before noon, "mark Isla absent" means today
 
@@ -85,7 +89,7 @@ def ask_again(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | N
     """The pending question once more, unchanged (after an expired button or a refusal)."""
     if state not in QUESTIONS:
         return None
-    asked = _ask(turn, state, Draft.from_json(context["draft"]))
+    asked = ask(turn, state, Draft.from_json(context["draft"]))
     return replace(asked, context=context)
 
 
@@ -96,24 +100,24 @@ def on_record(turn: Turn) -> StepResult:
     assert notice is not None and asked is not None
     if asked.action == WITHDRAW:
         return StepResult((turn.reply("notice.withdrawn"),), (WithdrawNotice(notice.refs),))
-    return replace(_ask(turn, ASK_DATE, notice), effects=(CiteNotice(notice.refs),))
+    return replace(ask(turn, ASK_DATE, notice), effects=(CiteNotice(notice.refs),))
 
 
 def advance(turn: Turn, draft: Draft) -> StepResult:
     """Ask for the first missing piece, or record the notice."""
     if not draft.children:
-        return _ask(turn, ASK_CHILD, draft)
+        return ask(turn, ASK_CHILD, draft)
     if draft.start is None or draft.start < turn.today:
-        return _ask(turn, ASK_DATE, draft, past=draft.start is not None)
+        return ask(turn, ASK_DATE, draft, past=draft.start is not None)
     if (
         draft.kind == COLLECTION
         and not draft.is_lateness
         and not (draft.collector_name or draft.collector_relationship)
     ):
-        return _ask(turn, ASK_COLLECTOR, draft)
-    signed_in = _signed_in_today(turn, draft)
+        return ask(turn, ASK_COLLECTOR, draft)
+    signed_in = signed_in_today(turn, draft)
     if signed_in:
-        return _ask_about_signed_in(turn, draft, signed_in)
+        return ask_about_signed_in(turn, draft, signed_in)
     return _record(turn, draft)
 
 
@@ -122,19 +126,19 @@ def _answer(turn: Turn, state: str, draft: Draft, context: dict[str, Any]) -> St
     a person on the staff."""
     if turn.choice_id == CANCEL:
         if draft.refs:  # Change abandoned: the notice stays as it was
-            return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=_kept(draft))
-        return StepResult((turn.reply("notice.cancelled"),))
-    if turn.understanding.cancels:
-        if draft.refs:
-            return _confirm_withdraw(turn, draft)
+            return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=kept(draft))
         return StepResult((turn.reply("notice.cancelled"),))
     if _is_another_notice(turn, draft):
         return None
     filled = _fill(turn, state, draft)
+    if filled is None and turn.understanding.cancels:  # "cancel that", "she's fine now"
+        if draft.refs:
+            return _confirm_withdraw(turn, draft)
+        return StepResult((turn.reply("notice.cancelled"),))
     if filled is None:
         if _changes_subject(turn, draft):
             return None
-        return _again(turn, context, _ask(turn, state, draft, again=True), draft)
+        return _again(turn, context, ask(turn, state, draft, again=True), draft)
     result = advance(turn, filled)
     if result.state == state:  # the answer left the same question open (a past day, ...)
         return _again(turn, context, result, filled)
@@ -174,7 +178,7 @@ def _after_readback(turn: Turn, draft: Draft) -> StepResult | None:
     if not draft.refs:
         return None
     if turn.choice_id == KEEP:
-        return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=_kept(draft))
+        return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=kept(draft))
     found = turn.understanding
     if found.cancels:
         return _confirm_withdraw(turn, draft)
@@ -206,11 +210,7 @@ def _confirm_withdraw(turn: Turn, draft: Draft) -> StepResult:
         turn.choice(record_choice(WITHDRAW, draft.refs), "choice.withdraw"),
         turn.choice(KEEP, "notice.keep"),
     )
-    return StepResult((Reply(text, choices),), state=DONE, context=_kept(draft))
-
-
-def _kept(draft: Draft) -> dict[str, Any]:
-    return {"draft": draft.to_json()}
+    return StepResult((Reply(text, choices),), state=DONE, context=kept(draft))
 
 
 def _means_today(turn: Turn, draft: Draft) -> bool:
@@ -248,12 +248,12 @@ def _fill(turn: Turn, state: str, draft: Draft) -> Draft | None:
     if state == ASK_CHILD:
         if choice == "child:all":
             return replace(draft, children=tuple(child.id for child in turn.sender.children))
-        if choice.startswith("child:"):  # offered by `_ask`, so one of the sender's children
+        if choice.startswith("child:"):  # offered by `ask`, so one of the sender's children
             return replace(draft, children=(int(choice.removeprefix("child:")),))
         children = _own_children(turn)
         return replace(draft, children=children) if children else None
     if state == ASK_DATE:
-        if choice.startswith("date:"):  # offered by `_ask`: an ISO day
+        if choice.startswith("date:"):  # offered by `ask`: an ISO day
             day = date.fromisoformat(choice.removeprefix("date:"))
             return replace(draft, start=day, end=day)
         if found.dates:
@@ -279,62 +279,6 @@ def _changes_subject(turn: Turn, draft: Draft) -> bool:
     )
 
 
-def _signed_in_today(turn: Turn, draft: Draft) -> list[ChildView]:
-    """The draft's children already signed in today, when it is an absence covering today."""
-    if draft.kind != ABSENCE or not (draft.start == turn.today or draft.end == turn.today):
-        return []
-    children = (turn.sender.child(child_id) for child_id in draft.children)
-    return [child for child in children if child is not None and child.signed_in]
-
-
-def _ask_about_signed_in(turn: Turn, draft: Draft, signed_in: list[ChildView]) -> StepResult:
-    """ "Maya was signed in at 08:02 today: is this about another day?"; the room is told."""
-    if len(signed_in) == 1:
-        text = turn.say("notice.signed_in", child=signed_in[0].name, time=signed_in[0].signed_in)
-    else:
-        names = tuple(child.id for child in signed_in)
-        text = turn.say("notice.signed_in_many", children=readback.child_names(turn, names))
-    asked = _ask(turn, ASK_DATE, draft)
-    choices = (*_day_choices(turn, after=turn.today), turn.choice(CANCEL, "choice.cancel"))
-    effects = tuple(
-        AbsenceAfterArrival(child.id, child.signed_in or "", draft.words) for child in signed_in
-    )
-    return replace(asked, replies=(Reply(text, choices),), effects=effects)
-
-
-def _ask(
-    turn: Turn, state: str, draft: Draft, *, again: bool = False, past: bool = False
-) -> StepResult:
-    cancel = turn.choice(CANCEL, "choice.cancel")
-    if state == ASK_CHILD:
-        choices = [
-            turn.choice(f"child:{c.id}", "choice.child", child=c.name) for c in turn.sender.children
-        ]
-        choices.append(turn.choice("child:all", "choice.all_children"))
-        reply = turn.reply("notice.ask_child", *choices, cancel)
-    elif state == ASK_DATE:
-        key = "notice.ask_date_past" if past else "notice.ask_date"
-        reply = turn.reply(key, *_day_choices(turn), cancel)
-    else:
-        reply = turn.reply("collection.ask_collector", cancel)
-    replies = (turn.reply("notice.not_understood"), reply) if again else (reply,)
-    return StepResult(replies, state=state, context=_kept(draft))
-
-
-def _day_choices(turn: Turn, after: date | None = None) -> list[Choice]:
-    """The next two open days (from today, or after `after`) as choices."""
-    first = (
-        turn.today
-        if after is None and is_open(turn.today, turn.setting)
-        else next_open_day(after or turn.today, turn.setting)
-    )
-    second = next_open_day(first, turn.setting)
-    return [
-        turn.choice(f"date:{day.isoformat()}", "choice.day", day=readback.when(turn, day, day))
-        for day in (first, second)
-    ]
-
-
 def _record(turn: Turn, draft: Draft) -> StepResult:
     """Record the notice (replacing the records it was, when changed) and read it back with
     Change and Withdraw choices that will carry its refs."""
@@ -353,7 +297,7 @@ def _record(turn: Turn, draft: Draft) -> StepResult:
     replaced = (WithdrawNotice(draft.refs),) if draft.refs else ()
     recorded = replace(draft, start=days[0], end=days[-1], refs=(NEW,))
     return StepResult(
-        (Reply(text, choices),), (*replaced, effect), state=DONE, context=_kept(recorded)
+        (Reply(text, choices),), (*replaced, effect), state=DONE, context=kept(recorded)
     )
 
 

@@ -258,6 +258,7 @@ def test_cancelling_and_correcting_words_are_noticed() -> None:
     assert read("sorry, cancel that, he's fine now and coming in", SMITH).cancels
     assert read("ignore my last message, she is coming in", BROWN).cancels
     assert not read("Leo is not coming in today", SMITH).cancels
+    assert not read("she's still not feeling better", BROWN).cancels
     assert read("sorry I meant tomorrow", SMITH).corrects
     assert not read("Leo is off tomorrow", SMITH).corrects
 

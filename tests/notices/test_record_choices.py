@@ -97,6 +97,8 @@ def test_a_record_choice_for_someone_elses_notice_has_expired(
         "notice:withdraw:Z1",
         "notice:withdraw",
         "original:1",
+        "original:99999999999999999999999",
+        "notice:withdraw:A99999999999999999999",
         "language:pl",
     ],
 )
