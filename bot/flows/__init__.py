@@ -77,9 +77,9 @@ def _aside(turn: Turn, state: str, context: dict[str, Any], reply: Reply) -> Ste
 def _on_record(turn: Turn, state: str, context: dict[str, Any]) -> StepResult:
     """Change asks its own question; after Withdraw, a question still open about another notice
     is asked again."""
+    assert turn.notice is not None
     result = notices.on_record(turn)
     pending = _pending_question(turn, state, context)
-    assert turn.notice is not None
     drafted = set((context.get("draft") or {}).get("refs", ()))
     if result.state != "idle" or pending is None or drafted & set(turn.notice.refs):
         return result

@@ -28,8 +28,8 @@ def kept(draft: Draft) -> dict[str, Any]:
 
 
 def signed_in_today(turn: Turn, draft: Draft) -> list[ChildView]:
-    """The draft's children already signed in today, when it is an absence covering today."""
-    if draft.kind != ABSENCE or not (draft.start == turn.today or draft.end == turn.today):
+    """The draft's children already signed in today, when it is an absence from today."""
+    if draft.kind != ABSENCE or draft.start != turn.today:
         return []
     children = (turn.sender.child(child_id) for child_id in draft.children)
     return [child for child in children if child is not None and child.signed_in]

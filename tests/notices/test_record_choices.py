@@ -133,3 +133,16 @@ def test_numbered_answers_map_to_the_record_choices_last_offered(
     assert [c.id for c in second.replies[0].choices] == ["notice:change:A2", "notice:withdraw:A2"]
     say(engine, SARAH, "2")
     assert _statuses(sessions) == {1: "active", 2: "withdrawn"}
+
+
+def test_withdrawing_an_older_notice_leaves_the_pending_question_open(
+    make_engine_at: Callable[[datetime], Engine], sessions: sessionmaker[Session]
+) -> None:
+    engine = make_engine_at(AFTERNOON)
+    older = say(engine, SARAH, "Leo is off tomorrow, dentist appointment")
+    say(engine, SARAH, "Maya off")
+    result = say(engine, SARAH, "", choice_id=_choice(older, "notice:withdraw:"))
+    assert "withdrawn" in reply_text(result) and "Which day is this for?" in reply_text(result)
+    answered = say(engine, SARAH, "Wednesday")
+    assert [r["children"] for r in answered.records] == [["Maya Thompson"]]
+    assert _statuses(sessions) == {1: "withdrawn", 2: "active"}
