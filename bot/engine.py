@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
+from bot.choices import ChoiceAnswer, read_choice
 from bot.conversation import lock_conversation, save_conversation
 from bot.db.models import (
     ChannelIdentity,
@@ -31,6 +32,7 @@ from bot.db.models import (
     Staff,
 )
 from bot.db.session import transaction
+from bot.flows import refs
 from bot.flows.turn import SenderView, SettingView, Turn
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names
@@ -195,13 +197,16 @@ class Engine:
         conversation = lock_conversation(session, who.identity_id)
         context = conversation.context
         languages = self.translation.for_turn(session, self.setting_id, ahead)
-        turn = self._make_turn(session, inbound, setting, who.sender, context, now, languages)
+        choice = read_choice(
+            session,
+            who.sender.guardian_id,
+            inbound.choice_id,
+            inbound.text,
+            context.get("offered", []),
+        )
+        turn = self._make_turn(session, inbound, setting, who.sender, choice, now, languages)
         result = show_original(session, turn, conversation.state, context) or flows.step(
             turn, conversation.state, context
-        )
-        offered = [choice.id for reply in result.replies for choice in reply.choices]
-        save_conversation(
-            session, conversation.id, result.state, result.context | {"offered": offered}, now
         )
         written_in = turn.understanding.language
         effects = EffectContext(
@@ -214,6 +219,11 @@ class Engine:
             inbound_id=inbound_id,
         )
         outcome = apply_effects(effects, result.effects)
+        result = refs.fill(result, tuple(outcome.written))
+        offered = [choice.id for reply in result.replies for choice in reply.choices]
+        save_conversation(
+            session, conversation.id, result.state, result.context | {"offered": offered}, now
+        )
         for reply in result.replies:
             enqueue(
                 session,
@@ -241,17 +251,17 @@ class Engine:
         inbound: InboundMessage,
         setting: Setting,
         sender: SenderView,
-        context: dict[str, Any],
+        choice: ChoiceAnswer,
         now: datetime,
         languages: TurnLanguages,
     ) -> Turn:
-        choice_id = inbound.choice_id or _numbered_choice(inbound.text, context.get("offered", []))
         setting_view = _setting_view(setting)
-        found = self._understand(inbound.text, choice_id, sender, setting_view, now, languages)
+        tapped = bool(choice.choice_id) or choice.expired
+        found = self._understand(inbound.text, tapped, sender, setting_view, now, languages)
         language = self._reply_language(sender, found)
         return Turn(
             text=inbound.text,
-            choice_id=choice_id,
+            choice_id=choice.choice_id,
             now=now,
             language=language,
             understanding=found,
@@ -261,6 +271,8 @@ class Engine:
             answer_policy=self.knowledge.policy_answerer(session, setting),
             answer_fact=self.knowledge.fact_answerer(setting),
             translate_to_parent=languages.to_parent(language),
+            notice=choice.notice,
+            choice_expired=choice.expired,
         )
 
     def _staff_turn(
@@ -294,7 +306,7 @@ class Engine:
     def _understand(
         self,
         text: str,
-        choice_id: str | None,
+        tapped: bool,
         sender: SenderView,
         setting: SettingView,
         now: datetime,
@@ -302,7 +314,7 @@ class Engine:
     ) -> Understanding:
         if sender.kind is not SenderKind.GUARDIAN:
             return Understanding(Intent.OTHER, 0.0, detect_language(text, None))
-        if choice_id and not text.strip():
+        if tapped and not text.strip():
             return Understanding(Intent.OTHER, 0.0, sender.language)
         context = NluContext(
             children=tuple(child.ref for child in sender.children),
@@ -343,14 +355,6 @@ class Engine:
             )
             enqueue(session, inbound.channel, inbound.sender_id, sorry, inbound_id=inbound_id)
         return TurnResult(inbound_id, Intent.OTHER.value, "en", [sorry], handoff=True)
-
-
-def _numbered_choice(text: str, offered: list[str]) -> str | None:
-    """SMS-style "1", "2" answers mapped back to the choices last offered."""
-    answer = text.strip().rstrip(".")
-    if answer.isdecimal() and 1 <= int(answer) <= len(offered):
-        return offered[int(answer) - 1]
-    return None
 
 
 def _setting_view(setting: Setting) -> SettingView:

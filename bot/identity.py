@@ -10,7 +10,7 @@ from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import ChannelIdentity, Child, Guardian, GuardianChild, Room, Staff
+from bot.db.models import Arrival, ChannelIdentity, Child, Guardian, GuardianChild, Room, Staff
 from bot.flows.turn import ChildView, SenderView
 from bot.types import ChildRef, SenderKind
 
@@ -28,20 +28,25 @@ PHONE_CHANNELS = frozenset({"sms", "whatsapp", "webchat", "terminal"})
 
 
 def _sender_rows() -> Select[Any]:
-    """An identity with its guardian's children (room, key person) as plain rows: one query, and
-    no ORM objects to build for the turn, which needs only the values."""
+    """An identity with its guardian's children (room, key person, arrival today) as plain rows:
+    one query, and no ORM objects to build for the turn, which needs only the values."""
     identities, guardians, links = (
         ChannelIdentity.__table__,
         Guardian.__table__,
         GuardianChild.__table__,
     )
     children, rooms, key_people = Child.__table__, Room.__table__, Staff.__table__.alias("key")
+    arrivals = Arrival.__table__
     joined = (
         identities.outerjoin(guardians, guardians.c.id == identities.c.guardian_id)
         .outerjoin(links, links.c.guardian_id == guardians.c.id)
         .outerjoin(children, children.c.id == links.c.child_id)
         .outerjoin(rooms, rooms.c.id == children.c.room_id)
         .outerjoin(key_people, key_people.c.id == children.c.key_person_id)
+        .outerjoin(
+            arrivals,
+            (arrivals.c.child_id == children.c.id) & (arrivals.c.on_date == bindparam("today")),
+        )
     )
     columns = (
         identities.c.id,
@@ -58,6 +63,7 @@ def _sender_rows() -> Select[Any]:
         children.c.attendance_days,
         rooms.c.name.label("room"),
         key_people.c.name.label("key_person"),
+        arrivals.c.at.label("arrived_at"),
     )
     return (
         select(*columns)
@@ -86,8 +92,9 @@ class Identified:
 def identify(
     session: Session, setting_id: int, channel: str, external_id: str, at: datetime
 ) -> Identified:
-    """Find or create the channel identity; phone channels match the roster by E.164 number."""
-    where = {"channel": channel, "external_id": external_id}
+    """Find or create the channel identity; phone channels match the roster by E.164 number.
+    `at` is now in the setting's time zone: its day is the day children are signed in."""
+    where = {"channel": channel, "external_id": external_id, "today": at.date()}
     rows = session.execute(SENDER_ROWS, where).all()
     if not rows:  # first contact: made (and matched by phone) now
         identity_for(session, setting_id, channel, external_id)
@@ -95,7 +102,7 @@ def identify(
     first = rows[0]
     session.execute(TOUCH, {"identity_id": first.id, "at": at})
     if first.guardian_id is not None:
-        return Identified(first.id, _guardian_view(rows), None)
+        return Identified(first.id, _guardian_view(rows, at), None)
     staff = session.get(Staff, first.staff_id) if first.staff_id is not None else None
     if staff is not None:
         sender = SenderView(kind=SenderKind.STAFF, name=staff.name, staff_id=staff.id)
@@ -103,7 +110,7 @@ def identify(
     return Identified(first.id, SenderView(kind=SenderKind.UNKNOWN), None)
 
 
-def _guardian_view(rows: list[Row[Any]]) -> SenderView:
+def _guardian_view(rows: list[Row[Any]], at: datetime) -> SenderView:
     """The guardian as flows see them, from their identity's rows (one per child)."""
     first = rows[0]
     return SenderView(
@@ -119,6 +126,9 @@ def _guardian_view(rows: list[Row[Any]]) -> SenderView:
                 key_person=row.key_person,
                 authorised_collectors=tuple(row.authorised_collectors),
                 attendance_days=tuple(row.attendance_days),
+                signed_in=row.arrived_at.astimezone(at.tzinfo).strftime("%H:%M")
+                if row.arrived_at
+                else None,
             )
             for row in rows
             if row.child_id is not None

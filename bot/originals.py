@@ -23,6 +23,7 @@ from bot.types import Intent, Reply
 PREFIX = "original:"
 SHOW_KEY = "original.show"
 HEADING_KEY = "original.heading"
+MAX_DIGITS = 12  # an outbox id; a longer forged number is no row (and no database error)
 
 
 def keep_original(
@@ -45,20 +46,32 @@ def show_original(
     """The English original when a guardian asks for one sent to them; None otherwise, and the
     flows handle the message. The pending flow state is kept."""
     guardian_id = turn.sender.guardian_id
-    row_id = _asked_for(session, turn, guardian_id) if guardian_id is not None else None
-    row = session.get(Outbox, row_id) if row_id is not None else None
-    if row is None or row.guardian_id != guardian_id or not row.original_text:
+    choice_id = _asked_for(session, turn, guardian_id) if guardian_id is not None else None
+    row = sent_original(session, guardian_id, choice_id) if guardian_id and choice_id else None
+    if row is None:
         return None
     reply = Reply(f"{turn.say(HEADING_KEY)}\n\n{row.original_text}")
     return StepResult((reply,), state=state, context=context, intent=Intent.OTHER)
 
 
-def _asked_for(session: Session, turn: Turn, guardian_id: int) -> int | None:
-    """The outbox id in a tapped `original:<id>` choice, or in the numbered answer to the last
-    message sent to this guardian."""
-    choice_id = turn.choice_id or ""
+def sent_original(session: Session, guardian_id: int, choice_id: str) -> Outbox | None:
+    """The outbox row an `original:<id>` choice names, when it was sent to this guardian with an
+    English original; None for any other choice id (only its addressee ever sees it)."""
+    number_text = choice_id.removeprefix(PREFIX)
+    if number_text == choice_id or not number_text.isdecimal() or len(number_text) > MAX_DIGITS:
+        return None
+    row = session.get(Outbox, int(number_text))
+    if row is None or row.guardian_id != guardian_id or not row.original_text:
+        return None
+    return row
+
+
+def _asked_for(session: Session, turn: Turn, guardian_id: int) -> str | None:
+    """The tapped choice id, or the one the numbered answer picks from the last message sent to
+    this guardian."""
+    choice_id = turn.choice_id
     answer = turn.text.strip().rstrip(".")
-    if not choice_id.startswith(PREFIX) and answer.isdecimal():
+    if not (choice_id or "").startswith(PREFIX) and answer.isdecimal():
         last = session.scalar(
             select(Outbox.choices)
             .where(Outbox.guardian_id == guardian_id)
@@ -68,7 +81,4 @@ def _asked_for(session: Session, turn: Turn, guardian_id: int) -> int | None:
         number = int(answer)
         if last and 1 <= number <= len(last):
             choice_id = str(last[number - 1]["id"])
-    if not choice_id.startswith(PREFIX):
-        return None
-    number_text = choice_id.removeprefix(PREFIX)
-    return int(number_text) if number_text.isdecimal() else None
+    return choice_id

@@ -17,6 +17,7 @@ class TurnOutcome:
     staff_notifications: list[dict[str, str]] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
     handoff: bool = False
+    written: list[str] = field(default_factory=list)  # refs of the notices recorded ("A12")
 
 
 def record_row(

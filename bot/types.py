@@ -160,3 +160,5 @@ class Understanding:
     small_talk: bool = False  # nothing but thanks, greetings, "ok": no one needs to act
     safeguarding: bool = False  # discloses or suggests harm, neglect or fear: for the DSL
     others_details: bool = False  # asks for someone else's phone, address or e-mail: refused
+    cancels: bool = False  # takes back what was just said ("cancel that", "he's fine now")
+    corrects: bool = False  # corrects what was just said ("I meant tomorrow", "Tue not Mon")

@@ -86,4 +86,9 @@ def only_child(turn: Turn) -> ChildView | None:
 def responder(turn: Turn) -> tuple[ChildView | None, str]:
     """The child a handoff is about, and who will answer: their key person, else the team."""
     child = only_child(turn)
-    return child, child.key_person if child and child.key_person else turn.say("team.someone")
+    return child, who_answers(turn, child)
+
+
+def who_answers(turn: Turn, child: ChildView | None) -> str:
+    """Who will answer about this child: their key person, else the team."""
+    return child.key_person if child and child.key_person else turn.say("team.someone")

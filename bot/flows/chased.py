@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.flows import notices, readback
+from bot.flows.draft import Draft
 from bot.flows.effects import AnswerChase
 from bot.flows.turn import StepResult, Turn
 from bot.i18n.catalog import Catalog
@@ -36,10 +37,7 @@ def question(catalog: Catalog, language: str, names: list[str]) -> Reply:
 
 def resume(turn: Turn, context: dict[str, Any]) -> StepResult | None:
     """The guardian's answer to today's check; None when the message is about something else."""
-    pending = context.get("chase") or {}
-    if pending.get("date") != turn.today.isoformat():
-        return None
-    asked = tuple(i for i in pending.get("children", ()) if turn.sender.child(i) is not None)
+    pending, asked = _pending(turn, context)
     found = turn.understanding
     named = tuple(i for i in found.children if i in asked)
     if not asked or (found.children and not named):
@@ -53,9 +51,29 @@ def resume(turn: Turn, context: dict[str, Any]) -> StepResult | None:
         return _late(turn, children)
     if pending.get("again") or found.intent is not Intent.OTHER:
         return None
-    names = [child.name for i in asked if (child := turn.sender.child(i))]
-    replies = (turn.reply("notice.not_understood"), question(turn.catalog, turn.language, names))
+    replies = (turn.reply("notice.not_understood"), _question(turn, asked))
     return StepResult(replies, state=STATE, context={"chase": pending | {"again": True}})
+
+
+def ask_again(turn: Turn, context: dict[str, Any]) -> StepResult | None:
+    """Today's check once more, unchanged (after an expired button or a refusal)."""
+    _, asked = _pending(turn, context)
+    if not asked:
+        return None
+    return StepResult((_question(turn, asked),), state=STATE, context=context)
+
+
+def _pending(turn: Turn, context: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, ...]]:
+    """Today's check and the sender's children it asked about (none when it is not today's)."""
+    pending = context.get("chase") or {}
+    if pending.get("date") != turn.today.isoformat():
+        return pending, ()
+    return pending, tuple(i for i in pending.get("children", ()) if turn.sender.child(i))
+
+
+def _question(turn: Turn, asked: tuple[int, ...]) -> Reply:
+    names = [child.name for i in asked if (child := turn.sender.child(i))]
+    return question(turn.catalog, turn.language, names)
 
 
 def _late_words(turn: Turn) -> bool:
@@ -68,7 +86,7 @@ def _late_words(turn: Turn) -> bool:
 
 def _absent(turn: Turn, children: tuple[int, ...]) -> StepResult:
     found = turn.understanding
-    draft = notices.Draft(
+    draft = Draft(
         kind=Intent.ABSENCE.value,
         children=children,
         start=turn.today,

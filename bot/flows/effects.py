@@ -19,15 +19,6 @@ class RecordAbsence:
 
 
 @dataclass(frozen=True, slots=True)
-class WithdrawAbsence:
-    """Withdraw the sender's absence notices for these children from `start` on."""
-
-    child_ids: tuple[int, ...]
-    start: date
-    end: date
-
-
-@dataclass(frozen=True, slots=True)
 class RecordCollectionChange:
     """Someone else collects, or the guardian is late, on one day."""
 
@@ -42,11 +33,27 @@ class RecordCollectionChange:
 
 
 @dataclass(frozen=True, slots=True)
-class WithdrawCollectionChange:
-    """Withdraw the sender's collection changes for these children on that day."""
+class WithdrawNotice:
+    """Withdraw the sender's notice with these refs ("A12", "C7"), and tell the children's staff."""
 
-    child_ids: tuple[int, ...]
-    on_date: date
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CiteNotice:
+    """A notice the reply is about, listed as it now stands (for simulate's `records`)."""
+
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceAfterArrival:
+    """An absence reported for a child already signed in today: nothing is recorded, the child's
+    staff are told (the parent is asked whether it is about another day)."""
+
+    child_id: int
+    signed_in: str  # "08:02", the arrival's local time
+    words: str = ""  # what the parent wrote, quoted to staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +102,10 @@ class AnswerChase:
 
 Effect = (
     RecordAbsence
-    | WithdrawAbsence
     | RecordCollectionChange
-    | WithdrawCollectionChange
+    | WithdrawNotice
+    | CiteNotice
+    | AbsenceAfterArrival
     | CreateHandoff
     | RaiseSafeguardingConcern
     | SetLanguage

@@ -50,6 +50,7 @@ def with_offer(turn: Turn, result: StepResult, context: dict[str, Any]) -> StepR
         or letters < MIN_CONFIDENT_LETTERS
         or written not in turn.catalog.languages
         or turn.choice_id
+        or turn.choice_expired
     ):
         return kept
     name = turn.catalog.text(f"language.name.{written}", written)

@@ -1,85 +1,51 @@
 """Absence and collection-change notices: fill a draft, ask what is missing, record, read back.
 
-The draft lives in the conversation context between messages as plain JSON.
+The draft (bot/flows/draft.py) lives in the conversation context between messages. A follow-up
+must be the kind of answer asked for (a child, a day, a name or relationship); otherwise the
+question is asked once more, then the parent's words go to staff. A recorded notice is acted on
+by choices that carry its refs (bot/flows/refs.py): Withdraw, and Change, which moves the notice
+once the new day is given. "Cancel that" offers to withdraw it; "I meant tomorrow" moves it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
 from bot import illness
 from bot.flows import readback
-from bot.flows.dates import is_open, next_open_day, open_days
+from bot.flows.basic import who_answers
+from bot.flows.dates import is_open, open_days
+from bot.flows.draft import ABSENCE, COLLECTION, Draft
 from bot.flows.effects import (
+    CiteNotice,
+    CreateHandoff,
     Effect,
     RecordAbsence,
     RecordCollectionChange,
-    WithdrawAbsence,
-    WithdrawCollectionChange,
+    WithdrawNotice,
 )
+from bot.flows.questions import (
+    ASK_CHILD,
+    ASK_COLLECTOR,
+    ASK_DATE,
+    CANCEL,
+    QUESTIONS,
+    ask,
+    ask_about_signed_in,
+    kept,
+    signed_in_today,
+)
+from bot.flows.refs import CHANGE, NEW, WITHDRAW, parse, record_choice
 from bot.flows.turn import StepResult, Turn
-from bot.types import Choice, Intent, Reply
+from bot.types import Intent, Reply
 
-ABSENCE = Intent.ABSENCE.value
-COLLECTION = Intent.COLLECTION_CHANGE.value
-ASK_CHILD, ASK_DATE, ASK_COLLECTOR, DONE = (
-    "notice.child",
-    "notice.date",
-    "notice.collector",
-    "notice.done",
-)
-STATES = (ASK_CHILD, ASK_DATE, ASK_COLLECTOR, DONE)
+DONE = "notice.done"
+STATES = (*QUESTIONS, DONE)
+KEEP = "notice:keep"
+AGAIN = "again"  # context flag: the question was asked once more already
 UNDATED_ABSENCE_CUTOFF = time(12, 0)  # before noon, "mark Isla absent" means today
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A notice being put together; serialised into the conversation context."""
-
-    kind: str
-    children: tuple[int, ...] = ()
-    start: date | None = None
-    end: date | None = None
-    reason: str | None = None
-    symptoms: tuple[str, ...] = ()
-    collector_name: str | None = None
-    collector_relationship: str | None = None
-    time: str | None = None
-    minutes_late: int | None = None
-    words: str = ""  # the parent's own messages for this notice, quoted to staff
-
-    def with_words(self, text: str) -> Draft:
-        """The draft with another message of the parent's added (bare numbers are choices)."""
-        cleaned = " ".join(text.split())
-        if not cleaned or cleaned.isdecimal():
-            return self
-        return replace(self, words=f"{self.words} / {cleaned}" if self.words else cleaned)
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON for the conversation context."""
-        data = self.__dict__ | {"children": list(self.children), "symptoms": list(self.symptoms)}
-        return data | {"start": _iso(self.start), "end": _iso(self.end)}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Draft:
-        """Read back a draft saved by `to_json`."""
-        return cls(
-            **(
-                data
-                | {
-                    "children": tuple(data.get("children", ())),
-                    "symptoms": tuple(data.get("symptoms", ())),
-                    "start": _date(data.get("start")),
-                    "end": _date(data.get("end")),
-                }
-            )
-        )
-
-    @property
-    def is_lateness(self) -> bool:
-        return self.kind == COLLECTION and self.minutes_late is not None
 
 
 def start(turn: Turn) -> StepResult:
@@ -106,40 +72,145 @@ def start(turn: Turn) -> StepResult:
     return advance(turn, draft)
 
 
+def about_another_family(turn: Turn) -> bool:
+    """Whether the message names only children who are not the sender's."""
+    found = turn.understanding
+    return bool(found.unmatched_names) and not found.children
+
+
 def resume(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | None:
     """Continue a pending notice with this message; None when it is about something else."""
-    result = _resume(turn, state, context)
-    kind = Intent(context["draft"]["kind"])
-    return replace(result, intent=kind) if result is not None else None
-
-
-def _resume(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | None:
-    if state == DONE:
-        return _after_readback(turn, context)
     draft = Draft.from_json(context["draft"]).with_words(turn.text)
-    if turn.choice_id == "notice:cancel":
-        return StepResult((turn.reply("notice.cancelled"),))
-    filled = _fill(turn, state, draft)
-    if filled is None:
-        if _changes_subject(turn):
-            return None
-        return _ask(turn, state, draft, again=True)
-    return advance(turn, filled)
+    result = _after_readback(turn, draft) if state == DONE else _answer(turn, state, draft, context)
+    return replace(result, intent=Intent(draft.kind)) if result is not None else None
+
+
+def ask_again(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | None:
+    """The pending question once more, unchanged (after an expired button or a refusal)."""
+    if state not in QUESTIONS:
+        return None
+    asked = ask(turn, state, Draft.from_json(context["draft"]))
+    return replace(asked, context=context)
+
+
+def on_record(turn: Turn) -> StepResult:
+    """A Withdraw or Change choice on one of the sender's active notices (bot/choices.py checked
+    it), from any read-back: withdraw it, or ask for its new day and keep it until then."""
+    notice, asked = turn.notice, parse(turn.choice_id or "")
+    assert notice is not None and asked is not None
+    if asked.action == WITHDRAW:
+        return StepResult((turn.reply("notice.withdrawn"),), (WithdrawNotice(notice.refs),))
+    return replace(ask(turn, ASK_DATE, notice), effects=(CiteNotice(notice.refs),))
 
 
 def advance(turn: Turn, draft: Draft) -> StepResult:
     """Ask for the first missing piece, or record the notice."""
     if not draft.children:
-        return _ask(turn, ASK_CHILD, draft)
+        return ask(turn, ASK_CHILD, draft)
     if draft.start is None or draft.start < turn.today:
-        return _ask(turn, ASK_DATE, draft, past=draft.start is not None)
+        return ask(turn, ASK_DATE, draft, past=draft.start is not None)
     if (
         draft.kind == COLLECTION
         and not draft.is_lateness
         and not (draft.collector_name or draft.collector_relationship)
     ):
-        return _ask(turn, ASK_COLLECTOR, draft)
+        return ask(turn, ASK_COLLECTOR, draft)
+    signed_in = signed_in_today(turn, draft)
+    if signed_in:
+        return ask_about_signed_in(turn, draft, signed_in)
     return _record(turn, draft)
+
+
+def _answer(turn: Turn, state: str, draft: Draft, context: dict[str, Any]) -> StepResult | None:
+    """The answer to a pending question: the kind asked for, else the question once more, then
+    a person on the staff."""
+    if turn.choice_id == CANCEL:
+        if draft.refs:  # Change abandoned: the notice stays as it was
+            return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=kept(draft))
+        return StepResult((turn.reply("notice.cancelled"),))
+    if _is_another_notice(turn, draft):
+        return None
+    filled = _fill(turn, state, draft)
+    if filled is None and turn.understanding.cancels:  # "cancel that", "she's fine now"
+        if draft.refs:
+            return _confirm_withdraw(turn, draft)
+        return StepResult((turn.reply("notice.cancelled"),))
+    if filled is None:
+        if _changes_subject(turn, draft):
+            return None
+        return _again(turn, context, ask(turn, state, draft, again=True), draft)
+    result = advance(turn, filled)
+    if result.state == state:  # the answer left the same question open (a past day, ...)
+        return _again(turn, context, result, filled)
+    return result
+
+
+def _again(turn: Turn, context: dict[str, Any], asked: StepResult, draft: Draft) -> StepResult:
+    """The question asked once more; the second time, the parent's words go to staff."""
+    if context.get(AGAIN):
+        child = turn.sender.child(draft.children[0]) if len(draft.children) == 1 else None
+        handoff = CreateHandoff("unclear_notice", draft.words, child.id if child else None)
+        return StepResult(
+            (turn.reply("notice.handed_off", who=who_answers(turn, child)),), (handoff,)
+        )
+    return replace(asked, effects=(), context=asked.context | {AGAIN: True})
+
+
+def _is_another_notice(turn: Turn, draft: Draft) -> bool:
+    """A confident notice naming other children than the draft's, or of the other kind with its
+    own details ("Grandma is collecting Maya" while asked which day Maya is off), is a new
+    message, not an answer."""
+    found = turn.understanding
+    if found.confidence < 0.6 or found.intent not in (Intent.ABSENCE, Intent.COLLECTION_CHANGE):
+        return False
+    if draft.children and found.children and set(found.children) != set(draft.children):
+        return True
+    if found.intent is Intent.ABSENCE:
+        details = bool(found.reason or found.symptoms)
+    else:
+        details = bool(found.collector_name or found.collector_relationship or found.minutes_late)
+    return found.intent.value != draft.kind and details
+
+
+def _after_readback(turn: Turn, draft: Draft) -> StepResult | None:
+    """After a read-back: "Keep it", "cancel that" (offers Withdraw), or a correction in words
+    ("sorry, I meant tomorrow"), which moves the notice. Anything else is a new message."""
+    if not draft.refs:
+        return None
+    if turn.choice_id == KEEP:
+        return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=kept(draft))
+    found = turn.understanding
+    if found.cancels:
+        return _confirm_withdraw(turn, draft)
+    corrected = _corrected(turn, draft) if found.corrects else None
+    return advance(turn, corrected) if corrected is not None else None
+
+
+def _corrected(turn: Turn, draft: Draft) -> Draft | None:
+    """The notice with the day (or collector) the correction gives; None when it gives neither or
+    is about other children."""
+    found = turn.understanding
+    if found.children and set(found.children) != set(draft.children):
+        return None
+    changed = draft
+    if found.dates:
+        changed = replace(changed, start=found.dates.start, end=found.dates.end)
+    if draft.kind == COLLECTION and (found.collector_name or found.collector_relationship):
+        changed = replace(
+            changed,
+            collector_name=found.collector_name,
+            collector_relationship=found.collector_relationship,
+        )
+    return changed if changed != draft else None
+
+
+def _confirm_withdraw(turn: Turn, draft: Draft) -> StepResult:
+    text = turn.say("notice.confirm_withdraw", children=readback.child_names(turn, draft.children))
+    choices = (
+        turn.choice(record_choice(WITHDRAW, draft.refs), "choice.withdraw"),
+        turn.choice(KEEP, "notice.keep"),
+    )
+    return StepResult((Reply(text, choices),), state=DONE, context=kept(draft))
 
 
 def _means_today(turn: Turn, draft: Draft) -> bool:
@@ -154,8 +225,6 @@ def _means_today(turn: Turn, draft: Draft) -> bool:
 
 def _refusal(turn: Turn) -> StepResult | None:
     found = turn.understanding
-    if found.unmatched_names and not found.children:
-        return StepResult((turn.reply("notice.not_your_child"),))
     if not turn.sender.children:
         return StepResult((turn.reply("notice.no_children"),))
     if found.intent is Intent.COLLECTION_CHANGE and not turn.sender.can_give_collection_permission:
@@ -174,75 +243,45 @@ def _own_children(turn: Turn) -> tuple[int, ...]:
 
 
 def _fill(turn: Turn, state: str, draft: Draft) -> Draft | None:
+    """The draft with the answer asked for, or None when the message does not give it."""
     found, choice = turn.understanding, turn.choice_id or ""
     if state == ASK_CHILD:
         if choice == "child:all":
             return replace(draft, children=tuple(child.id for child in turn.sender.children))
-        if choice.startswith("child:") and turn.sender.child(int(choice[6:])):
-            return replace(draft, children=(int(choice[6:]),))
+        if choice.startswith("child:"):  # offered by `ask`, so one of the sender's children
+            return replace(draft, children=(int(choice.removeprefix("child:")),))
         children = _own_children(turn)
         return replace(draft, children=children) if children else None
     if state == ASK_DATE:
-        if choice.startswith("date:"):
-            day = date.fromisoformat(choice[5:])
+        if choice.startswith("date:"):  # offered by `ask`: an ISO day
+            day = date.fromisoformat(choice.removeprefix("date:"))
             return replace(draft, start=day, end=day)
         if found.dates:
             return replace(draft, start=found.dates.start, end=found.dates.end)
         return None
-    name = found.collector_name or _plain_answer(turn.text)
-    if not (name or found.collector_relationship):
+    if not (found.collector_name or found.collector_relationship):
         return None
-    return replace(draft, collector_name=name, collector_relationship=found.collector_relationship)
+    return replace(
+        draft,
+        collector_name=found.collector_name,
+        collector_relationship=found.collector_relationship,
+    )
 
 
-def _plain_answer(text: str) -> str | None:
-    """A short free-text answer ("Auntie Sarah") taken as it is."""
-    cleaned = " ".join(text.split())
-    return cleaned if 0 < len(cleaned) <= 60 else None
-
-
-def _changes_subject(turn: Turn) -> bool:
+def _changes_subject(turn: Turn, draft: Draft) -> bool:
+    """Whether a message that does not answer is about something else: a confident request of
+    another kind (a policy question, or a notice of the other kind)."""
     found = turn.understanding
-    return found.confidence >= 0.6 and found.intent not in (
-        Intent.ABSENCE,
-        Intent.COLLECTION_CHANGE,
-        Intent.OTHER,
+    return (
+        found.confidence >= 0.6
+        and found.intent is not Intent.OTHER
+        and found.intent.value != draft.kind
     )
-
-
-def _ask(
-    turn: Turn, state: str, draft: Draft, *, again: bool = False, past: bool = False
-) -> StepResult:
-    cancel = turn.choice("notice:cancel", "choice.cancel")
-    context = {"draft": draft.to_json()}
-    if state == ASK_CHILD:
-        choices = [
-            turn.choice(f"child:{c.id}", "choice.child", child=c.name) for c in turn.sender.children
-        ]
-        choices.append(turn.choice("child:all", "choice.all_children"))
-        reply = turn.reply("notice.ask_child", *choices, cancel)
-    elif state == ASK_DATE:
-        reply = turn.reply(
-            "notice.ask_date_past" if past else "notice.ask_date", *_day_choices(turn), cancel
-        )
-    else:
-        reply = turn.reply("collection.ask_collector", cancel)
-    replies = (turn.reply("notice.not_understood"), reply) if again else (reply,)
-    return StepResult(replies, state=state, context=context)
-
-
-def _day_choices(turn: Turn) -> list[Choice]:
-    first = (
-        turn.today if is_open(turn.today, turn.setting) else next_open_day(turn.today, turn.setting)
-    )
-    second = next_open_day(first, turn.setting)
-    return [
-        turn.choice(f"date:{day.isoformat()}", "choice.day", day=readback.when(turn, day, day))
-        for day in (first, second)
-    ]
 
 
 def _record(turn: Turn, draft: Draft) -> StepResult:
+    """Record the notice (replacing the records it was, when changed) and read it back with
+    Change and Withdraw choices that will carry its refs."""
     assert draft.start is not None
     end = draft.end or draft.start
     days = open_days(draft.start, end, turn.setting)
@@ -252,12 +291,13 @@ def _record(turn: Turn, draft: Draft) -> StepResult:
         )
     effect, text = (_absence if draft.kind == ABSENCE else _collection)(turn, draft, days)
     choices = (
-        turn.choice("notice:change", "choice.change"),
-        turn.choice("notice:withdraw", "choice.withdraw"),
+        turn.choice(record_choice(CHANGE, (NEW,)), "choice.change"),
+        turn.choice(record_choice(WITHDRAW, (NEW,)), "choice.withdraw"),
     )
-    recorded = replace(draft, start=days[0], end=days[-1])
+    replaced = (WithdrawNotice(draft.refs),) if draft.refs else ()
+    recorded = replace(draft, start=days[0], end=days[-1], refs=(NEW,))
     return StepResult(
-        (Reply(text, choices),), (effect,), state=DONE, context={"draft": recorded.to_json()}
+        (Reply(text, choices),), (*replaced, effect), state=DONE, context=kept(recorded)
     )
 
 
@@ -294,28 +334,3 @@ def _collection(turn: Turn, draft: Draft, days: list[date]) -> tuple[Effect, str
         draft.minutes_late,
     )
     return effect, text
-
-
-def _after_readback(turn: Turn, context: dict[str, Any]) -> StepResult | None:
-    draft = Draft.from_json(context["draft"])
-    assert draft.start is not None and draft.end is not None
-    withdraw: Effect = (
-        WithdrawAbsence(draft.children, draft.start, draft.end)
-        if draft.kind == ABSENCE
-        else WithdrawCollectionChange(draft.children, draft.start)
-    )
-    if turn.choice_id == "notice:withdraw":
-        return StepResult((turn.reply("notice.withdrawn"),), (withdraw,))
-    if turn.choice_id == "notice:change":
-        changed = replace(draft, start=None, end=None)
-        asked = _ask(turn, ASK_DATE, changed)
-        return replace(asked, effects=(withdraw,))
-    return None
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None

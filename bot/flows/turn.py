@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.flows.draft import Draft
 from bot.flows.effects import Effect
 from bot.i18n.catalog import Catalog
 from bot.types import ChildRef, Choice, Intent, Reply, SenderKind, Understanding
@@ -21,6 +22,7 @@ class ChildView:
     key_person: str | None
     authorised_collectors: tuple[str, ...] = ()
     attendance_days: tuple[str, ...] = ()
+    signed_in: str | None = None  # "08:02" when marked in today (setting time)
 
     @property
     def id(self) -> int:
@@ -82,7 +84,7 @@ class Turn:
     """Everything one flow step may read about the current message."""
 
     text: str
-    choice_id: str | None
+    choice_id: str | None  # an honoured choice only (bot/choices.py)
     now: datetime  # aware, in the setting's timezone
     language: str  # the language to reply in
     understanding: Understanding
@@ -92,6 +94,8 @@ class Turn:
     answer_policy: Callable[[str], PolicyHit | None] = lambda _question: None
     answer_fact: Callable[[str], str | None] = lambda _question: None
     translate_to_parent: Callable[[str], str | None] = lambda _text: None  # machine translation
+    notice: Draft | None = None  # the sender's own active notice a record choice names
+    choice_expired: bool = False  # a choice that was not offered, or whose notice is gone
 
     def say(self, key: str, /, **values: object) -> str:
         """Curated text in the reply language."""

@@ -84,6 +84,7 @@ class _Reader:
                 "time",
                 "all_children",
                 "now_cues",
+                "amend",
             )
         }
 
@@ -97,11 +98,16 @@ class _Reader:
         )
         intent, confidence, asked = self._intent(signals)
         kids, all_children, unmatched, collector, unsure = self._children(intent)
-        when, date_unsure = self._dates(intent)
-        if unsure or date_unsure:
+        found_dates = self._dates(intent)
+        when = found_dates.dates
+        if unsure or found_dates.ambiguous:
             confidence = round(confidence * 0.7, 3)
         reason, symptoms = slots.extract_reason(self.hits["reasons"], self.hits["symptoms"])
         collecting = intent is Intent.COLLECTION_CHANGE
+        answering = intent is Intent.OTHER  # perhaps the answer to "who will be collecting?"
+        if answering and collector is None:
+            collector = people.answer_name(self.text, unmatched)
+        amend = {hit.label for hit in self.hits["amend"]}
         return Understanding(
             intent=intent,
             confidence=confidence,
@@ -118,9 +124,9 @@ class _Reader:
             else None,
             reason=reason if intent is Intent.ABSENCE else None,
             symptoms=symptoms if intent is Intent.ABSENCE else (),
-            collector_name=collector if collecting else None,
+            collector_name=collector if collecting or answering else None,
             collector_relationship=slots.extract_relationship(self.hits["relationships"])
-            if collecting
+            if collecting or answering
             else None,
             new_phone=phone if intent is Intent.UPDATE_DETAILS else None,
             new_email=email if intent is Intent.UPDATE_DETAILS else None,
@@ -133,6 +139,8 @@ class _Reader:
             small_talk=intent is Intent.OTHER and only_small_talk(self.text, self.languages),
             safeguarding=safeguarding.discloses(self.text),
             others_details=intent is Intent.POLICY_QUESTION and asked == details.OTHERS,
+            cancels="cancel" in amend,
+            corrects=("correct" in amend or found_dates.corrected) and "also" not in amend,
         )
 
     def _intent(self, signals: Signals) -> tuple[Intent, float, str | None]:
@@ -162,26 +170,29 @@ class _Reader:
             return tuple(match.ids), False, names.unmatched, names.collector, match.ambiguous
         if match.ambiguous or names.unmatched:
             return (), False, names.unmatched, names.collector, match.ambiguous
-        if self.hits["all_children"] and own:
+        groups = {hit.label for hit in self.hits["all_children"]}
+        if "one" in groups and len(own) > 1:  # "one of the kids": the flow asks which
+            return (), False, (), names.collector, False
+        if "all" in groups and own:
             return tuple(c.id for c in own), True, (), names.collector, False
         if len(own) == 1 and intent in _CHILD_INTENTS:
             return (own[0].id,), False, (), names.collector, False
         return (), False, (), names.collector, False
 
-    def _dates(self, intent: Intent) -> tuple[DateRange | None, bool]:
+    def _dates(self, intent: Intent) -> dates.DateResult:
         if intent not in _DATED_INTENTS and intent is not Intent.OTHER:
-            return None, False
+            return dates.DateResult(None)
         zone = ZoneInfo(self.context.timezone)
         now = self.context.now.astimezone(zone)
         found = dates.extract(
             self.text, now, self.languages, self.context.open_weekdays, self.context.closed_dates
         )
         if found.dates or found.ambiguous:
-            return found.dates, found.ambiguous
+            return found
         if intent in _NOTICE_INTENTS and self._means_now():
             today = now.date()
-            return DateRange(today, today), False
-        return None, False
+            return dates.DateResult(DateRange(today, today))
+        return found
 
     def _means_now(self) -> bool:
         return bool(self.hits["now_cues"]) or bool(

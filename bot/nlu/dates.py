@@ -5,15 +5,17 @@ day number, "3rd to 10th December", "30/11"). Only a day number followed by an u
 may be a misspelt month goes to `dateparser`, which is slow and therefore cached.
 
 Rules: a weekday is its next occurrence, today included; "next <weekday>" is that day of next
-week; "next week" is Monday to Friday of next week; "until X" runs from today to X. Several
-single days make one range only when no open day between them is left out ("today or Tuesday",
-"Friday and Monday"); otherwise the answer is None and the flow asks which days.
+week; "next week" is Monday to Friday of next week; "until X" runs from today to X, and "until
+next week" up to the day before it starts. Several single days make one range only when no open
+day between them is left out ("today or Tuesday", "Friday and Monday"); otherwise the answer is
+None and the flow asks which days. A day corrected away is left out: "tomorrow not today"
+(`not_before` markers), "aaj nahi, kal" (`not_after`); the result says a day was corrected.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
@@ -37,6 +39,7 @@ _BARE_ORDINAL = re.compile(
     r"\b(?:the|on|until|till|til|untill|from|by|to)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b"
 )
 _POINT_WORDS = {"today": 0, "tomorrow": 1, "day_after": 2, "yesterday": -1}
+_TIGHT = re.compile(r"^[\s,.;:–-]*$")  # nothing but punctuation between a day and "not"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ class Mention:
     end: int
     first: date
     last: date
+    week: bool = False  # a whole week ("next week"): "until" it means up to its start
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class DateResult:
 
     dates: DateRange | None
     ambiguous: bool = False
+    corrected: bool = False  # a day was named only to be corrected away ("not today")
 
 
 def _monday(day: date) -> date:
@@ -176,7 +181,7 @@ def _word_mentions(text: str, hits: list[Hit], today: date) -> list[Mention]:
             previous = mention
             found.append(mention)
         elif not has_weekday and (span := _week(today, hit.label)):  # else it sets their week
-            found.append(Mention(hit.start, hit.end, *span))
+            found.append(Mention(hit.start, hit.end, *span, week=True))
     return found
 
 
@@ -204,12 +209,40 @@ def _joined(text: str, mentions: list[Mention], markers: list[Hit], today: date)
         ):
             result[-1] = Mention(prev.start, mention.end, prev.first, mention.last)
         elif joiner and joiner.label == "until_before" and mention.last >= today:
-            result.append(Mention(joiner.start, mention.end, today, mention.last))
+            result.append(Mention(joiner.start, mention.end, today, _until(mention, today)))
         elif any(h.label == "until_after" for h in after) and mention.last >= today:
-            result.append(Mention(mention.start, mention.end, today, mention.last))
+            result.append(Mention(mention.start, mention.end, today, _until(mention, today)))
         else:
             result.append(mention)
     return result
+
+
+def _until(mention: Mention, today: date) -> date:
+    """The last day of "until <mention>": the day itself, or the day before a later week."""
+    if mention.week and mention.first > today:
+        return mention.first - timedelta(days=1)
+    return mention.last
+
+
+def _corrected_away(text: str, mentions: list[Mention], hits: list[Hit]) -> list[Mention]:
+    """Days named only to be corrected: B in "A not B" and "B nahi, A" (another day beside)."""
+    away = []
+    for hit in hits:
+        before = [
+            m for m in mentions if m.end <= hit.start and _TIGHT.match(text[m.end : hit.start])
+        ]
+        after = [
+            m for m in mentions if m.start >= hit.end and _TIGHT.match(text[hit.end : m.start])
+        ]
+        if before and after and hit.label == "not_before":
+            away.append(after[0])
+        elif before and after and hit.label == "not_after":
+            away.append(before[-1])
+    return away
+
+
+def _tight(text: str, start: int, end: int) -> bool:
+    return bool(_TIGHT.match(text[start:end]))
 
 
 def _combine(
@@ -254,8 +287,11 @@ def extract(
     if not mentions:
         mentions = _fallback(folded, hits, today, languages[0])
     mentions = _dedupe(sorted(mentions, key=lambda m: (m.start, -m.end)))
+    away = _corrected_away(folded, mentions, hits)
+    mentions = [m for m in mentions if m not in away]
     markers = [h for h in hits if h.label in ("until_before", "until_after", "range_sep")]
-    return _combine(_joined(folded, mentions, markers, today), open_days, closed)
+    found = _combine(_joined(folded, mentions, markers, today), open_days, closed)
+    return replace(found, corrected=bool(away))
 
 
 def _ordinal_mentions(text: str, today: date, found: list[Mention]) -> list[Mention]:

@@ -29,6 +29,7 @@ SECTIONS = (
     "symptoms",
     "relationships",
     "all_children",
+    "amend",
     "language_names",
     "names",
     "detect",

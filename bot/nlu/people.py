@@ -101,3 +101,19 @@ def find(
         elif name not in unmatched:
             unmatched.append(name)
     return PersonNames(collector, tuple(unmatched))
+
+
+def answer_name(text: Text, unmatched: tuple[str, ...]) -> str | None:
+    """A person named on their own, as an answer to "who will be collecting?": the one name in a
+    short message ("Dave", "Linda Thompson, her nan"), or a short message of words no lexicon
+    knows ("dave"); None for anything else ("sorry running late", "ok")."""
+    words = [text.raw[start:end] for start, end in text.tokens()]
+    if not 1 <= len(words) <= 4:
+        return None
+    if unmatched:
+        return unmatched[0] if len(unmatched) == 1 else None
+    if len(words) <= 3 and all(
+        word.isalpha() and fold(word) not in lexicon.common_words() for word in words
+    ):
+        return " ".join(words)
+    return None

@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from bot.db.models import AbsenceChase
 from bot.flows.effects import (
+    AbsenceAfterArrival,
     AnswerChase,
+    CiteNotice,
     CiteSource,
     CreateHandoff,
     Effect,
@@ -14,8 +16,7 @@ from bot.flows.effects import (
     RecordAbsence,
     RecordCollectionChange,
     SetLanguage,
-    WithdrawAbsence,
-    WithdrawCollectionChange,
+    WithdrawNotice,
 )
 from bot.outcome import TurnOutcome, record_row
 from bot.recording.context import (
@@ -26,10 +27,11 @@ from bot.recording.context import (
 )
 from bot.recording.handoffs import create_handoff, raise_safeguarding_concern
 from bot.recording.notices import (
+    absence_after_arrival,
+    cite_notice,
     record_absence,
     record_collection,
-    withdraw_absence,
-    withdraw_collection,
+    withdraw_notice,
 )
 
 
@@ -39,12 +41,14 @@ def apply_effects(context: EffectContext, effects: tuple[Effect, ...]) -> TurnOu
         match effect:
             case RecordAbsence():
                 record_absence(context, effect)
-            case WithdrawAbsence():
-                withdraw_absence(context, effect)
             case RecordCollectionChange():
                 record_collection(context, effect)
-            case WithdrawCollectionChange():
-                withdraw_collection(context, effect)
+            case WithdrawNotice():
+                withdraw_notice(context, effect)
+            case CiteNotice():
+                cite_notice(context, effect)
+            case AbsenceAfterArrival():
+                absence_after_arrival(context, effect)
             case CreateHandoff():
                 create_handoff(context, effect)
             case RaiseSafeguardingConcern():

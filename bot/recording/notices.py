@@ -1,19 +1,27 @@
-"""Absences and collection changes: record, join, withdraw, and tell the child's staff."""
+"""Absences and collection changes: record, join, withdraw, and tell the child's staff.
+
+A notice is known by its refs (A12 an absence, C7 a collection change; one record per child).
+Recording reports the refs it wrote (or joined) in the turn's outcome, so the reply's choices can
+carry them; `own_notice` reads refs back for a guardian, and withdrawing re-checks them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ScalarResult, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Absence, Child, CollectionChange
+from bot.db.models import Absence, Child, CollectionChange, GuardianChild
+from bot.flows.draft import ABSENCE, COLLECTION, Draft
 from bot.flows.effects import (
+    AbsenceAfterArrival,
+    CiteNotice,
     RecordAbsence,
     RecordCollectionChange,
-    WithdrawAbsence,
-    WithdrawCollectionChange,
+    WithdrawNotice,
 )
 from bot.outcome import record_row
 from bot.recording.context import (
@@ -25,26 +33,24 @@ from bot.recording.context import (
     when_text,
 )
 
+Notice = Sequence[Absence] | Sequence[CollectionChange]
+WITHDRAWN_ALERTS = {
+    "absence": "notify.absence_withdrawn",
+    "collection_change": "notify.collection_withdrawn",
+}
+
 
 def record_absence(context: EffectContext, effect: RecordAbsence) -> None:
     """Record the absence for each child (or join another guardian's report of it)."""
     children = children_of(context, effect.child_ids)
+    rows = []
     for child in children:
         existing = _active_absences(context.session, child.id, effect.start, effect.end).first()
         if existing is None:
-            _add_absence(context, child, effect)
+            rows.append(_add_absence(context, child, effect))
         else:
-            _join_absence(context, child, existing, effect)
-    context.outcome.records.append(
-        record_row(
-            "absence",
-            children,
-            effect.start,
-            effect.end,
-            reason=effect.reason,
-            symptoms=list(effect.symptoms),
-        )
-    )
+            rows.append(_join_absence(context, child, existing, effect))
+    _report(context, rows, written=True)
 
 
 def _active_absences(
@@ -62,7 +68,7 @@ def _active_absences(
     )
 
 
-def _add_absence(context: EffectContext, child: Child, effect: RecordAbsence) -> None:
+def _add_absence(context: EffectContext, child: Child, effect: RecordAbsence) -> Absence:
     guardian = guardian_of(context)
     absence = Absence(
         child_id=child.id,
@@ -91,11 +97,12 @@ def _add_absence(context: EffectContext, child: Child, effect: RecordAbsence) ->
         ),
         effect.words,
     )
+    return absence
 
 
 def _join_absence(
     context: EffectContext, child: Child, existing: Absence, effect: RecordAbsence
-) -> None:
+) -> Absence:
     """A second guardian reporting the same absence: one record, both named on it."""
     guardian = guardian_of(context)
     existing.reported_by_guardian_ids = sorted({*existing.reported_by_guardian_ids, guardian.id})
@@ -110,25 +117,14 @@ def _join_absence(
             when=when_text(effect.start, effect.end),
         ),
     )
-
-
-def withdraw_absence(context: EffectContext, effect: WithdrawAbsence) -> None:
-    """Withdraw the sender's matching absence; tell the child's staff."""
-    _withdraw(
-        context,
-        effect.child_ids,
-        "absence",
-        "notify.absence_withdrawn",
-        when_text(effect.start, effect.end),
-        lambda child: _active_absences(context.session, child.id, effect.start, effect.end),
-    )
+    return existing
 
 
 def record_collection(context: EffectContext, effect: RecordCollectionChange) -> None:
     """Record who collects (or lateness) for each child; tell the child's staff."""
     guardian = guardian_of(context)
-    children = children_of(context, effect.child_ids)
-    for child in children:
+    rows = []
+    for child in children_of(context, effect.child_ids):
         change = CollectionChange(
             child_id=child.id,
             on_date=effect.on_date,
@@ -143,92 +139,156 @@ def record_collection(context: EffectContext, effect: RecordCollectionChange) ->
         context.session.add(change)
         context.session.flush()
         context.audit("collection_change_recorded", f"collection_change:{change.id}")
-        notify_child_staff(
-            context, child, _collection_alert(context, change, child, effect), effect.words
-        )
-    context.outcome.records.append(
-        record_row(
-            "collection_change",
-            children,
-            effect.on_date,
-            effect.on_date,
-            collector=_collector(effect) or None,
-            time=effect.collect_time,
-            minutes_late=effect.minutes_late,
-            authorised=effect.authorised,
-        )
-    )
+        notify_child_staff(context, child, _collection_alert(context, change, child), effect.words)
+        rows.append(change)
+    _report(context, rows, written=True)
 
 
-def _collector(effect: RecordCollectionChange) -> str:
-    if effect.collector_name and effect.collector_relationship:
-        return f"{effect.collector_name} ({effect.collector_relationship})"
-    return effect.collector_name or effect.collector_relationship or ""
+def _collector(change: CollectionChange) -> str:
+    if change.collector_name and change.collector_relationship:
+        return f"{change.collector_name} ({change.collector_relationship})"
+    return change.collector_name or change.collector_relationship or ""
 
 
-def _collection_alert(
-    context: EffectContext, change: CollectionChange, child: Child, effect: RecordCollectionChange
-) -> str:
+def _collection_alert(context: EffectContext, change: CollectionChange, child: Child) -> str:
     common = {
         "ref": f"C{change.id}",
         "child": child.display_name,
         "room": room_name(child),
         "guardian": guardian_of(context).name,
     }
-    if effect.minutes_late is not None:
-        return context.staff_text("notify.collection_late", minutes=effect.minutes_late, **common)
+    if change.minutes_late is not None:
+        return context.staff_text("notify.collection_late", minutes=change.minutes_late, **common)
     return context.staff_text(
         "notify.collection",
-        when=when_text(effect.on_date, effect.on_date),
-        collector=_collector(effect),
-        at=f" at {effect.collect_time}" if effect.collect_time else "",
+        when=when_text(change.on_date, change.on_date),
+        collector=_collector(change),
+        at=f" at {change.collect_time}" if change.collect_time else "",
         authorised=context.staff_text(
-            "notify.authorised" if effect.authorised else "notify.not_authorised"
+            "notify.authorised" if change.authorised else "notify.not_authorised"
         ),
         **common,
     )
 
 
-def withdraw_collection(context: EffectContext, effect: WithdrawCollectionChange) -> None:
-    """Withdraw the sender's collection change for that day; tell the child's staff."""
-    guardian_id = guardian_of(context).id
-    _withdraw(
-        context,
-        effect.child_ids,
-        "collection_change",
-        "notify.collection_withdrawn",
-        when_text(effect.on_date, effect.on_date),
-        lambda child: context.session.scalars(
-            select(CollectionChange).where(
-                CollectionChange.child_id == child.id,
-                CollectionChange.on_date == effect.on_date,
-                CollectionChange.status == "active",
-                CollectionChange.guardian_id == guardian_id,
-            )
-        ),
-    )
-
-
-def _withdraw(
-    context: EffectContext,
-    child_ids: tuple[int, ...],
-    kind: str,
-    alert_key: str,
-    when: str,
-    active: Callable[[Child], ScalarResult[Absence] | ScalarResult[CollectionChange]],
-) -> None:
-    """Withdraw the sender's active notices of one kind for these children; tell their staff."""
-    for child in children_of(context, child_ids):
-        for notice in active(child):
-            notice.status = "withdrawn"
-            context.audit(f"{kind}_withdrawn", f"{kind}:{notice.id}")
+def withdraw_notice(context: EffectContext, effect: WithdrawNotice) -> None:
+    """Withdraw the sender's notice (each child's record still active); tell the staff."""
+    guardian = guardian_of(context)
+    rows = notice_rows(context.session, guardian.id, effect.refs)
+    if rows is None:
+        raise PermissionError(f"{context.actor} may not withdraw {'+'.join(effect.refs)}")
+    for row in rows:
+        if row.status != "active":  # withdrawn meanwhile, by another guardian
+            continue
+        row.status = "withdrawn"
+        kind, ref, start, end = _describe(row)
+        context.audit(f"{kind}_withdrawn", f"{kind}:{row.id}")
+        child = context.session.get_one(Child, row.child_id)
         notify_child_staff(
             context,
             child,
             context.staff_text(
-                alert_key,
+                WITHDRAWN_ALERTS[kind],
+                ref=ref,
                 child=child.display_name,
-                when=when,
-                guardian=guardian_of(context).name,
+                when=when_text(start, end),
+                guardian=guardian.name,
             ),
         )
+    _report(context, rows)
+
+
+def cite_notice(context: EffectContext, effect: CiteNotice) -> None:
+    """List the notice as it now stands."""
+    rows = notice_rows(context.session, guardian_of(context).id, effect.refs)
+    if rows is None:
+        raise PermissionError(f"{context.actor} may not see {'+'.join(effect.refs)}")
+    _report(context, rows)
+
+
+def absence_after_arrival(context: EffectContext, effect: AbsenceAfterArrival) -> None:
+    """Tell a signed-in child's staff that the parent reported them absent (nothing recorded)."""
+    [child] = children_of(context, (effect.child_id,))
+    text = context.staff_text(
+        "notify.absence_after_arrival",
+        guardian=guardian_of(context).name,
+        child=child.display_name,
+        room=room_name(child),
+        time=effect.signed_in,
+    )
+    notify_child_staff(context, child, text, effect.words)
+
+
+def notice_rows(session: Session, guardian_id: int, refs: tuple[str, ...]) -> Notice | None:
+    """The records these refs name, when every one exists, is about one of the guardian's own
+    children and was reported by them; None otherwise (unknown, another family's, mixed kinds)."""
+    kinds = {ref[:1] for ref in refs}
+    if kinds not in ({"A"}, {"C"}):
+        return None
+    ids = {int(ref[1:]) for ref in refs}
+    own = select(GuardianChild.child_id).where(GuardianChild.guardian_id == guardian_id)
+    model = Absence if kinds == {"A"} else CollectionChange
+    rows = list(
+        session.scalars(
+            select(model).where(model.id.in_(ids), model.child_id.in_(own)).order_by(model.id)
+        )
+    )
+    if len(rows) != len(ids) or not all(_reported_by(row, guardian_id) for row in rows):
+        return None
+    return rows
+
+
+def own_notice(session: Session, guardian_id: int, refs: tuple[str, ...]) -> Draft | None:
+    """The guardian's own notice with these refs as a draft, while every record of it is still
+    active and they share their days; None when it may no longer be acted on."""
+    rows = notice_rows(session, guardian_id, refs)
+    if not rows or any(row.status != "active" for row in rows):
+        return None
+    days = {_describe(row)[2:] for row in rows}
+    if len(days) != 1:
+        return None
+    [(start, end)] = days
+    children = tuple(row.child_id for row in rows)
+    first = rows[0]
+    if isinstance(first, Absence):
+        return Draft(ABSENCE, children, start, end, first.reason, tuple(first.symptoms), refs=refs)
+    collector = (first.collector_name, first.collector_relationship)
+    late = (first.collect_time, first.minutes_late)
+    return Draft(COLLECTION, children, start, end, None, (), *collector, *late, refs=refs)
+
+
+def _reported_by(row: Absence | CollectionChange, guardian_id: int) -> bool:
+    if isinstance(row, Absence):
+        return guardian_id in row.reported_by_guardian_ids
+    return row.guardian_id == guardian_id
+
+
+def _describe(row: Absence | CollectionChange) -> tuple[str, str, date, date]:
+    """(kind, ref, first day, last day) of one record."""
+    if isinstance(row, Absence):
+        return "absence", f"A{row.id}", row.start, row.end
+    return "collection_change", f"C{row.id}", row.on_date, row.on_date
+
+
+def _report(context: EffectContext, rows: Notice, *, written: bool = False) -> None:
+    """One `records` entry for the notice as it now stands; `written` also reports its refs for
+    the reply's choices (bot/flows/refs.py)."""
+    if not rows:
+        return
+    refs = [_describe(row)[1] for row in rows]
+    if written:
+        context.outcome.written.extend(refs)
+    children = [context.session.get_one(Child, row.child_id) for row in rows]
+    kind, _, start, end = _describe(rows[0])
+    values: dict[str, Any] = {"status": rows[0].status, "refs": refs}
+    first = rows[0]
+    if isinstance(first, Absence):
+        values |= {"reason": first.reason, "symptoms": list(first.symptoms)}
+    else:
+        values |= {
+            "collector": _collector(first) or None,
+            "time": first.collect_time,
+            "minutes_late": first.minutes_late,
+            "authorised": first.authorised,
+        }
+    context.outcome.records.append(record_row(kind, children, start, end, **values))

@@ -1,4 +1,7 @@
-"""Today's register for staff: expected, in, absent with reasons, collection changes, unseen."""
+"""Today's register for staff: expected, in, absent with reasons, collection changes, unseen.
+
+Each child is listed once: a child signed in is in, even when an absence was reported for today
+(that line says so, with the notice's ref, for staff to check with the family)."""
 
 from __future__ import annotations
 
@@ -84,13 +87,10 @@ def register_text(session: Session, setting: Setting, now: datetime, say: Say) -
 
     expected = [child for child in data.children if expected_on(child, day)]
     arrived = [child for child in data.children if child.id in data.arrivals]
-    absent = [child for child in data.children if child.id in data.absences]
+    absent = [c for c in data.children if c.id in data.absences and c.id not in data.arrivals]
     unseen = [c for c in expected if c.id not in data.arrivals and c.id not in data.absences]
     sections = {
-        "register.in": [
-            say("register.arrived_item", child=c.display_name, time=clock(data.arrivals[c.id].at))
-            for c in arrived
-        ],
+        "register.in": [_arrived_item(data, c, say, clock) for c in arrived],
         "register.absent": [_absent_item(data, c, say) for c in absent],
         "register.unseen": [_unseen_item(data, c, say, clock) for c in unseen],
     }
@@ -111,6 +111,19 @@ def register_text(session: Session, setting: Setting, now: datetime, say: Say) -
         say(key, items="; ".join(items) or say("register.none")) for key, items in sections.items()
     ]
     return "\n".join([heading, *lines])
+
+
+def _arrived_item(data: Day, child: Child, say: Say, clock: Callable[[datetime], str]) -> str:
+    absence = data.absences.get(child.id)
+    note = say("register.arrived_reported_absent", ref=f"A{absence.id}") if absence else ""
+    return (
+        say(
+            "register.arrived_item",
+            child=child.display_name,
+            time=clock(data.arrivals[child.id].at),
+        )
+        + note
+    )
 
 
 def _absent_item(data: Day, child: Child, say: Say) -> str:

@@ -64,5 +64,5 @@ def test_a_stale_button_is_not_passed_to_staff(
     engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
     result = say(engine, SARAH, "", choice_id="notice:withdraw")
-    assert "didn't catch" in reply_text(result)
+    assert "that button has expired" in reply_text(result)
     assert result.handoff is False and result.staff_notifications == []

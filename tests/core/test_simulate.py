@@ -117,3 +117,22 @@ def test_polish_preferring_guardian_gets_polish_replies() -> None:
     [record] = output["records"]
     assert record["children"] == ["Kuba Kowalski"] and record["start"] == "2026-11-24"
     assert record["time"] == "15:00"
+
+
+def test_choices_carry_their_record_and_a_withdrawal_lists_it_as_it_now_stands() -> None:
+    first, _, withdrawn, forged = simulate(
+        message("+447700900101", "Maya's off today, temperature"),
+        message("+447700900101", "Leo is off tomorrow"),
+        message("+447700900101", "", choice="notice:withdraw:A1"),
+        message("+447700900101", "", choice="date:9999-12-31"),
+    )
+    assert first["replies"][0]["choice_ids"] == ["notice:change:A1", "notice:withdraw:A1"]
+    assert first["records"][0]["refs"] == ["A1"]
+    [record] = withdrawn["records"]
+    assert (
+        record
+        | {"type": "absence", "children": ["Maya Thompson"], "start": "2026-11-23"}
+        | {"status": "withdrawn", "refs": ["A1"]}
+        == record
+    )
+    assert forged["records"] == [] and "expired" in forged["replies"][0]["text"]

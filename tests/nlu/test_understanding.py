@@ -231,3 +231,43 @@ def test_thanks_with_anything_more_is_not_small_talk() -> None:
     for text in ("thank you for looking after her so well today x", "ok see you at 3"):
         assert read(text, PATEL).small_talk is False, text
     assert read("Thanks, Aarav is off sick today", PATEL).small_talk is False
+
+
+def test_a_day_corrected_with_not_is_the_day_meant() -> None:
+    assert read("actually it's tomorrow not today", SMITH).dates == DateRange(TUE, TUE)
+    assert read("sorry I meant Wednesday, not Tuesday", SMITH).dates == DateRange(WED, WED)
+    assert read("Zosia jutro, nie dzisiaj", KOWALSKI).dates == DateRange(TUE, TUE)
+    assert read("Mateo mañana, no hoy", SMITH).dates == DateRange(TUE, TUE)
+    assert read("Leo not today, he's poorly", SMITH).dates == DateRange(MON, MON)
+
+
+def test_until_next_week_ends_before_next_week() -> None:
+    sunday = date(2026, 11, 29)  # the flow records the open days of the range
+    assert read("Leo won't be in till next week", SMITH).dates == DateRange(MON, sunday)
+    assert read("Isla is off until next week", BROWN).dates == DateRange(MON, sunday)
+
+
+def test_one_of_the_children_is_not_all_of_them() -> None:
+    got = read("one of the kids is off tomorrow", PATEL)
+    assert (got.children, got.all_children) == ((), False)
+    assert read("jedno z dzieci jest chore", KOWALSKI).children == ()
+    assert read("one of the kids is off tomorrow", SMITH).children == (3,)
+
+
+def test_cancelling_and_correcting_words_are_noticed() -> None:
+    assert read("sorry, cancel that, he's fine now and coming in", SMITH).cancels
+    assert read("ignore my last message, she is coming in", BROWN).cancels
+    assert not read("Leo is not coming in today", SMITH).cancels
+    assert not read("she's still not feeling better", BROWN).cancels
+    assert read("sorry I meant tomorrow", SMITH).corrects
+    assert not read("Leo is off tomorrow", SMITH).corrects
+
+
+def test_a_name_or_relationship_alone_may_answer_who_is_collecting() -> None:
+    assert read("Auntie Sarah", SMITH).collector_name == "Sarah"
+    assert read("my neighbour", SMITH).collector_relationship == "neighbour"
+    assert read("Dave", SMITH).collector_name == "Dave"
+    assert read("dave", SMITH).collector_name == "dave"
+    assert read("sorry running late", SMITH).collector_name is None
+    assert read("ok", SMITH).collector_name is None
+    assert read("what do you mean", SMITH).collector_name is None

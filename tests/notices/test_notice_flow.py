@@ -43,8 +43,8 @@ def test_withdraw_marks_the_absence_withdrawn_audits_it_and_tells_staff(
 def test_change_asks_for_the_day_again_and_replaces_the_record(
     engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
-    say(engine, SARAH, "Maya's off today, temperature")
-    asked = say(engine, SARAH, "", choice_id="notice:change")
+    change = say(engine, SARAH, "Maya's off today, temperature").replies[0].choices[0]
+    asked = say(engine, SARAH, "", choice_id=change.id)
     assert "Which day" in reply_text(asked)
     say(engine, SARAH, "tomorrow")
     assert _absences(sessions) == [

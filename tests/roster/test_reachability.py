@@ -107,9 +107,8 @@ def test_telegram_reaches_only_people_who_linked_an_account(tmp_path: Path, db_u
     warnings = _after_summary(_import(folder, url, TELEGRAM))
 
     assert len(warnings) == 6 + 16 - 2 + 1
-    assert "warning: Tom Okafor (key_person; safeguarding_lead) cannot be reached: no linked account (Telegram)" in (
-        warnings
-    )
+    tom = "Tom Okafor (key_person; safeguarding_lead)"
+    assert f"warning: {tom} cannot be reached: no linked account (Telegram)" in warnings
     assert "warning: Jess Hughes (key_person) cannot be reached: opted out (Telegram)" in warnings
     assert not [line for line in warnings if "Sarah Thompson" in line or "Priya Shah" in line]
     assert warnings[-1] == (

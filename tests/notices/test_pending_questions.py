@@ -1,0 +1,96 @@
+"""A pending question takes only the kind of answer it asked for, from the sender's own family."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.models import Absence, CollectionChange, HandoffItem
+from bot.engine import Engine
+from tests.core.helpers import reply_text, say
+from tests.notices.support import SARAH, count
+
+AFTERNOON = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 14:00: "Maya off" needs a day
+SOMEONE_ELSE = "someone else is picking Maya up today"  # asks who will be collecting
+
+
+@pytest.mark.parametrize(
+    ("first", "question", "answer", "recorded"),
+    [
+        ("Maya off", "Which day is this for?", "tomorrow", "absence"),
+        (SOMEONE_ELSE, "Who will be collecting?", "Grandma", "collection_change"),
+        ("not coming in tomorrow", "Which child is this about?", "Leo", "absence"),
+    ],
+)
+def test_a_message_about_another_familys_child_is_refused_whatever_was_pending(
+    make_engine_at: Callable[[datetime], Engine],
+    sessions: sessionmaker[Session],
+    first: str,
+    question: str,
+    answer: str,
+    recorded: str,
+) -> None:
+    engine = make_engine_at(AFTERNOON)
+    assert question in reply_text(say(engine, SARAH, first))
+    result = say(engine, SARAH, "Jakub is off sick tomorrow")
+    assert "I can only take notices for your own children" in reply_text(result)
+    assert question in reply_text(result)  # her own question is still open
+    assert result.records == [] and result.staff_notifications == []
+    assert count(sessions, Absence) == 0 and count(sessions, CollectionChange) == 0
+    answered = say(engine, SARAH, answer)  # and still takes its answer
+    assert [r["type"] for r in answered.records] == [recorded]
+    assert "Jakub" not in str(answered.records) and "Kowalski" not in str(answered.records)
+
+
+def test_a_collector_answer_that_is_not_a_name_is_asked_again_then_handed_off(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    say(engine, SARAH, SOMEONE_ELSE)
+    again = say(engine, SARAH, "sorry running late")
+    assert "Who will be collecting?" in reply_text(again)
+    assert again.records == [] and not again.handoff
+    handed = say(engine, SARAH, "ok")
+    assert handed.handoff and handed.records == []
+    assert count(sessions, CollectionChange) == 0
+    with sessions() as session:
+        item = session.scalars(select(HandoffItem)).one()
+    assert "sorry running late" in item.text and "someone else is picking Maya" in item.text
+    assert any("sorry running late" in n["text"] for n in handed.staff_notifications)
+
+
+@pytest.mark.parametrize(
+    ("answer", "collector"),
+    [("Auntie Sarah", "Sarah (aunt)"), ("dave", "dave"), ("my neighbour", "neighbour")],
+)
+def test_a_name_or_relationship_answers_who_is_collecting(
+    engine: Engine, answer: str, collector: str
+) -> None:
+    say(engine, SARAH, SOMEONE_ELSE)
+    [record] = say(engine, SARAH, answer).records
+    assert record["type"] == "collection_change" and record["collector"] == collector
+
+
+def test_a_day_question_answered_twice_without_a_day_is_handed_off(
+    make_engine_at: Callable[[datetime], Engine], sessions: sessionmaker[Session]
+) -> None:
+    engine = make_engine_at(AFTERNOON)
+    say(engine, SARAH, "Maya off")
+    again = say(engine, SARAH, "she has a bad cough")
+    assert "Which day is this for?" in reply_text(again) and not again.handoff
+    handed = say(engine, SARAH, "she has a bad cough")
+    assert handed.handoff and count(sessions, Absence) == 0
+    assert count(sessions, HandoffItem) == 1
+
+
+def test_a_child_question_answered_twice_without_a_child_is_handed_off(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    say(engine, SARAH, "not coming in tomorrow")
+    again = say(engine, SARAH, "what do you mean")
+    assert "Which child is this about?" in reply_text(again) and not again.handoff
+    handed = say(engine, SARAH, "what do you mean")
+    assert handed.handoff and count(sessions, Absence) == 0
