@@ -13,6 +13,8 @@ import random
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -44,6 +46,8 @@ class FakeBotApi:
     ) -> None:
         self.blocked_chats: set[int] = set()  # sends to these answer 403, as for a blocked bot
         self.delay_seconds = 0.0  # answer sends this late (client read timeouts)
+        self.on_send: Callable[[int], None] | None = None  # told the count of each send received
+        self._received = 0
         self.cap_per_second = cap_per_second
         self.fail_fraction = fail_fraction
         self.retry_after = retry_after
@@ -75,6 +79,14 @@ class FakeBotApi:
         """Accepted calls of one method."""
         with self._lock:
             return [call for call in self.calls if call.method == method and call.status == 200]
+
+    def received_send(self) -> None:
+        """Count a send as it arrives, before it is answered, and tell `on_send`."""
+        with self._lock:
+            self._received += 1
+            count = self._received
+        if self.on_send is not None:
+            self.on_send(count)
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Status and JSON body for one call (records it)."""
@@ -184,14 +196,16 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             if method == "getUpdates" and not api.updates:
                 time.sleep(0.05)  # a short long-poll, so polling clients do not spin
             if method in SEND_METHODS:
+                api.received_send()
                 time.sleep(api.delay_seconds)
             status, body = api.answer(method, params)
             data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            with suppress(OSError):  # the client may be gone (a killed worker): still counted
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
         do_GET = do_POST
 
