@@ -76,15 +76,18 @@ def test_with_no_translator_configured_the_note_never_says_the_service_is_down(
         assert parent_catalog().text("broadcast.untranslated", code) not in everything
 
 
-def test_with_no_channel_configured_every_family_is_a_delivery_problem_at_once(
-    db_url: str,
-    demo_setting: int,
-    sessions: sessionmaker[Session],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("PARENTBOT_SETTING", raising=False)
-    for name in ("TWILIO_ACCOUNT_SID", "TELEGRAM_BOT_TOKEN", "PARENTBOT_DEMO"):
+@pytest.fixture
+def demo_db(db_url: str, demo_setting: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo nursery's database URL, the only setting served, no channel configured."""
+    for name in ("PARENTBOT_SETTING", "TWILIO_ACCOUNT_SID", "TELEGRAM_BOT_TOKEN", "PARENTBOT_DEMO"):
         monkeypatch.delenv(name, raising=False)
+    return db_url
+
+
+def test_with_no_channel_configured_every_family_is_a_delivery_problem_at_once(
+    demo_db: str, sessions: sessionmaker[Session]
+) -> None:
+    db_url = demo_db
     result = CliRunner().invoke(app, ["broadcast", "--text", TEXT, "--db", db_url])
     assert result.exit_code == 0, result.output
     assert "Broadcast queued for 0 guardian(s)" in result.output
