@@ -292,8 +292,9 @@ def unanswered(db: DbOption = None) -> None:
 
 @app.command("delivery-problems")
 def delivery_problems_command(db: DbOption = None) -> None:
-    """Messages that failed, may not have arrived (unknown) or were given up (dead), parents'
-    messages not answered after a minute, and the numbers that opted out."""
+    """Messages that failed, may not have arrived (unknown), were given up (dead) or that no
+    configured channel can carry (undeliverable), parents' messages not answered after a
+    minute, and the numbers that opted out."""
     from bot.staff_views import delivery_problems
 
     sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
