@@ -13,7 +13,6 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,8 +45,7 @@ class FakeBotApi:
     ) -> None:
         self.blocked_chats: set[int] = set()  # sends to these answer 403, as for a blocked bot
         self.delay_seconds = 0.0  # answer sends this late (client read timeouts)
-        self.on_send: Callable[[int], None] | None = None  # told the count of each send received
-        self._received = 0
+        self.arrived: list[int] = []  # chat ids of sends as they arrive, before any answer
         self.cap_per_second = cap_per_second
         self.fail_fraction = fail_fraction
         self.retry_after = retry_after
@@ -80,13 +78,10 @@ class FakeBotApi:
         with self._lock:
             return [call for call in self.calls if call.method == method and call.status == 200]
 
-    def received_send(self) -> None:
-        """Count a send as it arrives, before it is answered, and tell `on_send`."""
+    def received_send(self, params: dict[str, Any]) -> None:
+        """Note a send's chat as it arrives, before it is answered."""
         with self._lock:
-            self._received += 1
-            count = self._received
-        if self.on_send is not None:
-            self.on_send(count)
+            self.arrived.append(int(params.get("chat_id", 0)))
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Status and JSON body for one call (records it)."""
@@ -196,7 +191,7 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             if method == "getUpdates" and not api.updates:
                 time.sleep(0.05)  # a short long-poll, so polling clients do not spin
             if method in SEND_METHODS:
-                api.received_send()
+                api.received_send(params)
                 time.sleep(api.delay_seconds)
             status, body = api.answer(method, params)
             data = json.dumps(body).encode()
