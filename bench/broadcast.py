@@ -150,7 +150,7 @@ async def _stop_when_settled(sessions: object, stop: asyncio.Event, started: flo
 
 def _pending(sessions: object) -> bool:
     with sessions() as session:  # type: ignore[operator]
-        busy = select(func.count()).where(Outbox.status.in_(("pending", "sending")))
+        busy = select(func.count()).where(Outbox.status.in_(("pending", "claimed", "sending")))
         return bool(session.scalar(busy))
 
 

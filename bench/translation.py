@@ -58,13 +58,12 @@ def main() -> dict[str, object]:
     with Session(engine) as session:
         setting_id = _seed(session)
         translator = CachedTranslator(fake, session, fake.name)
-        channel = lambda guardian: ("sms", guardian.phone)  # noqa: E731
         started = time.perf_counter()
-        first = broadcast(session, setting_id, MESSAGE, None, translator, channel)
+        first = broadcast(session, setting_id, MESSAGE, None, translator)
         first_seconds = time.perf_counter() - started
         first_calls = len(fake.calls)
         started = time.perf_counter()
-        second = broadcast(session, setting_id, MESSAGE, None, translator, channel)
+        second = broadcast(session, setting_id, MESSAGE, None, translator)
         second_seconds = time.perf_counter() - started
         rows = session.scalar(select(func.count(Outbox.id)))
     figures: dict[str, object] = {

@@ -1,11 +1,17 @@
 """Staff -> parents: one message to many guardians, each in their own language.
 
 The text is machine translated once per language (names and numbers protected, see
-bot.i18n.protect). When translation fails, the guardian still gets the English original, with a
-short curated note in their language when the catalog has one, and the report counts them so
+bot.i18n.protect). When translation fails, the guardian still gets the English original, followed
+by a short curated note in their language when the catalog has one (one for "no translator is
+configured", one for "translation is unavailable right now"), and the report counts them so
 staff can follow up. A translated message keeps its English original and offers it (see
 bot.originals). Every outbox row is written in the caller's transaction. `in_language` is the
 one-recipient form, used for staff replies too.
+
+Each guardian is reached on the best channel that can carry it now (bot.outbox); those no
+channel reaches get an "undeliverable" row and are named in the report. On SMS a message over the
+segment budget goes as numbered parts; one that would need more than MAX_SMS_PARTS messages in
+any language is refused before anything is queued (`TooLongForSms`, with what to cut).
 """
 
 from __future__ import annotations
@@ -22,15 +28,32 @@ from bot.db.models import Child, Guardian, GuardianChild, Room
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names, setting_terms
 from bot.i18n.protect import translate_protected
-from bot.i18n.translator import TranslationUnavailable, Translator
-from bot.originals import keep_original
-from bot.outbox import enqueue, guardian_addresses
-from bot.types import Reply
+from bot.i18n.staff_view import language_name
+from bot.i18n.translator import TranslationUnavailable, Translator, TranslatorNotConfigured
+from bot.originals import SHOW_KEY, keep_original
+from bot.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses
+from bot.sms_text import numbered, sms_overflow, sms_parts
+from bot.types import Choice, Reply
 
-UNTRANSLATED_NOTE_KEY = "broadcast.untranslated"
+UNTRANSLATED_NOTE_KEY = "broadcast.untranslated"  # a translator is configured but failed
+NO_TRANSLATOR_NOTE_KEY = "broadcast.no_translator"  # none is configured
+MAX_SMS_PARTS = 3  # a broadcast needing more SMS messages than this (each within budget) is refused
 
-ChannelFor = Callable[[Guardian], tuple[str, str] | None]
 Say = Callable[..., str]  # staff text by key (English), e.g. the staff catalog's
+
+
+class BroadcastRefused(ValueError):
+    """A broadcast not sent to anyone; the message says what the member of staff can change."""
+
+
+class TooLongForSms(ValueError):
+    """A broadcast that would take too many SMS messages in one language; nothing was queued."""
+
+    def __init__(self, language: str, parts: int, over: int) -> None:
+        self.language, self.parts, self.over = language, parts, over
+        super().__init__(
+            f"too long for SMS in {language}: {parts} messages, at most {MAX_SMS_PARTS}"
+        )
 
 
 @dataclass
@@ -42,7 +65,7 @@ class BroadcastReport:
     translated_languages: list[str] = field(default_factory=list)
     untranslated_languages: list[str] = field(default_factory=list)  # got English instead
     untranslated_guardian_ids: list[int] = field(default_factory=list)
-    unreachable_guardian_ids: list[int] = field(default_factory=list)  # no channel: call them
+    unreachable_guardian_ids: list[int] = field(default_factory=list)  # undeliverable: call them
     unknown_guardian_ids: list[int] = field(default_factory=list)  # not in this setting
     english_original: str = ""  # kept for parents who ask for it
 
@@ -58,13 +81,13 @@ def broadcast(
     english_text: str,
     guardian_ids: Iterable[int] | None,
     translator: Translator,
-    channel_for: ChannelFor | None = None,
+    reach: Reach = EVERY_CHANNEL,
     kind: str = "broadcast",
     catalog: Catalog | None = None,
 ) -> BroadcastReport:
     """Queue `english_text` for each guardian (all of the setting's when `guardian_ids` is None)
-    in their preferred language, translating once per language. Without `channel_for`, each
-    guardian is reached on the channel they last wrote from, else by SMS."""
+    in their preferred language, translating once per language, each on the best channel `reach`
+    offers them. Raises TooLongForSms, having queued nothing, when SMS cannot carry it."""
     catalog = catalog or parent_catalog()
     report = BroadcastReport(english_original=english_text)
     guardians = _guardians(session, setting_id, guardian_ids, report)
@@ -74,26 +97,61 @@ def broadcast(
         language: _text_for(english_text, language, translator, names, catalog, report)
         for language in languages
     }
-    channel_for = channel_for or _last_used(session, guardians)
+    addresses = guardian_addresses(session, guardians, reach)
+    _check_sms_length(guardians, addresses, texts, reach, catalog, report)
     translated: list[tuple[int, str]] = []  # (outbox id, language)
     for guardian in guardians:
         language = guardian.language or ENGLISH
         report.by_language[language] += 1
         if language in report.untranslated_languages:
             report.untranslated_guardian_ids.append(guardian.id)
-        address = channel_for(guardian)
-        if address is None:
+        address = addresses[guardian.id]
+        offer = _offer(language, report, catalog)
+        ids = enqueue_to(
+            session,
+            reach,
+            address,
+            Reply(texts[language]),
+            later_choices=offer,
+            kind=kind,
+            guardian_id=guardian.id,
+        )
+        if address.problem:
             report.unreachable_guardian_ids.append(guardian.id)
             continue
-        channel, recipient = address
-        outbox_id = enqueue(
-            session, channel, recipient, Reply(texts[language]), kind=kind, guardian_id=guardian.id
-        )
-        if language in report.translated_languages:
-            translated.append((outbox_id, language))
+        if offer:
+            translated.append((ids[-1], language))
         report.queued += 1
     keep_original(session, translated, english_text, catalog)
     return report
+
+
+def _offer(language: str, report: BroadcastReport, catalog: Catalog) -> tuple[str, ...]:
+    """The "Show in English" label a translated message will carry (none otherwise)."""
+    return (catalog.text(SHOW_KEY, language),) if language in report.translated_languages else ()
+
+
+def _check_sms_length(
+    guardians: list[Guardian],
+    addresses: dict[int, Address],
+    texts: dict[str, str],
+    reach: Reach,
+    catalog: Catalog,
+    report: BroadcastReport,
+) -> None:
+    """Refuse, before anything is queued, a text that SMS would need too many messages for."""
+    on_sms = {
+        guardian.language or ENGLISH
+        for guardian in guardians
+        if addresses[guardian.id].channel == "sms" and not addresses[guardian.id].problem
+    }
+    for language in sorted(on_sms):
+        suffix = numbered(tuple(Choice("", label) for label in _offer(language, report, catalog)))
+        budget = reach.sms_segment_budget
+        parts = len(sms_parts(texts[language], budget, suffix))
+        if parts > MAX_SMS_PARTS:
+            over = sms_overflow(texts[language], budget, MAX_SMS_PARTS, suffix)
+            raise TooLongForSms(language, parts, over)
 
 
 def announce(
@@ -106,15 +164,32 @@ def announce(
     say: Say,
     room: str | None = None,
     catalog: Catalog | None = None,
+    reach: Reach = EVERY_CHANNEL,
 ) -> str:
     """Broadcast to every family (or the families of one room), audit it, and return the report
-    for the member of staff. Raises LookupError when the setting has no such room."""
+    for the member of staff. Raises LookupError when the setting has no such room, and
+    BroadcastRefused (what to change) when it is too long for SMS: nothing is queued then."""
     guardian_ids = None
     if room:
         guardian_ids = room_guardian_ids(session, setting_id, room)
         if guardian_ids is None:
             raise LookupError(f"There is no room called {room!r}.")
-    report = broadcast(session, setting_id, text, guardian_ids, translator, catalog=catalog)
+    catalog = catalog or parent_catalog()
+    try:
+        report = broadcast(
+            session, setting_id, text, guardian_ids, translator, reach, catalog=catalog
+        )
+    except TooLongForSms as too_long:
+        raise BroadcastRefused(
+            say(
+                "broadcast.too_long",
+                language=language_name(too_long.language, catalog),
+                parts=too_long.parts,
+                most=MAX_SMS_PARTS,
+                segments=reach.sms_segment_budget,
+                over=too_long.over,
+            )
+        ) from None
     details = {"queued": report.queued, "room": room, "languages": dict(report.by_language)}
     audit(session, actor, "broadcast_sent", f"setting:{setting_id}", details)
     return describe(session, report, say)
@@ -164,12 +239,6 @@ def room_guardian_ids(session: Session, setting_id: int, room_name: str) -> list
     )
 
 
-def _last_used(session: Session, guardians: list[Guardian]) -> ChannelFor:
-    """Each guardian's last-used channel, else SMS (one query for all)."""
-    addresses = guardian_addresses(session, guardians)
-    return lambda guardian: addresses.get(guardian.id)
-
-
 def _guardians(
     session: Session, setting_id: int, ids: Iterable[int] | None, report: BroadcastReport
 ) -> list[Guardian]:
@@ -215,11 +284,14 @@ def in_language(
     terms = setting_terms(catalog, language)
     try:
         return translate_protected(translator, english_text, ENGLISH, language, names, terms), True
+    except TranslatorNotConfigured:
+        return _with_note(english_text, language, catalog, NO_TRANSLATOR_NOTE_KEY), False
     except TranslationUnavailable:
-        return _with_note(english_text, language, catalog), False
+        return _with_note(english_text, language, catalog, UNTRANSLATED_NOTE_KEY), False
 
 
-def _with_note(english_text: str, language: str, catalog: Catalog) -> str:
-    if not catalog.has(UNTRANSLATED_NOTE_KEY, ENGLISH):
+def _with_note(english_text: str, language: str, catalog: Catalog, key: str) -> str:
+    """The message first, then the note: whatever a narrow channel does, the message leads."""
+    if not catalog.has(key, ENGLISH):
         return english_text
-    return f"{catalog.text(UNTRANSLATED_NOTE_KEY, language)}\n\n{english_text}"
+    return f"{english_text}\n\n{catalog.text(key, language)}"

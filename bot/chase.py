@@ -36,7 +36,7 @@ from bot.db.models import (
 )
 from bot.flows.chased import ABSENT, LATE, STATE, question
 from bot.i18n.catalog import Catalog
-from bot.outbox import enqueue
+from bot.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses, told
 from bot.recording import EffectContext
 
 JOB_OPTIONS = {"chase": "absence_chase_at", "call_tasks": "absence_call_task_at"}
@@ -122,9 +122,14 @@ def missing_children(session: Session, setting: Setting, day: date) -> list[Chil
 
 
 def chase_missing(
-    session: Session, setting_id: int, now: datetime, catalog: Catalog | None = None
+    session: Session,
+    setting_id: int,
+    now: datetime,
+    catalog: Catalog | None = None,
+    reach: Reach = EVERY_CHANNEL,
 ) -> JobReport:
-    """Ask the guardians of every missing child not already chased today; one message each."""
+    """Ask the guardians of every missing child not already chased today; one message each, on
+    the best channel `reach` offers (an undeliverable row when none reaches them)."""
     catalog = catalog or Catalog.load()
     setting = session.get_one(Setting, setting_id)
     day = local_day(setting, now)
@@ -137,13 +142,17 @@ def chase_missing(
         session.add(AbsenceChase(child_id=child.id, on_date=day, chased_at=now))
         audit(session, "system", "absence_chased", f"child:{child.id}")
     for guardian, theirs in _by_guardian(session, children):
-        _ask(session, catalog, guardian, theirs, day, report)
+        _ask(session, catalog, reach, guardian, theirs, day, report)
     session.flush()
     return report
 
 
 def create_call_tasks(
-    session: Session, setting_id: int, now: datetime, staff_catalog: Catalog | None = None
+    session: Session,
+    setting_id: int,
+    now: datetime,
+    staff_catalog: Catalog | None = None,
+    reach: Reach = EVERY_CHANNEL,
 ) -> JobReport:
     """A call task for each child chased today with no answer, no absence and no arrival."""
     setting = session.get_one(Setting, setting_id)
@@ -173,6 +182,7 @@ def create_call_tasks(
         quote=lambda words: words,
         english=lambda _words: None,
         inbound_id=None,
+        reach=reach,
     )
     report = JobReport()
     for chase in chases:
@@ -184,24 +194,18 @@ def create_call_tasks(
     return report
 
 
-def guardian_identity(session: Session, guardian: Guardian) -> ChannelIdentity:
-    """Where to reach a guardian: the channel they last wrote from, else SMS to their phone."""
-    identity = session.scalar(
-        select(ChannelIdentity)
-        .where(ChannelIdentity.guardian_id == guardian.id, ChannelIdentity.opted_out.is_(False))
-        .order_by(ChannelIdentity.last_inbound_at.desc().nulls_last(), ChannelIdentity.id)
-        .limit(1)
-    )
-    if identity is not None:
-        return identity
+def guardian_identity(session: Session, guardian: Guardian, address: Address) -> ChannelIdentity:
+    """The channel identity at a guardian's address (made for their phone when they have not
+    written from it yet), whose conversation will read their answer."""
     identity = session.scalar(
         select(ChannelIdentity).where(
-            ChannelIdentity.channel == "sms", ChannelIdentity.external_id == guardian.phone
+            ChannelIdentity.channel == address.channel,
+            ChannelIdentity.external_id == address.recipient_id,
         )
     )
     if identity is None:
         identity = ChannelIdentity(
-            channel="sms", external_id=guardian.phone, guardian_id=guardian.id
+            channel=address.channel, external_id=address.recipient_id, guardian_id=guardian.id
         )
         session.add(identity)
         session.flush()
@@ -225,6 +229,7 @@ def _by_guardian(session: Session, children: list[Child]) -> list[tuple[Guardian
 def _ask(
     session: Session,
     catalog: Catalog,
+    reach: Reach,
     guardian: Guardian,
     children: list[Child],
     day: date,
@@ -232,20 +237,16 @@ def _ask(
 ) -> None:
     language = guardian.language if guardian.language in catalog.languages else "en"
     reply = question(catalog, language, [child.known_as or child.first_name for child in children])
-    identity = guardian_identity(session, guardian)
-    enqueue(
-        session,
-        identity.channel,
-        identity.external_id,
-        reply,
-        kind="chase",
-        guardian_id=guardian.id,
-    )
+    address = guardian_addresses(session, [guardian], reach)[guardian.id]
+    enqueue_to(session, reach, address, reply, kind="chase", guardian_id=guardian.id)
+    report.messages.append(told(guardian.name, reply.text, address))
+    if address.problem:
+        return
+    identity = guardian_identity(session, guardian, address)
     conversation = lock_conversation(session, identity.id)
     chase = {"children": [child.id for child in children], "date": day.isoformat()}
     context = {"chase": chase, "offered": [ABSENT, LATE]}
     save_conversation(session, conversation.id, STATE, context, utcnow())
-    report.messages.append({"to": guardian.name, "text": reply.text})
 
 
 def _call_task(context: EffectContext, child: Child) -> dict[str, str]:

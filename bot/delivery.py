@@ -1,19 +1,29 @@
 """The outbox delivery worker: claim pending rows, send them through each channel, record outcomes.
 
-Exactly-once rules: a row is claimed (pending -> sending) in its own transaction by a conditional
-update, so two workers never send the same row; it is sent at most once per claim. Only RETRY
-outcomes go back to pending. An ambiguous outcome (UNKNOWN) or a crash mid-send leaves the row for
-staff ("unknown"), never resent blindly. While a row is "sending", `next_attempt_at` holds the
-time it was claimed (or last attempted).
+Exactly-once rules: a row is claimed (pending -> claimed) in its own transaction by a conditional
+update, with a lease: while "claimed", `next_attempt_at` holds when the lease lapses, and that
+value is the claim's token. Just before the provider call the attempt is marked in its own
+transaction (claimed -> sending, only while the token is still the worker's own), so:
+- a worker that dies before marking leaves a claim that lapses; the row is claimed again (by any
+  worker, or put back to pending by the scheduler's sweep): it was never sent;
+- a worker whose lease lapsed and was taken over cannot mark, so it never sends that row;
+- a row "sending" may have reached the provider: after a crash it is left for staff ("unknown",
+  by the sweep), never resent blindly. While "sending", `next_attempt_at` holds when the
+  attempt began.
+Only RETRY outcomes go back to pending; an ambiguous outcome (UNKNOWN) is left for staff. The mark
+costs one small UPDATE (one short write transaction) per provider call.
 
-A RETRY with a short `retry_after` (a 429) keeps the claim: the same task waits exactly that long
-and sends again, so a refused chat costs its own delay, not a claim cycle; other chats keep
-flowing. Only a burst of refusals that makes up much of a channel's answers (a provider-wide
-flood) pauses the whole channel. `run_forever` tops claims up while earlier rows are still going
-out, so a channel's pace never stops between batches.
+A RETRY with a short `retry_after` (a 429) keeps the row in hand (claimed again, a fresh lease):
+the same task waits exactly that long and sends again, so a refused chat costs its own delay, not
+a claim cycle; other chats keep flowing. Only a burst of refusals that makes up much of a
+channel's answers (a provider-wide flood) pauses the whole channel. `run_forever` tops claims up
+while earlier rows are still going out, so a channel's pace never stops between batches.
 
-The worker knows no adapter: senders arrive as a mapping channel -> ChannelSender, and a sender
-may declare `rate_limit: RateLimit` (absent means unpaced).
+Outcomes that settle a row (provider status callbacks, failures with a fallback) are in
+bot.delivery_status. The worker knows no adapter: senders arrive as a mapping channel ->
+ChannelSender, and a sender may declare `rate_limit: RateLimit` (absent means unpaced). Rows
+pending for a channel that has no sender here and that no other process delivers (`pulled`, e.g.
+the demo web chat's inbox) become "undeliverable" after NO_SENDER_GRACE, never pending forever.
 """
 
 from __future__ import annotations
@@ -21,9 +31,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -31,31 +42,21 @@ from sqlalchemy.orm import Session
 
 from bot.channel import ChannelSender, SendResult, SendStatus
 from bot.db.models import ChannelIdentity, Outbox, utcnow
-from bot.identity import find_identity
-from bot.optout import next_channel, set_opt_out
+from bot.delivery_status import OPTED_OUT, OUTSIDE_WINDOW, apply_status, fail_row
+from bot.outbox import UNDELIVERABLE
 from bot.pacing import FloodGuard, Pacer, RateLimit
 from bot.types import Choice, OutboundMessage, Reply
 
 log = logging.getLogger(__name__)
+__all__ = ["OPTED_OUT", "OUTSIDE_WINDOW", "DeliveryWorker", "RateLimit", "apply_status"]
 
-OPTED_OUT = "opted_out"  # the recipient blocked this channel: record it, use another channel
-OUTSIDE_WINDOW = "outside_window"  # WhatsApp: no open session and no template
-FALLBACK_ERRORS = frozenset({OPTED_OUT, OUTSIDE_WINDOW})
-# Forward-only status progress; provider statuses (Twilio callbacks) share the ladder.
-PROGRESS = {
-    "pending": 0,
-    "sending": 1,
-    "accepted": 2,
-    "scheduled": 2,
-    "queued": 2,
-    "sent": 3,
-    "delivered": 4,
-    "read": 5,
-}
-TERMINAL = frozenset({"failed", "undelivered", "canceled", "unknown", "dead"})
+CLAIMABLE = ("pending", "claimed")  # due pending rows, and claims whose lease lapsed
 CLAIM_HORIZON = 5.0  # seconds of sending a channel claims at once
+CLAIM_LEASE = timedelta(seconds=60)  # a claim not attempted by then may be taken by any worker
 REFILL_SECONDS = 0.2  # how often run_forever tops up claims while rows are in hand
 INLINE_RETRY_SECONDS = 5.0  # a retry_after up to this is waited out in hand; longer -> pending
+NO_SENDER_GRACE = timedelta(minutes=1)  # pending this long with no sender anywhere: a problem
+NO_SENDER_CHECK_SECONDS = 30.0  # how often the worker looks for such rows
 
 
 class DeliveryWorker:
@@ -71,9 +72,16 @@ class DeliveryWorker:
         base_backoff: float = 2.0,
         max_backoff: float = 600.0,
         max_in_flight: int = 32,
+        lease: timedelta = CLAIM_LEASE,
+        pulled: frozenset[str] = frozenset(),
     ) -> None:
+        """`pulled`: channels another process delivers (a pull channel's inbox), left alone."""
         self._session_factory = session_factory
         self._senders = dict(senders)
+        self._lease = lease
+        self._leases: dict[int, datetime] = {}  # outbox id -> this worker's claim token
+        self._served = frozenset(self._senders) | pulled
+        self._next_no_sender_check = 0.0
         self._max_attempts = max_attempts
         self._batch_size = batch_size
         self._base_backoff = base_backoff
@@ -133,18 +141,26 @@ class DeliveryWorker:
         task.add_done_callback(settled)
 
     def requeue_stale(self, older_than: timedelta) -> int:
-        """Rows left "sending" by a crashed worker become "unknown" (they may have gone out)."""
-        cutoff = utcnow() - older_than
+        """Claims whose lease lapsed go back to pending (never attempted: nothing went out); rows
+        "sending" for longer than `older_than` become "unknown" (they may have gone out). How
+        many rows changed."""
+        now = utcnow()
         with self._session_factory() as session, session.begin():
-            result = session.execute(
+            requeued = session.execute(
                 update(Outbox)
-                .where(Outbox.status == "sending", Outbox.next_attempt_at < cutoff)
+                .where(Outbox.status == "claimed", Outbox.next_attempt_at <= now)
+                .values(status="pending", next_attempt_at=now)
+            )
+            unknown = session.execute(
+                update(Outbox)
+                .where(Outbox.status == "sending", Outbox.next_attempt_at < now - older_than)
                 .values(status="unknown", last_error="worker stopped mid-send")
             )
-            return int(getattr(result, "rowcount", 0) or 0)
+            return _count(requeued) + _count(unknown)
 
     def _claim(self, limits: Mapping[str, int] | None = None) -> list[OutboundMessage]:
-        """pending -> sending for one batch of due rows; opted-out recipients fail at once.
+        """pending (or a lapsed claim) -> claimed, with a lease, for one batch of due rows;
+        opted-out recipients fail at once.
 
         `limits` caps the rows per channel (default: each channel's claim limit).
         """
@@ -152,6 +168,7 @@ class DeliveryWorker:
         if limits is None:
             limits = {channel: self._claim_limit(channel) for channel in self._senders}
         with self._session_factory() as session, session.begin():
+            self._mark_unserved(session, now)
             candidates = [
                 outbox_id
                 for channel, limit in limits.items()
@@ -159,7 +176,7 @@ class DeliveryWorker:
                 for outbox_id in session.scalars(
                     select(Outbox.id)
                     .where(
-                        Outbox.status == "pending",
+                        Outbox.status.in_(CLAIMABLE),
                         Outbox.next_attempt_at <= now,
                         Outbox.channel == channel,
                     )
@@ -170,20 +187,49 @@ class DeliveryWorker:
             ]
             if not candidates:
                 return []
+            lease = now + self._lease
             ids = session.scalars(
                 update(Outbox)
-                .where(Outbox.id.in_(candidates), Outbox.status == "pending")
-                .values(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now)
+                .where(
+                    Outbox.id.in_(candidates),
+                    Outbox.status.in_(CLAIMABLE),
+                    Outbox.next_attempt_at <= now,
+                )
+                .values(status="claimed", next_attempt_at=lease)
                 .returning(Outbox.id)
             ).all()
             rows = session.scalars(
                 select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id)
             ).all()
             blocked = _opted_out(session, rows)
+            claimed = []
             for row in rows:
                 if (row.channel, row.recipient_id) in blocked:
-                    _fail(session, row, OPTED_OUT)
-            return [_detach(row) for row in rows if (row.channel, row.recipient_id) not in blocked]
+                    fail_row(session, row, OPTED_OUT)
+                else:
+                    self._leases[row.id] = lease
+                    claimed.append(_detach(row))
+            return claimed
+
+    def _mark_unserved(self, session: Session, now: datetime) -> None:
+        """Rows pending for a channel no process delivers become "undeliverable" (now and then:
+        a grace first, so a synchronous channel's replies are shown before they count)."""
+        if time.monotonic() < self._next_no_sender_check:
+            return
+        self._next_no_sender_check = time.monotonic() + NO_SENDER_CHECK_SECONDS
+        served = ", ".join(sorted(self._served)) or "none"
+        session.execute(
+            update(Outbox)
+            .where(
+                Outbox.status == "pending",
+                Outbox.channel.not_in(self._served),
+                Outbox.created_at < now - NO_SENDER_GRACE,
+            )
+            .values(
+                status=UNDELIVERABLE,
+                last_error=f"no sender for this channel is configured (delivering: {served})",
+            )
+        )
 
     def _claim_limit(self, channel: str) -> int:
         """Rows of one channel per claim: what its pace sends within CLAIM_HORIZON seconds.
@@ -198,20 +244,30 @@ class DeliveryWorker:
     async def _deliver(self, message: OutboundMessage) -> None:
         """Pace, send, record; a short retry_after is waited out here and the row sent again."""
         retrying = False
-        while True:
-            slot = await self._pace(message.channel, message.recipient_id, urgent=retrying)
-            result = await self._send(message, slot)
-            if await asyncio.to_thread(self._record, message.outbox_id, result):
-                return
-            await asyncio.sleep(result.retry_after or 0.0)  # exactly what the provider asked
-            retrying = True  # due now: ahead of rows not yet tried, so retries never pile up last
+        try:
+            while True:
+                slot = await self._pace(message.channel, message.recipient_id, urgent=retrying)
+                result = await self._send(message, slot)
+                if result is None:  # the claim lapsed and another worker took the row
+                    return
+                if await asyncio.to_thread(self._record, message.outbox_id, result):
+                    return
+                await asyncio.sleep(result.retry_after or 0.0)  # exactly what the provider asked
+                retrying = True  # due now: ahead of rows not yet tried, so retries never pile up
+        finally:
+            self._leases.pop(message.outbox_id, None)
 
-    async def _send(self, message: OutboundMessage, slot: float | None) -> SendResult:
-        """One send; its answer feeds the flood guard and the recipient's pause.
+    async def _send(self, message: OutboundMessage, slot: float | None) -> SendResult | None:
+        """Mark the attempt, then send once; None when the claim is no longer this worker's.
+        The answer feeds the flood guard and the recipient's pause.
 
         A refused send delivered nothing, so its channel slot (released at `slot`) is given back.
         """
         async with self._in_flight:
+            if not await asyncio.to_thread(self._mark_attempt, message.outbox_id):
+                if slot is not None:
+                    self._channel_pacers[message.channel].refund(slot)
+                return None
             try:
                 result = await self._senders[message.channel].send(message)
             except Exception as exc:  # a sender bug: it may have sent, so never resend
@@ -222,6 +278,21 @@ class DeliveryWorker:
         if refused and slot is not None:
             self._channel_pacers[message.channel].refund(slot)
         return result
+
+    def _mark_attempt(self, outbox_id: int) -> bool:
+        """claimed -> sending, committed before the provider call, while the claim is still
+        this worker's (its lease token unchanged); False when another worker took it."""
+        with self._session_factory() as session, session.begin():
+            marked = session.execute(
+                update(Outbox)
+                .where(
+                    Outbox.id == outbox_id,
+                    Outbox.status == "claimed",
+                    Outbox.next_attempt_at == self._leases[outbox_id],
+                )
+                .values(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=utcnow())
+            )
+            return _count(marked) == 1
 
     async def _pace(self, channel: str, recipient_id: str, urgent: bool = False) -> float | None:
         """Wait for the recipient's slot first, then the channel's, so no channel slot is wasted.
@@ -263,8 +334,8 @@ class DeliveryWorker:
     def _record(self, outbox_id: int, result: SendResult) -> bool:
         """Write one send outcome to its row; False when the row stays in hand for a retry.
 
-        A short retry_after keeps the claim ("sending", one more attempt counted now, so a crash
-        while waiting leaves it for staff like any row in hand); anything else settles the row.
+        A short retry_after keeps the row in hand: claimed again with a fresh lease (a crash
+        while waiting lets it lapse, and the row is sent later); anything else settles the row.
         """
         now = utcnow()
         with self._session_factory() as session, session.begin():
@@ -273,8 +344,10 @@ class DeliveryWorker:
                 return True
             retry = result.status is SendStatus.RETRY and row.attempts < self._max_attempts
             if retry and result.retry_after and result.retry_after <= INLINE_RETRY_SECONDS:
-                row.attempts += 1
-                row.last_error, row.next_attempt_at = result.error or "retry", now
+                lease = now + self._lease
+                row.status, row.last_error = "claimed", result.error or "retry"
+                row.next_attempt_at = lease
+                self._leases[outbox_id] = lease
                 return False
             if result.status is SendStatus.SENT:
                 row.status, row.sent_at, row.last_error = "sent", now, None
@@ -287,7 +360,7 @@ class DeliveryWorker:
             elif result.status is SendStatus.UNKNOWN:
                 row.status, row.last_error = "unknown", result.error or "ambiguous outcome"
             else:
-                _fail(session, row, result.error or "failed")
+                fail_row(session, row, result.error or "failed")
             return True
 
     def _delay(self, attempts: int, result: SendResult) -> float:
@@ -297,57 +370,9 @@ class DeliveryWorker:
         return float(min(self._base_backoff * 2 ** (attempts - 1), self._max_backoff))
 
 
-def apply_status(
-    session: Session, provider_message_id: str, status: str, error: str | None = None
-) -> bool:
-    """Apply a provider's status callback forward-only; True if the row changed.
-
-    Callbacks arrive out of order: a status only replaces a lower one, and terminal statuses
-    (failed, undelivered, ...) are final. A failure whose `error` is a fallback reason sends the
-    message on through the guardian's next channel.
-    """
-    row = session.scalar(
-        select(Outbox).where(Outbox.provider_message_id == provider_message_id).with_for_update()
-    )
-    if row is None or row.status in TERMINAL:
-        return False
-    if status in TERMINAL:
-        _fail(session, row, error or status, status=status)
-        return True
-    if PROGRESS.get(status, -1) <= PROGRESS.get(row.status, 0):
-        return False
-    row.status = status
-    return True
-
-
-def _fail(session: Session, row: Outbox, error: str, status: str = "failed") -> None:
-    """Mark a row failed; an opted-out recipient is recorded; a fallback reason re-routes it."""
-    row.status, row.last_error = status, error
-    if error == OPTED_OUT:
-        identity = find_identity(session, row.channel, row.recipient_id) or ChannelIdentity(
-            channel=row.channel,
-            external_id=row.recipient_id,
-            guardian_id=row.guardian_id,
-            staff_id=row.staff_id,
-        )
-        session.add(identity)
-        set_opt_out(session, identity, True)
-    if error not in FALLBACK_ERRORS or row.guardian_id is None:
-        return
-    target = next_channel(session, row.guardian_id, row.channel)
-    if target is None:
-        row.last_error = f"{error}; no other channel"
-        return
-    session.add(_copy_to(row, *target))
-
-
-def _copy_to(row: Outbox, channel: str, recipient_id: str) -> Outbox:
-    """The same message, addressed to another channel identity."""
-    fields: dict[str, Any] = {
-        name: getattr(row, name)
-        for name in ("kind", "text", "choices", "guardian_id", "staff_id", "inbound_id")
-    }
-    return Outbox(channel=channel, recipient_id=recipient_id, status="pending", **fields)
+def _count(result: Any) -> int:
+    """Rows an UPDATE changed."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _opted_out(session: Session, rows: Any) -> set[tuple[str, str]]:

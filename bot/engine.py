@@ -45,7 +45,7 @@ from bot.keeper import InboundKeeper
 from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand, warm_up
 from bot.originals import show_original
-from bot.outbox import enqueue
+from bot.outbox import EVERY_CHANNEL, Reach, enqueue
 from bot.recording import EffectContext, apply_effects
 from bot.staff.handler import StaffRequest
 from bot.staff.handler import handle as handle_staff_command
@@ -89,8 +89,11 @@ class Engine:
         staff_catalog: Catalog | None = None,
         translator: Translator | None = None,
         queue_turns: bool = False,
+        reach: Reach = EVERY_CHANNEL,
     ) -> None:
+        """`reach`: the channels that can carry messages now (the wiring's configured ones)."""
         self.sessions = sessions
+        self.reach = reach
         self.queue_turns = queue_turns  # webhooks only keep messages; the turns process answers
         self.setting_id = setting_id
         self.clock = clock
@@ -217,6 +220,7 @@ class Engine:
             quote=languages.staff_quote(written_in),
             english=lambda text: languages.english(text, written_in),
             inbound_id=inbound_id,
+            reach=self.reach,
         )
         outcome = apply_effects(effects, result.effects)
         result = refs.fill(result, tuple(outcome.written))
@@ -287,7 +291,15 @@ class Engine:
         """Staff commands (register, arrived, ack, reply, broadcast, help): never parent flows."""
         languages = self.translation.for_turn(session, self.setting_id)
         request = StaffRequest(
-            session, setting, staff, inbound.text, now, self.catalog, self.staff_catalog, languages
+            session,
+            setting,
+            staff,
+            inbound.text,
+            now,
+            self.catalog,
+            self.staff_catalog,
+            languages,
+            self.reach,
         )
         outcome = handle_staff_command(request)
         enqueue(

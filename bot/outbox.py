@@ -1,17 +1,54 @@
-"""Writing to the outbox: every message the bot sends starts here, inside the turn's transaction."""
+"""Writing to the outbox: every message the bot sends starts here, inside the turn's transaction.
+
+Messages the bot starts (notices to staff, broadcasts, chases, staff replies) go to an address
+chosen among the channels that can carry them now (`Reach`, plain data the wiring passes in). A
+person no such channel reaches still gets a row, "undeliverable" with the reason, so staff see
+it at once (`parentbot delivery-problems`) instead of a row pending forever.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import ChannelIdentity, Guardian, Outbox, Staff
-from bot.types import Reply
+from bot.sms_text import numbered, sms_parts
+from bot.types import Choice, Reply
 
 # A plain table statement built once: no ORM bookkeeping for rows only the worker reads back.
 ENQUEUE = insert(Outbox.__table__).returning(Outbox.__table__.c.id)
+UNDELIVERABLE = "undeliverable"
+ALL_CHANNELS = frozenset({"sms", "whatsapp", "telegram", "webchat"})
+# Channels that reach a roster phone with no earlier message from it, best first (the web chat
+# speaks as a roster phone in demo mode, so it is one while it is live).
+PHONE_CHANNELS = ("sms", "whatsapp", "webchat")
+SMS_SEGMENT_BUDGET = 3
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What can carry messages to people now: configured senders' channels and live pull channels
+    (the wiring's). The default, every channel, is simulate's and the tests' stand-in for a
+    deployment with every provider configured."""
+
+    channels: frozenset[str] = ALL_CHANNELS
+    sms_segment_budget: int = SMS_SEGMENT_BUDGET
+
+
+EVERY_CHANNEL = Reach()
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where one person's message goes; `problem` says why no configured channel reaches them
+    (the row is then written "undeliverable", addressed as well as the roster allows)."""
+
+    channel: str
+    recipient_id: str
+    problem: str | None = None
 
 
 def enqueue(
@@ -24,8 +61,10 @@ def enqueue(
     guardian_id: int | None = None,
     staff_id: int | None = None,
     inbound_id: int | None = None,
+    problem: str | None = None,
 ) -> int:
-    """Add one pending outbound message (its id); the delivery worker sends it after commit."""
+    """Add one outbound message (its id): pending, sent by the delivery worker after commit; or,
+    with a `problem`, "undeliverable" at once."""
     values = {
         "channel": channel,
         "recipient_id": recipient_id,
@@ -35,38 +74,106 @@ def enqueue(
         "guardian_id": guardian_id,
         "staff_id": staff_id,
         "inbound_id": inbound_id,
+        "status": UNDELIVERABLE if problem else "pending",
+        "last_error": problem,
     }
     return int(session.scalar(ENQUEUE, values))
 
 
-def staff_addresses(session: Session, members: list[Staff]) -> dict[int, tuple[str, str]]:
-    """Where to reach each member of staff (one query): the channel they last wrote from, else
-    SMS to their phone; members with neither are left out."""
-    return _addresses(session, ChannelIdentity.staff_id, members)
+def enqueue_to(
+    session: Session,
+    reach: Reach,
+    address: Address,
+    reply: Reply,
+    *,
+    later_choices: Iterable[str] = (),
+    kind: str,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+    inbound_id: int | None = None,
+) -> list[int]:
+    """Queue `reply` to an address chosen by `addresses`; the ids of its rows, in order.
+
+    On SMS a text over the segment budget goes as numbered parts ("(1/2) ..."), nothing cut
+    away; the choices (and `later_choices`, labels added after queueing) go on the last part."""
+    texts = [reply.text]
+    if address.channel == "sms" and address.problem is None:
+        choices = (*reply.choices, *(Choice("", label) for label in later_choices))
+        texts = sms_parts(reply.text, reach.sms_segment_budget, numbered(choices))
+    parts = [Reply(text) for text in texts[:-1]] + [Reply(texts[-1], reply.choices)]
+    return [
+        enqueue(
+            session,
+            address.channel,
+            address.recipient_id,
+            part,
+            kind=kind,
+            guardian_id=guardian_id,
+            staff_id=staff_id,
+            inbound_id=inbound_id,
+            problem=address.problem,
+        )
+        for part in parts
+    ]
 
 
-def guardian_addresses(session: Session, guardians: list[Guardian]) -> dict[int, tuple[str, str]]:
-    """Where to reach each guardian (one query), as `staff_addresses` does for staff."""
-    return _addresses(session, ChannelIdentity.guardian_id, guardians)
+def told(name: str, text: str, address: Address) -> dict[str, str]:
+    """Who was sent what, as turn outcomes and job reports list it; "undeliverable" says why
+    when no configured channel reaches them."""
+    entry = {"to": name, "text": text}
+    return entry | {"undeliverable": address.problem} if address.problem else entry
+
+
+def staff_addresses(session: Session, members: list[Staff], reach: Reach) -> dict[int, Address]:
+    """Where to reach each member of staff (one query), see `_best`."""
+    return _addresses(session, ChannelIdentity.staff_id, members, reach.channels)
+
+
+def guardian_addresses(
+    session: Session, guardians: list[Guardian], reach: Reach
+) -> dict[int, Address]:
+    """Where to reach each guardian (one query), see `_best`."""
+    return _addresses(session, ChannelIdentity.guardian_id, guardians, reach.channels)
 
 
 def _addresses(
-    session: Session, column: InstrumentedAttribute[int | None], people: Sequence[Staff | Guardian]
-) -> dict[int, tuple[str, str]]:
+    session: Session,
+    column: InstrumentedAttribute[int | None],
+    people: Sequence[Staff | Guardian],
+    channels: frozenset[str],
+) -> dict[int, Address]:
     identities = session.scalars(
         select(ChannelIdentity)
-        .where(column.in_([person.id for person in people]), ChannelIdentity.opted_out.is_(False))
+        .where(column.in_([person.id for person in people]))
         .order_by(ChannelIdentity.last_inbound_at.desc().nulls_last(), ChannelIdentity.id)
     )
-    found: dict[int, tuple[str, str]] = {}
+    known: dict[int, list[ChannelIdentity]] = {}
     for identity in identities:
-        person_id = getattr(identity, column.key)
-        if person_id is not None:
-            found.setdefault(person_id, (identity.channel, identity.external_id))
-    for person in people:
-        if person.id not in found and person.phone:
-            found[person.id] = ("sms", person.phone)
-    return found
+        known.setdefault(getattr(identity, column.key), []).append(identity)
+    return {person.id: _best(person, known.get(person.id, []), channels) for person in people}
+
+
+def _best(
+    person: Staff | Guardian, identities: list[ChannelIdentity], channels: frozenset[str]
+) -> Address:
+    """The channel they last wrote from, if it is configured; else their phone on the first
+    configured phone channel (SMS, WhatsApp, the live web chat) they have not opted out of;
+    else an undeliverable address with the reason."""
+    blocked = {identity.channel for identity in identities if identity.opted_out}
+    for identity in identities:
+        if identity.channel in channels and not identity.opted_out:
+            return Address(identity.channel, identity.external_id)
+    for channel in PHONE_CHANNELS:
+        if person.phone and channel in channels and channel not in blocked:
+            return Address(channel, person.phone)
+    ways = [*(["a phone number"] if person.phone else []), *(i.channel for i in identities)]
+    problem = (
+        f"no configured channel reaches {person.name} (they have: {', '.join(ways) or 'nothing'};"
+        f" configured: {', '.join(sorted(channels)) or 'none'})"
+    )
+    if identities:
+        return Address(identities[0].channel, identities[0].external_id, problem)
+    return Address("sms", person.phone or "", problem)
 
 
 def mark_shown(session: Session, inbound_id: int, channel: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Child, Staff
-from bot.outbox import enqueue, staff_addresses
+from bot.outbox import EVERY_CHANNEL, Reach, enqueue_to, staff_addresses, told
 from bot.staff.roles import MANAGER, members_with
 from bot.types import Reply
 
@@ -21,7 +21,8 @@ class StaffAlerts:
     session: Session
     setting_id: int
     inbound_id: int | None
-    sent: list[dict[str, str]]  # {"to": name, "text": text}, in order
+    sent: list[dict[str, str]]  # {"to": name, "text": text}, in order; "undeliverable": why
+    reach: Reach = EVERY_CHANNEL
 
     def managers(self) -> list[Staff]:
         """The setting's managers, oldest first."""
@@ -48,19 +49,19 @@ class StaffAlerts:
         self.to([*([child.key_person] if child.key_person else []), *self.managers()], text)
 
     def to(self, members: Iterable[Staff], text: str, kind: str = "staff_notification") -> None:
-        """One alert to each member (once each), on the channel they last used, else SMS."""
+        """One alert to each member (once each), on the best configured channel (bot.outbox);
+        one no configured channel reaches is an undeliverable row, and noted as such."""
         unique = list({member.id: member for member in members}.values())
-        addresses = staff_addresses(self.session, unique)
+        addresses = staff_addresses(self.session, unique, self.reach)
         for member in unique:
-            self.sent.append({"to": member.name, "text": text})
-            if member.id in addresses:
-                channel, recipient = addresses[member.id]
-                enqueue(
-                    self.session,
-                    channel,
-                    recipient,
-                    Reply(text),
-                    kind=kind,
-                    staff_id=member.id,
-                    inbound_id=self.inbound_id,
-                )
+            address = addresses[member.id]
+            self.sent.append(told(member.name, text, address))
+            enqueue_to(
+                self.session,
+                self.reach,
+                address,
+                Reply(text),
+                kind=kind,
+                staff_id=member.id,
+                inbound_id=self.inbound_id,
+            )

@@ -26,7 +26,7 @@ def unanswered_questions(sessions: sessionmaker[Session], limit: int = 200) -> l
     ]
 
 
-PROBLEM_STATUSES = ("failed", "undelivered", "unknown", "dead")
+PROBLEM_STATUSES = ("failed", "undelivered", "unknown", "dead", "undeliverable")
 UNANSWERED_AFTER = timedelta(minutes=1)  # a kept message waiting longer: is the turns process up?
 
 
@@ -38,6 +38,7 @@ def delivery_problems(
     that opted out.
 
     `unknown` means the provider may have sent it (a timeout after create): check before resending.
+    `undeliverable` means no configured channel could carry it: the reason says what is missing.
     """
     waited_since = (now or datetime.now(UTC)) - UNANSWERED_AFTER
     with sessions() as session:
@@ -63,7 +64,7 @@ def delivery_problems(
             .order_by(ChannelIdentity.id)
         ).all()
     lines = [
-        f"{row.created_at:%Y-%m-%d %H:%M}  {row.status:<11} {row.channel:<8} "
+        f"{row.created_at:%Y-%m-%d %H:%M}  {row.status:<13} {row.channel:<8} "
         f"{guardian or staff or row.recipient_id} ({row.kind}): {row.last_error or ''}"
         for row, guardian, staff in rows
     ]

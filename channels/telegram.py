@@ -42,6 +42,7 @@ from bot.inbound import log_once
 from bot.linking import link_phone, redeem_link_code
 from bot.outbox import enqueue
 from bot.roster.fields import FieldError, phone_e164
+from bot.sms_text import split_text
 from bot.types import (
     ButtonStyle,
     ChannelCapabilities,
@@ -50,7 +51,6 @@ from bot.types import (
     OutboundMessage,
     Reply,
 )
-from channels.sms_text import split_text
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from twilio.rest import Client
 
 from bot.channel import SendResult
 from bot.delivery import RateLimit
-from bot.types import ButtonStyle, ChannelCapabilities, Choice, OutboundMessage, Reply
-from channels.sms_text import fit_segments, gsm_safe
+from bot.sms_text import fit_segments, gsm_safe, numbered
+from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage, Reply
 from channels.twilio_common import TwilioConfig, build_channel_router, create_message
 
 SMS_CAPABILITIES = ChannelCapabilities(
@@ -25,11 +25,6 @@ SMS_CAPABILITIES = ChannelCapabilities(
 
 if TYPE_CHECKING:
     from bot.engine import Engine
-
-
-def numbered(choices: tuple[Choice, ...]) -> str:
-    """Choices as lines "1. Label", to answer with the number (the core maps it back)."""
-    return "".join(f"\n{number}. {choice.label}" for number, choice in enumerate(choices, 1))
 
 
 def render_sms(reply: Reply, segment_budget: int) -> str:

@@ -24,6 +24,7 @@ from twilio.rest import Client
 from bot.channel import SendResult, SendStatus
 from bot.db.models import ChannelIdentity, utcnow
 from bot.delivery import OUTSIDE_WINDOW, RateLimit
+from bot.sms_text import numbered
 from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage, Reply
 from channels.twilio_common import (
     WHATSAPP_PREFIX,
@@ -32,7 +33,6 @@ from channels.twilio_common import (
     build_channel_router,
     create_message,
 )
-from channels.twilio_sms import numbered
 
 WINDOW = timedelta(hours=24)
 TEMPLATE_VARIABLE_LIMIT = 1000  # WhatsApp template variables: no newlines, kept short

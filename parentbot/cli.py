@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import Guardian
 from bot.db.session import transaction
 from bot.engine import Engine
+from bot.outbox import EVERY_CHANNEL, Reach
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
 from parentbot.config import AppConfig, ConfigError
@@ -130,7 +131,10 @@ def simulate(
     with tempfile.TemporaryDirectory(prefix="parentbot-sim-") as scratch:
         url = db or f"sqlite:///{Path(scratch) / 'simulate.sqlite3'}"
         setting_id = _import_or_exit(url, setting)
-        engine = Engine(setup.open_database(url, migrate=False), setting_id, clock=clock)
+        # simulate stands in for every provider: each channel counts as configured
+        engine = Engine(
+            setup.open_database(url, migrate=False), setting_id, clock=clock, reach=EVERY_CHANNEL
+        )
         for output in simulation.run(engine, sys.stdin, clock):
             sys.stdout.write(output + "\n")
             sys.stdout.flush()
@@ -150,9 +154,11 @@ def _fixed_time(value: str) -> datetime:
 def scheduler(db: DbOption = None) -> None:
     """Run THE scheduler process (absence chase, call tasks, outbox clean-up): exactly one."""
     from parentbot.scheduler import run_forever
+    from parentbot.wiring import reach
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    run_forever(setup.open_database(db or AppConfig.from_env().database_url))
+    config = AppConfig.from_env()
+    run_forever(setup.open_database(db or config.database_url), reach(config.demo))
 
 
 @app.command()
@@ -162,10 +168,11 @@ def chat(
 ) -> None:
     """Chat with the bot in the terminal as a guardian or member of staff."""
     from channels.terminal import run_terminal_chat
+    from parentbot.wiring import reach
 
     config = AppConfig.from_env()
     sessions = _served_database(db or config.database_url, demo=True)
-    engine = Engine(sessions, _setting_id(sessions, config.setting_slug))
+    engine = Engine(sessions, _setting_id(sessions, config.setting_slug), reach=reach(config.demo))
     run_terminal_chat(engine, as_phone)
 
 
@@ -199,14 +206,17 @@ def _served_database(url: str, *, demo: bool) -> sessionmaker[Session]:
 def deliver(db: DbOption = None) -> None:
     """Run the outbox delivery worker for every configured channel until interrupted."""
     from bot.delivery import DeliveryWorker
-    from parentbot.wiring import senders
+    from parentbot.wiring import pull_channels, senders
 
-    sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url, migrate=False)
     channel_senders = senders(sessions)
     if not channel_senders:
         raise _fail("No channel is configured: set TELEGRAM_BOT_TOKEN and/or TWILIO_* (README).")
     typer.echo(f"Delivering outbox messages for: {', '.join(sorted(channel_senders))}", err=True)
-    worker = DeliveryWorker(sessions, channel_senders)
+    worker = DeliveryWorker(
+        sessions, channel_senders, lease=config.delivery_lease, pulled=pull_channels(config.demo)
+    )
     asyncio.run(_until_interrupted(worker.run_forever))
 
 
@@ -215,11 +225,12 @@ def turns(db: DbOption = None) -> None:
     """Run THE turns process (one keeps each parent's messages in order): answer the messages
     webhooks kept (PARENTBOT_TURNS=queued)."""
     from bot.turns import run_turns
+    from parentbot.wiring import reach
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url, migrate=False)
-    engine = Engine(sessions, _setting_id(sessions, config.setting_slug))
+    engine = Engine(sessions, _setting_id(sessions, config.setting_slug), reach=reach(config.demo))
     engine.warm()
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -258,14 +269,15 @@ def telegram_set_webhook() -> None:
 def telegram_poll(db: DbOption = None) -> None:
     """Fetch updates by long polling instead of a webhook (development; no public URL needed)."""
     from channels.telegram import run_polling
-    from parentbot.wiring import telegram_config
+    from parentbot.wiring import reach, telegram_config
 
     config = telegram_config()
     if config is None:
         raise _fail("Set TELEGRAM_BOT_TOKEN first.")
     settings = AppConfig.from_env()
     sessions = setup.open_database(db or settings.database_url)
-    engine = Engine(sessions, _setting_id(sessions, settings.setting_slug))
+    setting_id = _setting_id(sessions, settings.setting_slug)
+    engine = Engine(sessions, setting_id, reach=reach(settings.demo))
     asyncio.run(_until_interrupted(lambda stop: run_polling(engine, config, stop)))
 
 
@@ -304,8 +316,9 @@ def unanswered(db: DbOption = None) -> None:
 
 @app.command("delivery-problems")
 def delivery_problems_command(db: DbOption = None) -> None:
-    """Messages that failed, may not have arrived (unknown) or were given up (dead), parents'
-    messages not answered after a minute, and the numbers that opted out."""
+    """Messages that failed, may not have arrived (unknown), were given up (dead) or that no
+    configured channel can carry (undeliverable), parents' messages not answered after a
+    minute, and the numbers that opted out."""
     from bot.staff_views import delivery_problems
 
     sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
@@ -354,12 +367,19 @@ def broadcast_command(
 
     if not text.strip():
         raise _fail("--text is empty.")
+    from bot.broadcast import BroadcastRefused
+    from parentbot.wiring import reach
+
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url)
     setting_id = _setting_id(sessions, config.setting_slug)
     try:
-        typer.echo(send_broadcast(sessions, setting_id, text, Translation.from_env(), room))
-    except LookupError as problem:
+        typer.echo(
+            send_broadcast(
+                sessions, setting_id, text, Translation.from_env(), room, reach(config.demo)
+            )
+        )
+    except (LookupError, BroadcastRefused) as problem:
         raise _fail(str(problem)) from None
 
 
@@ -369,8 +389,10 @@ def send_broadcast(
     text: str,
     translation: Translation,
     room: str | None = None,
+    reach: Reach = EVERY_CHANNEL,
 ) -> str:
-    """The command's work, with the translation service passed in (tests pass a fake one)."""
+    """The command's work, with the translation service and the channels that can carry it
+    passed in (tests pass a fake translator)."""
     from bot.broadcast import announce
     from bot.i18n.names import staff_catalog
 
@@ -383,6 +405,7 @@ def send_broadcast(
             actor="cli",
             say=lambda key, **values: staff_catalog().text(key, "en", **values),
             room=room,
+            reach=reach,
         )
 
 

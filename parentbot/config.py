@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.db.session import database_url
 
@@ -26,14 +27,24 @@ class AppConfig:
     host: str
     port: int
     queue_turns: bool  # PARENTBOT_TURNS=queued: webhooks are answered by `parentbot turns`
+    delivery_lease: timedelta  # how long a delivery worker's claim lasts before it lapses
 
     @classmethod
     def from_env(cls) -> AppConfig:
         """Read DATABASE_URL / PARENTBOT_DATA_DIR, PARENTBOT_SETTING, PARENTBOT_DEMO, HOST, PORT,
-        PARENTBOT_TURNS (`inline`, the default, or `queued`)."""
+        PARENTBOT_TURNS (`inline`, the default, or `queued`), PARENTBOT_DELIVERY_LEASE_SECONDS."""
         turns = os.environ.get("PARENTBOT_TURNS", "inline").strip().lower()
         if turns not in ("inline", "queued"):
             raise ConfigError(f"PARENTBOT_TURNS must be inline or queued, not {turns!r}")
+        lease = os.environ.get("PARENTBOT_DELIVERY_LEASE_SECONDS", "60").strip()
+        try:
+            lease_seconds = float(lease)
+        except ValueError:
+            lease_seconds = 0.0
+        if lease_seconds <= 0:
+            raise ConfigError(
+                f"PARENTBOT_DELIVERY_LEASE_SECONDS must be a positive number, not {lease!r}"
+            )
         return cls(
             database_url=database_url(),
             setting_slug=os.environ.get("PARENTBOT_SETTING") or None,
@@ -41,4 +52,5 @@ class AppConfig:
             host=os.environ.get("HOST", "127.0.0.1"),
             port=int(os.environ.get("PORT", "8000")),
             queue_turns=turns == "queued",
+            delivery_lease=timedelta(seconds=lease_seconds),
         )

@@ -30,23 +30,29 @@ from bot.chase import WEEKDAYS, JobReport, chase_missing, create_call_tasks, due
 from bot.db.models import Setting, utcnow
 from bot.db.session import transaction
 from bot.delivery import DeliveryWorker
+from bot.outbox import EVERY_CHANNEL, Reach
 
 log = logging.getLogger(__name__)
 
 MISFIRE_GRACE_SECONDS = 900
 STALE_SENDING = timedelta(minutes=10)  # a row "sending" this long belonged to a crashed worker
-JOBS: dict[str, Callable[[Session, int, datetime], JobReport]] = {
+JOBS: dict[str, Callable[..., JobReport]] = {  # (session, setting id, now, reach=...)
     "chase": chase_missing,
     "call_tasks": create_call_tasks,
 }
 
 
 def run_job(
-    sessions: sessionmaker[Session], setting_id: int, job: str, now: datetime | None = None
+    sessions: sessionmaker[Session],
+    setting_id: int,
+    job: str,
+    now: datetime | None = None,
+    reach: Reach = EVERY_CHANNEL,
 ) -> JobReport:
-    """Run one setting's job in its own transaction."""
+    """Run one setting's job in its own transaction; `reach`: the channels that can carry its
+    messages (the wiring's)."""
     with transaction(sessions) as session:
-        report = JOBS[job](session, setting_id, now or utcnow())
+        report = JOBS[job](session, setting_id, now or utcnow(), reach=reach)
     log.info(
         "%s for setting %s: chased %d, call tasks %d",
         job,
@@ -58,12 +64,15 @@ def run_job(
 
 
 def requeue_stale(sessions: sessionmaker[Session]) -> int:
-    """Outbox rows left "sending" by a crashed delivery worker are marked for staff."""
+    """Claims a crashed delivery worker never attempted go back to pending; rows it left
+    "sending" (the provider may have them) are marked "unknown" for staff."""
     return DeliveryWorker(sessions, {}).requeue_stale(STALE_SENDING)
 
 
 def build_scheduler(
-    sessions: sessionmaker[Session], scheduler: BaseScheduler | None = None
+    sessions: sessionmaker[Session],
+    scheduler: BaseScheduler | None = None,
+    reach: Reach = EVERY_CHANNEL,
 ) -> BaseScheduler:
     """Cron jobs for every setting's chase times, plus the outbox clean-up."""
     scheduler = scheduler or BlockingScheduler(
@@ -85,6 +94,7 @@ def build_scheduler(
                     run_job,
                     trigger,
                     args=(sessions, setting.id, job),
+                    kwargs={"reach": reach},
                     id=f"{job}:{setting.slug}",
                     replace_existing=True,
                 )
@@ -94,7 +104,9 @@ def build_scheduler(
     return scheduler
 
 
-def catch_up(sessions: sessionmaker[Session], now: datetime) -> list[JobReport]:
+def catch_up(
+    sessions: sessionmaker[Session], now: datetime, reach: Reach = EVERY_CHANNEL
+) -> list[JobReport]:
     """Run today's jobs whose time passed within the grace time (the process just started)."""
     since = now - timedelta(seconds=MISFIRE_GRACE_SECONDS)
     with sessions() as session:
@@ -103,13 +115,13 @@ def catch_up(sessions: sessionmaker[Session], now: datetime) -> list[JobReport]:
             for setting in session.scalars(select(Setting).order_by(Setting.id))
             for job in due_jobs(setting, now, since)
         ]
-    return [run_job(sessions, setting_id, job, now) for setting_id, job in due]
+    return [run_job(sessions, setting_id, job, now, reach) for setting_id, job in due]
 
 
-def run_forever(sessions: sessionmaker[Session]) -> None:
+def run_forever(sessions: sessionmaker[Session], reach: Reach) -> None:
     """Start the scheduler in this process and block (Ctrl-C or SIGTERM stops it)."""
-    scheduler = build_scheduler(sessions)
-    catch_up(sessions, utcnow())
+    scheduler = build_scheduler(sessions, reach=reach)
+    catch_up(sessions, utcnow(), reach)
     for job in scheduler.get_jobs():
         log.info("scheduled %s: %s", job.id, job.trigger)
     scheduler.start()

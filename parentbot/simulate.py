@@ -82,7 +82,7 @@ def run_tick(engine: Engine, value: object) -> dict[str, Any]:
         if (job, day) in clock.ran:
             continue
         clock.ran.add((job, day))
-        report = run_job(engine.sessions, engine.setting_id, job, clock.fixed)
+        report = run_job(engine.sessions, engine.setting_id, job, clock.fixed, engine.reach)
         output["jobs"].append(job)
         for key in ("chased", "call_tasks", "staff_notifications", "messages"):
             output[key] += getattr(report, key)

@@ -7,17 +7,19 @@ from fastapi import FastAPI, Response
 from bot.engine import Engine
 from parentbot import setup
 from parentbot.config import AppConfig
-from parentbot.wiring import webhook_routers
+from parentbot.wiring import reach, webhook_routers
 
 
 def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the app around an engine (made from the environment when not given)."""
     config = AppConfig.from_env()
+    demo_chat = config.demo if demo is None else demo
     if engine is None:
         sessions = setup.open_database(config.database_url, migrate=False)
         setting_id = setup.find_setting_id(sessions, config.setting_slug)
-        engine = Engine(sessions, setting_id, queue_turns=config.queue_turns)
-    demo_chat = config.demo if demo is None else demo
+        engine = Engine(
+            sessions, setting_id, queue_turns=config.queue_turns, reach=reach(demo_chat)
+        )
     answers_here = demo_chat or not engine.queue_turns  # the web chat's turns run here too
     if answers_here:
         engine.warm()

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channel import ChannelSender
 from bot.engine import Engine
-from channels import telegram, twilio_sms, whatsapp
+from bot.outbox import SMS_SEGMENT_BUDGET, Reach
+from channels import telegram, twilio_sms, webchat, whatsapp
 from channels.twilio_common import TwilioConfig, make_client
 
 
@@ -66,3 +67,20 @@ def senders(
         if tw.whatsapp_from:
             found["whatsapp"] = whatsapp.WhatsAppSender(client, tw, sessions)
     return found
+
+
+def pull_channels(demo: bool) -> frozenset[str]:
+    """Channels whose messages a page collects from the outbox: the web chat, in demo mode."""
+    return frozenset({webchat.CHANNEL}) if demo else frozenset()
+
+
+def reach(demo: bool, env: Mapping[str, str] = os.environ) -> Reach:
+    """What can carry messages to people from this deployment: every configured sender's
+    channel and the live pull channels, with the SMS segment budget."""
+    tw = twilio_config(env)
+    numbers = {"sms": tw.sms_from, "whatsapp": tw.whatsapp_from} if tw is not None else {}
+    channels = {channel for channel, number in numbers.items() if number}
+    if telegram_config(env) is not None:
+        channels.add("telegram")
+    budget = tw.segment_budget if tw is not None else SMS_SEGMENT_BUDGET
+    return Reach(frozenset(channels) | pull_channels(demo), budget)

@@ -27,6 +27,10 @@ class TranslationUnavailable(Exception):
     """No translation could be made: not configured, provider down, too slow, or bad output."""
 
 
+class TranslatorNotConfigured(TranslationUnavailable):
+    """No translator is configured at all (TRANSLATOR unset or none): not a passing outage."""
+
+
 class Translator(Protocol):
     """Translates plain text between ISO 639-1 language codes."""
 
@@ -163,7 +167,7 @@ class NoTranslator:
 
     def translate(self, text: str, source: str, target: str) -> str:
         """Always raises `TranslationUnavailable`."""
-        raise TranslationUnavailable("no translator configured (TRANSLATOR is unset or none)")
+        raise TranslatorNotConfigured("no translator configured (TRANSLATOR is unset or none)")
 
 
 def config_from_env(env: Mapping[str, str] | None = None) -> TranslatorConfig:

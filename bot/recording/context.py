@@ -15,6 +15,7 @@ from bot.db.models import Child, Guardian
 from bot.flows.dates import short_date
 from bot.i18n.catalog import Catalog
 from bot.nlu import suggests_harm
+from bot.outbox import EVERY_CHANNEL, Reach
 from bot.outcome import TurnOutcome
 from bot.staff_alerts import StaffAlerts
 
@@ -31,6 +32,7 @@ class EffectContext:
     english: Callable[[str], str | None]  # the parent's words machine translated, when possible
     inbound_id: int | None
     outcome: TurnOutcome = field(default_factory=TurnOutcome)
+    reach: Reach = EVERY_CHANNEL  # the channels that can carry staff alerts now
 
     @cached_property
     def guardian(self) -> Guardian | None:
@@ -43,7 +45,11 @@ class EffectContext:
     def alerts(self) -> StaffAlerts:
         """Staff alerts for this turn, recorded in the outcome."""
         return StaffAlerts(
-            self.session, self.setting_id, self.inbound_id, self.outcome.staff_notifications
+            self.session,
+            self.setting_id,
+            self.inbound_id,
+            self.outcome.staff_notifications,
+            self.reach,
         )
 
     @property

@@ -7,7 +7,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.chase import guardian_identity
 from bot.db.models import (
     Absence,
     Arrival,
@@ -17,7 +16,7 @@ from bot.db.models import (
     Staff,
 )
 from bot.flows.dates import describe_days
-from bot.outbox import enqueue
+from bot.outbox import enqueue_to, guardian_addresses
 from bot.outcome import record_row
 from bot.staff.commands import (
     Acknowledge,
@@ -176,11 +175,11 @@ def _tell_guardians(request: StaffRequest, child: Child, guardian_ids: list[int]
             staff=request.staff.name.split()[0],
             children=child.known_as or child.first_name,
         )
-        identity = guardian_identity(session, guardian)
-        enqueue(
+        address = guardian_addresses(session, [guardian], request.reach)[guardian.id]
+        enqueue_to(
             session,
-            identity.channel,
-            identity.external_id,
+            request.reach,
+            address,
             Reply(text),
             kind="acknowledgement",
             guardian_id=guardian.id,

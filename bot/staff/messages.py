@@ -6,12 +6,12 @@ bot.broadcast, with the English original kept for the parent to ask for (bot.ori
 
 from __future__ import annotations
 
-from bot.broadcast import announce, in_language
+from bot.broadcast import BroadcastRefused, announce, in_language
 from bot.db.models import SAFEGUARDING_HANDOFF, Guardian, HandoffItem
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.staff_view import language_name
-from bot.originals import keep_original
-from bot.outbox import enqueue, guardian_addresses
+from bot.originals import SHOW_KEY, keep_original
+from bot.outbox import Address, enqueue_to, guardian_addresses
 from bot.staff.commands import ReplyToParent
 from bot.staff.request import StaffOutcome, StaffRequest
 from bot.staff.roles import MANAGER, sees_safeguarding
@@ -32,20 +32,20 @@ def reply_to_parent(request: StaffRequest, command: ReplyToParent) -> StaffOutco
     guardian = session.get(Guardian, item.guardian_id) if item.guardian_id else None
     if guardian is None or guardian.setting_id != request.setting.id:
         return _say(request, "staff.reply_no_parent", ref=command.ref)
-    address = guardian_addresses(session, [guardian]).get(guardian.id)
-    if address is None:
-        return _say(request, "staff.reply_unreachable", guardian=guardian.name)
+    address = guardian_addresses(session, [guardian], request.reach)[guardian.id]
     how = _send(request, guardian, address, command.text)
+    if address.problem:  # kept as an undeliverable row; the handoff stays open
+        return _say(request, "staff.reply_unreachable", guardian=guardian.name)
     item.status = "closed"
     request.audit(
         "handoff_replied",
         f"handoff:{item.id}",
-        {"guardian_id": guardian.id, "language": guardian.language, "channel": address[0]},
+        {"guardian_id": guardian.id, "language": guardian.language, "channel": address.channel},
     )
     return _say(request, "staff.reply_sent", guardian=guardian.name, how=how, ref=command.ref)
 
 
-def _send(request: StaffRequest, guardian: Guardian, address: tuple[str, str], text: str) -> str:
+def _send(request: StaffRequest, guardian: Guardian, address: Address, text: str) -> str:
     """Queue the reply in the guardian's language; how it went, for the staff confirmation."""
     language = guardian.language or ENGLISH
     languages, catalog = request.languages, request.catalog
@@ -53,16 +53,17 @@ def _send(request: StaffRequest, guardian: Guardian, address: tuple[str, str], t
     heading = catalog.text(
         HEADING_KEY, language, staff=request.staff.name, setting=request.setting.name
     )
-    outbox_id = enqueue(
+    ids = enqueue_to(
         request.session,
-        address[0],
-        address[1],
+        request.reach,
+        address,
         Reply(f"{heading}\n\n{body}"),
+        later_choices=[catalog.text(SHOW_KEY, language)] if translated else [],
         kind="staff_reply",
         guardian_id=guardian.id,
     )
     if translated:
-        keep_original(request.session, [(outbox_id, language)], text, catalog)
+        keep_original(request.session, [(ids[-1], language)], text, catalog)
     name = language_name(language, catalog)
     if language == ENGLISH:
         return request.say("staff.reply_english")
@@ -74,15 +75,19 @@ def broadcast_from_chat(request: StaffRequest, text: str) -> StaffOutcome:
     """A manager's message to every family of the setting, with the report as the answer."""
     if not request.staff.has_role(MANAGER):
         return _say(request, "staff.broadcast_managers_only")
-    summary = announce(
-        request.session,
-        request.setting.id,
-        text,
-        request.languages.translator,
-        actor=f"staff:{request.staff.id}",
-        say=request.say,
-        catalog=request.catalog,
-    )
+    try:
+        summary = announce(
+            request.session,
+            request.setting.id,
+            text,
+            request.languages.translator,
+            actor=f"staff:{request.staff.id}",
+            say=request.say,
+            catalog=request.catalog,
+            reach=request.reach,
+        )
+    except BroadcastRefused as refused:
+        return StaffOutcome(Reply(str(refused)))
     return StaffOutcome(Reply(summary))
 
 

@@ -12,6 +12,7 @@ from bot.audit import audit
 from bot.db.models import Setting, Staff
 from bot.i18n.catalog import Catalog
 from bot.i18n.services import TurnLanguages
+from bot.outbox import EVERY_CHANNEL, Reach
 from bot.types import Reply
 
 
@@ -27,6 +28,7 @@ class StaffRequest:
     catalog: Catalog  # parents' curated messages (acknowledgements go to parents)
     staff_catalog: Catalog
     languages: TurnLanguages  # machine translation for replies and broadcasts to parents
+    reach: Reach = EVERY_CHANNEL  # the channels that can carry messages to parents now
 
     def say(self, key: str, **values: object) -> str:
         """Staff text (English)."""

@@ -238,3 +238,50 @@ def test_a_slow_channel_claims_only_a_few_seconds_of_sending(
     worker = DeliveryWorker(outbox_db, {"sms": slow, "telegram": ScriptedSender()})
     claimed = worker._claim()
     assert Counter(message.channel for message in claimed) == {"sms": 5, "telegram": 3}
+
+
+async def test_a_claim_that_lapsed_before_any_attempt_is_claimed_again(
+    outbox_db: sessionmaker[Session],
+) -> None:
+    [outbox_id] = add_rows(outbox_db)
+    crashed = DeliveryWorker(outbox_db, {"sms": ScriptedSender()}, lease=timedelta(0))
+    assert len(crashed._claim()) == 1  # claimed, then the worker "dies" before sending
+    sender = ScriptedSender()
+    assert await DeliveryWorker(outbox_db, {"sms": sender}).run_once() == 1
+    sent = row(outbox_db, outbox_id)
+    assert (sent.status, sent.attempts, [m.outbox_id for m in sender.calls]) == (
+        "sent",
+        1,
+        [outbox_id],
+    )
+
+
+async def test_a_worker_whose_lease_lapsed_leaves_the_row_to_the_worker_that_took_it(
+    outbox_db: sessionmaker[Session],
+) -> None:
+    [outbox_id] = add_rows(outbox_db)
+    slow_sender, quick_sender = ScriptedSender(), ScriptedSender()
+    slow = DeliveryWorker(outbox_db, {"sms": slow_sender}, lease=timedelta(0))
+    [message] = slow._claim()
+    quick = DeliveryWorker(outbox_db, {"sms": quick_sender})
+    [taken] = quick._claim()
+    await asyncio.gather(slow._deliver(message), quick._deliver(taken))
+    assert (len(slow_sender.calls), len(quick_sender.calls)) == (0, 1)
+    assert row(outbox_db, outbox_id).status == "sent"
+
+
+async def test_the_stale_sweep_requeues_unattempted_claims_and_marks_attempts_unknown(
+    outbox_db: sessionmaker[Session],
+) -> None:
+    long_ago = utcnow() - timedelta(hours=1)
+    [claimed, attempted] = add_rows(outbox_db, 2)
+    with transaction(outbox_db) as session:
+        session.get_one(Outbox, claimed).status = "claimed"
+        session.get_one(Outbox, attempted).status = "sending"
+        for outbox_id in (claimed, attempted):
+            session.get_one(Outbox, outbox_id).next_attempt_at = long_ago
+    assert DeliveryWorker(outbox_db, {}).requeue_stale(timedelta(minutes=10)) == 2
+    assert (row(outbox_db, claimed).status, row(outbox_db, attempted).status) == (
+        "pending",
+        "unknown",
+    )

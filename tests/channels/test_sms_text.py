@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.sms_text import (
+    encoded_length,
+    fit_segments,
+    gsm_safe,
+    is_gsm,
+    segment_count,
+    sms_parts,
+)
 from bot.types import Choice, Reply
-from channels.sms_text import encoded_length, fit_segments, gsm_safe, is_gsm, segment_count
 from channels.twilio_sms import render_sms
 
 
@@ -60,3 +69,31 @@ def test_render_sms_numbers_choices_within_budget() -> None:
 def test_fit_segments_never_exceeds_the_budget(text: str, budget: int) -> None:
     suffix = "\n1. Yes\n2. No"
     assert segment_count(fit_segments(text, budget, suffix)) <= budget
+
+
+NOTE_UR = "ہماری ترجمے کی سروس اس وقت کام نہیں کر رہی، اس لیے یہ پیغام انگریزی میں ہے۔"
+MESSAGE = (
+    "Tomorrow the nursery opens at 9:30 because of the staff training morning. Breakfast club is "
+    "cancelled, so please give your child breakfast at home. Collection times are unchanged."
+)
+
+
+def test_a_message_with_a_long_note_goes_in_numbered_parts_with_nothing_cut_away() -> None:
+    parts = sms_parts(f"{MESSAGE}\n\n{NOTE_UR}", 3)
+    assert [part[:6] for part in parts] == ["(1/2) ", "(2/2) "]
+    assert parts[0] == f"(1/2) {MESSAGE}"  # the message whole, first, in cheap GSM-7
+    assert parts[1] == f"(2/2) {NOTE_UR}"
+    assert all(segment_count(render_sms(Reply(part), 3)) <= 3 for part in parts)
+
+
+def test_a_text_that_fits_is_one_unnumbered_message() -> None:
+    assert sms_parts("See you at 9:30.", 3) == ["See you at 9:30."]
+
+
+@given(st.text(alphabet="abc .\n€ż", min_size=1, max_size=2000), st.integers(1, 4))
+def test_sms_parts_each_fit_and_keep_every_word(text: str, budget: int) -> None:
+    parts = sms_parts(text, budget, suffix="\n1. Show in English")
+    assert all(segment_count(part) <= budget for part in parts)
+    assert segment_count(parts[-1] + "\n1. Show in English") <= budget
+    body = "".join(re.sub(r"^\(\d+/\d+\) ", "", part) for part in parts)
+    assert "".join(body.split()) == "".join(text.split())  # every character kept, in order

@@ -11,8 +11,8 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.channel import SendStatus
+from bot.sms_text import split_text
 from bot.types import Choice, OutboundMessage, Reply
-from channels.sms_text import split_text
 from channels.telegram import (
     CONTACT_REQUEST,
     TelegramConfig,

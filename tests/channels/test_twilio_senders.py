@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channel import SendStatus
 from bot.db.models import ChannelIdentity, utcnow
 from bot.db.session import transaction
+from bot.sms_text import segment_count
 from bot.types import Choice, OutboundMessage, Reply
-from channels.sms_text import segment_count
 from channels.twilio_common import TwilioConfig, make_client
 from channels.twilio_sms import SmsSender
 from channels.whatsapp import WhatsAppSender, render_whatsapp

@@ -97,9 +97,10 @@ def test_translator_down_sends_english_with_the_curated_note(
     confirmation = reply_text(say(engine, JESS, f"reply {ref} {ANSWER}"))
     assert "translation into Polish was unavailable" in confirmation
     note = parent_catalog().text("broadcast.untranslated", "pl")
-    last = _to(sessions, MAGDA)[-1]
-    assert last.text == f"{POLISH_HEADING}\n\n{note}\n\n{ANSWER}"
-    assert last.original_text is None and last.choices == []
+    # the answer first, then the note; too long for one SMS, so in two numbered parts
+    rows = _to(sessions, MAGDA)[-2:]
+    assert [row.text for row in rows] == [f"(1/2) {POLISH_HEADING}\n\n{ANSWER}", f"(2/2) {note}"]
+    assert all(row.original_text is None and row.choices == [] for row in rows)
 
 
 def test_unknown_handoff_gets_a_clear_error_and_nothing_is_sent(
@@ -176,3 +177,14 @@ def test_only_managers_broadcast_from_chat(
     assert magda.choices[0]["id"] == f"original:{magda.id}"
     assert _to(sessions, SARAH)[-1].text == "The nursery is closed tomorrow."
     assert len({target for _, _, target in fake.calls}) == len(fake.calls)  # once per language
+
+
+def test_a_broadcast_too_long_for_sms_is_refused_with_what_to_cut(
+    make_engine: MakeEngine, sessions: sessionmaker[Session]
+) -> None:
+    engine = make_engine(FakeTranslator())
+    long_text = "The nursery is closed tomorrow for a deep clean of every room. " * 30
+    answer = reply_text(say(engine, PRIYA, f"broadcast {long_text}"))
+    assert answer.startswith("Not sent to anyone: in ") and "shorten it by about" in answer
+    with sessions() as session:
+        assert session.scalar(select(Outbox).where(Outbox.kind == "broadcast")) is None

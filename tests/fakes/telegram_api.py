@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from collections import deque
+from contextlib import suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -44,6 +45,7 @@ class FakeBotApi:
     ) -> None:
         self.blocked_chats: set[int] = set()  # sends to these answer 403, as for a blocked bot
         self.delay_seconds = 0.0  # answer sends this late (client read timeouts)
+        self.arrived: list[int] = []  # chat ids of sends as they arrive, before any answer
         self.cap_per_second = cap_per_second
         self.fail_fraction = fail_fraction
         self.retry_after = retry_after
@@ -75,6 +77,11 @@ class FakeBotApi:
         """Accepted calls of one method."""
         with self._lock:
             return [call for call in self.calls if call.method == method and call.status == 200]
+
+    def received_send(self, params: dict[str, Any]) -> None:
+        """Note a send's chat as it arrives, before it is answered."""
+        with self._lock:
+            self.arrived.append(int(params.get("chat_id", 0)))
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Status and JSON body for one call (records it)."""
@@ -184,14 +191,16 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             if method == "getUpdates" and not api.updates:
                 time.sleep(0.05)  # a short long-poll, so polling clients do not spin
             if method in SEND_METHODS:
+                api.received_send(params)
                 time.sleep(api.delay_seconds)
             status, body = api.answer(method, params)
             data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            with suppress(OSError):  # the client may be gone (a killed worker): still counted
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
         do_GET = do_POST
 

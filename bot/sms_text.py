@@ -1,12 +1,16 @@
 """Text for narrow channels: GSM-7 / UCS-2 segments, GSM-safe punctuation, cutting at sentences.
 
-Cutting serves both SMS (fit a segment budget) and Telegram (split at 4,096 characters).
+Cutting serves SMS (fit a segment budget, or split into numbered parts that each fit) and
+Telegram (split at 4,096 characters). Pure text functions: the core measures broadcasts with them.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+
+from bot.types import Choice
 
 # GSM 03.38 basic character set (one septet each) and extension table (escape + char: two).
 GSM_BASIC = frozenset(
@@ -16,6 +20,7 @@ GSM_BASIC = frozenset(
 GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
 
 GSM_SINGLE, GSM_PART = 160, 153
+PART_MARK_ROOM = "(99/99) "  # room kept in each part for its number, "(1/3) "
 UCS2_SINGLE, UCS2_PART = 70, 67
 
 # Typographic characters that look the same in GSM-7: one curly quote would make a message UCS-2.
@@ -62,6 +67,11 @@ def gsm_safe(text: str) -> str:
     return _EMOJI.sub("", text.translate(_SUBSTITUTIONS))
 
 
+def numbered(choices: tuple[Choice, ...]) -> str:
+    """Choices as lines "1. Label", to answer with the number (the core maps it back)."""
+    return "".join(f"\n{number}. {choice.label}" for number, choice in enumerate(choices, 1))
+
+
 def fit_segments(text: str, budget: int, suffix: str = "") -> str:
     """`text` + `suffix` within `budget` segments: the text is cut (at a sentence, else a word).
 
@@ -69,14 +79,52 @@ def fit_segments(text: str, budget: int, suffix: str = "") -> str:
     """
     if segment_count(text + suffix) <= budget:
         return text + suffix
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that still fits with an ellipsis
+    low = _longest(len(text), lambda length: segment_count(_cut(text, length) + suffix) <= budget)
+    return _cut(text, low) + suffix
+
+
+def sms_parts(text: str, budget: int, suffix: str = "") -> list[str]:
+    """GSM-safe `text` as SMS messages of at most `budget` segments each, nothing cut away.
+
+    The whole text when it fits (with `suffix`, the choices the renderer adds to the last part);
+    else numbered parts, "(1/2) ...", cut at paragraphs, sentences or words.
+    """
+    text, suffix = gsm_safe(text).strip(), gsm_safe(suffix)
+    if segment_count(text + suffix) <= budget:
+        return [text]
+    parts: list[str] = []
+    rest = text
+    while segment_count(PART_MARK_ROOM + rest + suffix) > budget:
+        cut = boundary(rest[: max(_longest_part(rest, budget), 1)])
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    parts.append(rest)
+    return [f"({number}/{len(parts)}) {part}" for number, part in enumerate(parts, 1)]
+
+
+def sms_overflow(text: str, budget: int, most_parts: int, suffix: str = "") -> int:
+    """How many characters `text` must lose to go in at most `most_parts` SMS (0 if it does)."""
+    if len(sms_parts(text, budget, suffix)) <= most_parts:
+        return 0
+    fits = _longest(len(text), lambda n: len(sms_parts(text[:n], budget, suffix)) <= most_parts)
+    return len(text) - fits
+
+
+def _longest_part(text: str, budget: int) -> int:
+    """How much of `text` one numbered part within `budget` segments can hold."""
+    return _longest(len(text), lambda n: segment_count(PART_MARK_ROOM + text[:n]) <= budget)
+
+
+def _longest(length: int, fits: Callable[[int], bool]) -> int:
+    """The largest n <= length for which `fits(n)` holds (it holds for 0 and is monotonic)."""
+    low, high = 0, length
+    while low < high:
         middle = (low + high + 1) // 2
-        if segment_count(_cut(text, middle) + suffix) <= budget:
+        if fits(middle):
             low = middle
         else:
             high = middle - 1
-    return _cut(text, low) + suffix
+    return low
 
 
 def _cut(text: str, length: int) -> str:
