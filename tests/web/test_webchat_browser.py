@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Request, Route, sync_playwright
 
 from bot.engine import Engine
 from parentbot.web import create_app
@@ -251,6 +251,38 @@ def test_a_refused_or_lost_message_says_so_in_view(page: Page) -> None:
     page.click("#compose button")
     page.wait_for_function("document.querySelectorAll('.msg.error').length == 2")
     assert "no answer from the server" in page.locator(".msg.error").last.inner_text()
+
+
+def test_replies_are_shown_once_when_the_inbox_is_slow(page: Page) -> None:
+    """The server marks a turn's replies shown only after the turn: reading the same person's
+    inbox meanwhile would show them twice. The page never overlaps the two."""
+    reading: list[str] = []  # inbox reads in flight
+    overlaps: list[str] = []
+
+    def slow_inbox(route: Route) -> None:
+        reading.append(route.request.url)
+        page.wait_for_timeout(600)
+        route.continue_()
+
+    def on_request(request: Request) -> None:
+        if request.url.endswith("/api/messages") and reading:
+            overlaps.append(request.url)
+
+    def on_done(request: Request) -> None:
+        if "/api/inbox" in request.url:
+            reading.remove(request.url)
+
+    page.route("**/api/inbox*", slow_inbox)
+    page.on("request", on_request)
+    page.on("requestfinished", on_done)
+    page.on("requestfailed", on_done)
+    _speak_as(page, SARAH)
+    for text in ("hello", "how long must a child stay off after vomiting?"):
+        _say(page, text)
+    page.wait_for_timeout(3500)  # a poll or two more
+    assert overlaps == []
+    texts = page.locator(".msg").all_inner_texts()
+    assert len(texts) == len(set(texts)), texts
 
 
 def test_staff_see_notices_sent_while_they_were_away(page: Page) -> None:
