@@ -6,19 +6,24 @@ chat is off: it has no login of its own, so it must not let anyone speak as a ro
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from babel.lists import format_list
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from starlette.concurrency import run_in_threadpool
 
 from bot.db.models import Guardian, Staff
 from bot.db.session import transaction
 from bot.engine import Engine
+from bot.i18n.names import parent_catalog
+from bot.i18n.staff_view import language_name
 from bot.outbox import mark_shown, take_pending
 from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
 
@@ -27,6 +32,7 @@ CAPABILITIES = ChannelCapabilities(
     name=CHANNEL, max_text_length=4000, buttons=ButtonStyle.INLINE, max_buttons=12
 )
 PAGE = Path(__file__).with_name("webchat.html")
+ICON = Path(__file__).with_name("favicon.ico")  # 16 and 32 px PNGs: a speech bubble
 STRANGER = "+447700900999"  # a drama-range number on no roster: the unknown-sender demo
 
 
@@ -47,12 +53,16 @@ def render(reply: Reply) -> dict[str, object]:
 
 
 def build_router(engine: Engine) -> APIRouter:
-    """Routes for the demo web chat: the page, the people list, sending, and the inbox."""
+    """Routes for the demo web chat: the page, its icon, the people list, sending, the inbox."""
     router = APIRouter()
 
     @router.get("/", response_class=HTMLResponse)
     def page() -> str:
         return PAGE.read_text(encoding="utf-8")
+
+    @router.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(ICON, media_type="image/x-icon")
 
     @router.get("/api/people")
     def people() -> dict[str, list[dict[str, str]]]:
@@ -88,27 +98,50 @@ def build_router(engine: Engine) -> APIRouter:
 
 
 def demo_people(engine: Engine) -> list[dict[str, str]]:
-    """Everyone the demo page can speak as: guardians, staff with a phone, and a stranger."""
+    """Everyone the demo page can speak as, labelled so you can tell who is who: guardians family
+    by family in roster order (relationship, children, language), staff with a phone (role, room),
+    and a stranger. `group` is the heading the page lists them under."""
     with engine.sessions() as session:
         guardians = session.scalars(
-            select(Guardian).where(Guardian.setting_id == engine.setting_id).order_by(Guardian.name)
-        )
+            select(Guardian)
+            .where(Guardian.setting_id == engine.setting_id)
+            .options(selectinload(Guardian.children))
+        ).all()
         staff = session.scalars(
             select(Staff)
             .where(Staff.setting_id == engine.setting_id, Staff.phone.is_not(None))
+            .options(selectinload(Staff.room))
             .order_by(Staff.name)
         )
         return [
             *(
-                {"phone": g.phone, "label": f"{g.name} ({g.relationship_to_child}, {g.language})"}
-                for g in guardians
+                {"phone": g.phone, "label": _guardian_label(g), "group": "Parents"}
+                for g in sorted(guardians, key=_family_order)
             ),
-            *(
-                {"phone": s.phone or "", "label": f"{s.name} (staff: {', '.join(s.roles)})"}
-                for s in staff
-            ),
-            {"phone": STRANGER, "label": "Someone not on the roster"},
+            *({"phone": s.phone or "", "label": _staff_label(s), "group": "Staff"} for s in staff),
+            {"phone": STRANGER, "label": "Someone not on the roster", "group": "Not on the roster"},
         ]
+
+
+def _family_order(guardian: Guardian) -> tuple[float, int]:
+    """A family's guardians together, families in roster order (children are ordered by id)."""
+    return (guardian.children[0].id if guardian.children else math.inf, guardian.id)
+
+
+def _guardian_label(guardian: Guardian) -> str:
+    """'Sarah Thompson — mother of Maya and Leo (English)'."""
+    relationship = guardian.relationship_to_child or "guardian"
+    names = [child.known_as or child.first_name for child in guardian.children]
+    whose = f" of {format_list(names, locale='en')}" if names else ""
+    language = language_name(guardian.language, parent_catalog())
+    return f"{guardian.name} — {relationship}{whose} ({language})"
+
+
+def _staff_label(member: Staff) -> str:
+    """'Jess Hughes — key person, Saplings room'; 'Priya Shah — manager, safeguarding lead'."""
+    room = f", {member.room.name} room" if member.room else ""
+    roles = ", ".join(role.replace("_", " ") for role in member.roles)
+    return f"{member.name} — {roles}{room}"
 
 
 def _mark_shown(engine: Engine, inbound_id: int) -> None:
