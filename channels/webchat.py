@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -21,6 +22,8 @@ from bot.db.session import transaction
 from bot.engine import Engine
 from bot.outbox import mark_shown, take_pending
 from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
+from channels.client_limit import ClientRateLimit
+from channels.limits import WEBCHAT_BODY_LIMIT, WEBCHAT_TEXT_LIMIT, cut_text
 
 CHANNEL = "webchat"
 CAPABILITIES = ChannelCapabilities(
@@ -28,14 +31,17 @@ CAPABILITIES = ChannelCapabilities(
 )
 PAGE = Path(__file__).with_name("webchat.html")
 STRANGER = "+447700900999"  # a drama-range number on no roster: the unknown-sender demo
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"  # no control characters (PostgreSQL text holds no NUL)
+Sender = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
+BURST, PER_SECOND = 20, 2.0  # each client address: 20 requests at once, then 2 a second
 
 
 class OutgoingMessage(BaseModel):
     """What the page posts: who it speaks as, and the text or the tapped choice."""
 
-    sender: str = Field(min_length=1, max_length=64)
-    text: str = Field(default="", max_length=10_000)
-    choice_id: str | None = Field(default=None, max_length=64)
+    sender: Sender
+    text: str = ""  # over 4,096 characters: kept cut to that (the body is capped at 64 KiB)
+    choice_id: str | None = Field(default=None, max_length=64, pattern=PRINTABLE)
 
 
 def render(reply: Reply) -> dict[str, object]:
@@ -47,8 +53,10 @@ def render(reply: Reply) -> dict[str, object]:
 
 
 def build_router(engine: Engine) -> APIRouter:
-    """Routes for the demo web chat: the page, the people list, sending, and the inbox."""
-    router = APIRouter()
+    """Routes for the demo web chat: the page, the people list, sending, and the inbox.
+    Bodies are capped at 64 KiB and each client address is rate-limited."""
+    limit = ClientRateLimit(BURST, PER_SECOND)
+    router = APIRouter(max_body_size=WEBCHAT_BODY_LIMIT, dependencies=[Depends(limit)])
 
     @router.get("/", response_class=HTMLResponse)
     def page() -> str:
@@ -62,11 +70,12 @@ def build_router(engine: Engine) -> APIRouter:
     async def send(message: OutgoingMessage) -> dict[str, object]:
         if not message.text.strip() and not message.choice_id:
             raise HTTPException(422, "write a message or pick a choice")
+        message_id = f"web-{uuid.uuid4()}"
         inbound = InboundMessage(
             channel=CHANNEL,
             sender_id=message.sender,
-            text=message.text,
-            provider_message_id=f"web-{uuid.uuid4()}",
+            text=cut_text(message.text, WEBCHAT_TEXT_LIMIT, f"web chat message {message_id}"),
+            provider_message_id=message_id,
             received_at=datetime.now(UTC),
             choice_id=message.choice_id,
         )
@@ -81,7 +90,7 @@ def build_router(engine: Engine) -> APIRouter:
         }
 
     @router.get("/api/inbox")
-    async def inbox(sender: str) -> dict[str, object]:
+    async def inbox(sender: Annotated[Sender, Query()]) -> dict[str, object]:
         return {"messages": await run_in_threadpool(_take_inbox, engine, sender)}
 
     return router

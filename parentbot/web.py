@@ -6,22 +6,32 @@ from fastapi import FastAPI, Response
 
 from bot.engine import Engine
 from parentbot import setup
-from parentbot.config import AppConfig
+from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import webhook_routers
 
 
 def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> FastAPI:
-    """Build the app around an engine (made from the environment when not given)."""
+    """Build the app around an engine (made from the environment when not given).
+
+    Demo mode (the web chat, its API schema and docs) refuses to start unless it is safe here:
+    ConfigError (see `refuse_unsafe_demo`)."""
     config = AppConfig.from_env()
+    demo_chat = config.demo if demo is None else demo
+    if demo_chat:
+        refuse_unsafe_demo(config.host)
     if engine is None:
         sessions = setup.open_database(config.database_url, migrate=False)
         setting_id = setup.find_setting_id(sessions, config.setting_slug)
         engine = Engine(sessions, setting_id, queue_turns=config.queue_turns)
-    demo_chat = config.demo if demo is None else demo
     answers_here = demo_chat or not engine.queue_turns  # the web chat's turns run here too
     if answers_here:
         engine.warm()
-    app = FastAPI(title="parentbot", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="parentbot",
+        openapi_url="/openapi.json" if demo_chat else None,
+        docs_url="/docs" if demo_chat else None,
+        redoc_url=None,
+    )
 
     @app.get("/healthz")
     def health() -> dict[str, str]:
