@@ -9,6 +9,7 @@ is kept, cut to that limit, and a warning is logged: what a person sent is never
 from __future__ import annotations
 
 import logging
+import re
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +23,14 @@ WEBCHAT_TEXT_LIMIT = 4096
 TELEGRAM_BODY_LIMIT = 1024 * KIB
 TWILIO_BODY_LIMIT = 64 * KIB
 WEBCHAT_BODY_LIMIT = 64 * KIB
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's "\\ud800": no UTF-8 can hold it
 
 
-def cut_text(text: str, limit: int, what: str) -> str:
-    """The text, or its first `limit` characters with a warning naming `what` was cut."""
+def clean_text(text: str, limit: int, what: str) -> str:
+    """A message's text as it can be kept: without NULs (PostgreSQL text cannot hold them) or
+    lone surrogates (UTF-8 cannot, and JSON can carry them: "\\ud800"), which become U+FFFD, and
+    cut to `limit` characters with a warning naming `what` when it is longer."""
+    text = LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
     if len(text) <= limit:
         return text
     log.warning("%s: text of %d characters kept cut to its first %d", what, len(text), limit)

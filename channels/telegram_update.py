@@ -3,7 +3,7 @@
 An Update parentbot does not understand (another kind of update, a group chat, a bot) or one no
 Telegram server sends (a wrong type, a missing key, an id too long for any account) parses to None:
 the webhook answers 200 and logs why, so Telegram does not retry it. A text longer than Telegram's
-4,096 characters is kept cut to that length (see `channels.limits.cut_text`).
+4,096 characters is kept cut to that length (see `channels.limits.clean_text`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.roster.fields import FieldError, phone_e164
 from bot.types import InboundMessage
-from channels.limits import TELEGRAM_TEXT_LIMIT, cut_text
+from channels.limits import TELEGRAM_TEXT_LIMIT, clean_text
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +76,12 @@ def _parse_callback(update_id: str, query: dict[str, Any]) -> TelegramUpdate:
         raise Ignored("callback_query without an id")
     sender = _sender(query.get("from"))
     payload = query.get("data", "")
-    if not isinstance(payload, str) or len(payload.encode()) > CALLBACK_DATA_LIMIT:
+    if not isinstance(payload, str) or not _ours(payload):
         raise Ignored("callback_data that no button of ours carries")
-    if "\x00" in payload:
-        raise Ignored("callback_data with a NUL")
     numbered = NUMBERED_CHOICE.fullmatch(payload)
     number = numbered.group(1) if numbered else None
     label = button_label(query.get("message"), payload)
-    text = cut_text(number or label, TELEGRAM_TEXT_LIMIT, f"telegram update {update_id}")
+    text = clean_text(number or label, TELEGRAM_TEXT_LIMIT, f"telegram update {update_id}")
     inbound = _inbound(
         update_id,
         sender,
@@ -92,6 +90,14 @@ def _parse_callback(update_id: str, query: dict[str, Any]) -> TelegramUpdate:
         choice_id=None if number else payload,
     )
     return TelegramUpdate(inbound, callback_query_id=query_id)
+
+
+def _ours(payload: str) -> bool:
+    """Whether callback_data could be one of ours: at most 64 bytes of UTF-8, no NUL."""
+    try:
+        return len(payload.encode()) <= CALLBACK_DATA_LIMIT and "\x00" not in payload
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
 
 
 def _object(value: object, what: str) -> dict[str, Any]:
@@ -128,7 +134,7 @@ def _optional_text(container: Mapping[str, Any], key: str) -> str:
 def _text(message: Mapping[str, Any], update_id: str) -> str:
     """The message's text, else its caption, without NULs and cut to Telegram's limit."""
     text = _optional_text(message, "text") or _optional_text(message, "caption")
-    return cut_text(text.replace("\x00", ""), TELEGRAM_TEXT_LIMIT, f"telegram update {update_id}")
+    return clean_text(text, TELEGRAM_TEXT_LIMIT, f"telegram update {update_id}")
 
 
 def _command(

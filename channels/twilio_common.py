@@ -28,7 +28,7 @@ from bot.identity import identity_for
 from bot.inbound import log_once
 from bot.optout import Keyword, classify, set_opt_out
 from bot.types import InboundMessage
-from channels.limits import TWILIO_BODY_LIMIT, TWILIO_TEXT_LIMIT, cut_text
+from channels.limits import TWILIO_BODY_LIMIT, TWILIO_TEXT_LIMIT, clean_text
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def parse_inbound(params: Mapping[str, str], channel: str) -> InboundMessage:
     return InboundMessage(
         channel=channel,
         sender_id=sender,
-        text=cut_text(params.get("Body", ""), TWILIO_TEXT_LIMIT, f"{channel} message {sid}"),
+        text=clean_text(params.get("Body", ""), TWILIO_TEXT_LIMIT, f"{channel} message {sid}"),
         provider_message_id=sid,
         received_at=datetime.now(UTC),
         display_name=params.get("ProfileName") or None,

@@ -6,6 +6,7 @@ chat is off: it has no login of its own, so it must not let anyone speak as a ro
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -23,7 +24,12 @@ from bot.engine import Engine
 from bot.outbox import mark_shown, take_pending
 from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
 from channels.client_limit import ClientRateLimit
-from channels.limits import WEBCHAT_BODY_LIMIT, WEBCHAT_TEXT_LIMIT, cut_text
+from channels.limits import (
+    LONE_SURROGATE,
+    WEBCHAT_BODY_LIMIT,
+    WEBCHAT_TEXT_LIMIT,
+    clean_text,
+)
 
 CHANNEL = "webchat"
 CAPABILITIES = ChannelCapabilities(
@@ -31,17 +37,27 @@ CAPABILITIES = ChannelCapabilities(
 )
 PAGE = Path(__file__).with_name("webchat.html")
 STRANGER = "+447700900999"  # a drama-range number on no roster: the unknown-sender demo
-PRINTABLE = r"^[^\x00-\x1f\x7f]+$"  # no control characters (PostgreSQL text holds no NUL)
-Sender = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 BURST, PER_SECOND = 20, 2.0  # each client address: 20 requests at once, then 2 a second
+
+
+def _keepable(value: str) -> str:
+    """An id the database can hold: no control characters (PostgreSQL text holds no NUL) and
+    no lone surrogate (UTF-8 holds none; JSON's "\\ud800" makes one)."""
+    if CONTROL.search(value) or LONE_SURROGATE.search(value):
+        raise ValueError("control characters or a lone surrogate")
+    return value
+
+
+Keepable = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_keepable)]
 
 
 class OutgoingMessage(BaseModel):
     """What the page posts: who it speaks as, and the text or the tapped choice."""
 
-    sender: Sender
+    sender: Keepable
     text: str = ""  # over 4,096 characters: kept cut to that (the body is capped at 64 KiB)
-    choice_id: str | None = Field(default=None, max_length=64, pattern=PRINTABLE)
+    choice_id: Keepable | None = None
 
 
 def render(reply: Reply) -> dict[str, object]:
@@ -74,7 +90,7 @@ def build_router(engine: Engine) -> APIRouter:
         inbound = InboundMessage(
             channel=CHANNEL,
             sender_id=message.sender,
-            text=cut_text(message.text, WEBCHAT_TEXT_LIMIT, f"web chat message {message_id}"),
+            text=clean_text(message.text, WEBCHAT_TEXT_LIMIT, f"web chat message {message_id}"),
             provider_message_id=message_id,
             received_at=datetime.now(UTC),
             choice_id=message.choice_id,
@@ -90,7 +106,7 @@ def build_router(engine: Engine) -> APIRouter:
         }
 
     @router.get("/api/inbox")
-    async def inbox(sender: Annotated[Sender, Query()]) -> dict[str, object]:
+    async def inbox(sender: Annotated[Keepable, Query()]) -> dict[str, object]:
         return {"messages": await run_in_threadpool(_take_inbox, engine, sender)}
 
     return router

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Response
+import json
+
+from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 
 from bot.engine import Engine
 from parentbot import setup
@@ -46,6 +50,7 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
         response.status_code = 503
         return {"status": "warming up"}
 
+    app.add_exception_handler(RequestValidationError, invalid_request)
     for router in webhook_routers(engine):
         app.include_router(router)
     if demo_chat:
@@ -53,3 +58,11 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
 
         app.include_router(webchat.build_router(engine))
     return app
+
+
+async def invalid_request(request: Request, error: Exception) -> Response:
+    """422 as FastAPI answers it, but written in ASCII: the input it quotes may hold a lone
+    surrogate (JSON's "\\ud800"), which no UTF-8 answer can carry (that was a 500)."""
+    assert isinstance(error, RequestValidationError)
+    detail = json.dumps(jsonable_encoder({"detail": error.errors()}), ensure_ascii=True)
+    return Response(detail, status_code=422, media_type="application/json")

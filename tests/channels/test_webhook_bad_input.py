@@ -102,6 +102,14 @@ def test_a_tap_on_a_malformed_keyboard_is_kept_as_its_choice(
     assert [(row.text, row.choice_id) for row in logged(sessions)] == [("yes", "yes")]
 
 
+def test_a_lone_surrogate_in_a_text_is_kept_as_a_replacement_character(
+    lenient: TestClient, telegram_config: TelegramConfig, sessions: sessionmaker[Session]
+) -> None:
+    body = json.dumps(message_update(47, "ok")).replace('"ok"', '"ok \\ud800"').encode()
+    assert tg(lenient, telegram_config, body) == 200  # UTF-8 cannot hold it: it was a 500
+    assert [row.text for row in logged(sessions)] == ["ok \ufffd"]
+
+
 def test_deeply_nested_json_is_refused_as_not_json(
     lenient: TestClient, telegram_config: TelegramConfig
 ) -> None:

@@ -149,5 +149,8 @@ def test_a_web_chat_message_that_cannot_be_kept_is_refused_with_422(
     client = TestClient(create_app(demo=True, engine=engine), raise_server_exceptions=False)
     assert client.post("/api/messages", json=message).status_code == 422
     assert client.get("/api/inbox", params={"sender": "\x00"}).status_code == 422
+    lone_surrogate = b'{"sender": "+44\\ud800", "text": "hello"}'  # UTF-8 cannot hold it
+    headers = {"Content-Type": "application/json"}
+    assert client.post("/api/messages", content=lone_surrogate, headers=headers).status_code == 422
     with sessions() as session:
         assert session.scalars(select(InboundLog)).all() == []
