@@ -37,7 +37,7 @@ WHATSAPP_PREFIX = "whatsapp:"
 # Twilio error codes with a meaning parentbot acts on; others are kept as "twilio:<code>".
 ERROR_REASONS = {21610: OPTED_OUT, 63016: OUTSIDE_WINDOW}
 MESSAGE_SID = re.compile(r"[A-Za-z0-9]{1,64}")  # Twilio's are 34: "SM" or "MM" and 32 hex digits
-SENDER = re.compile(r"[^\x00-\x1f\x7f]{1,64}")  # an E.164 number; no control characters
+SENDER = re.compile(r"[^\x00-\x1f\x7f]{1,32}")  # E.164 is 16 at most; audit rows hold 64
 ERROR_CODE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() but int("²") fails
 
 SessionFactory = Callable[[], Session]

@@ -19,7 +19,7 @@ from bot.db.models import InboundLog, Outbox
 from bot.db.session import transaction
 from channels.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramConfig
 from channels.twilio_common import TwilioConfig
-from tests.channels.support import SARAH
+from tests.channels.support import SARAH, sent_sms
 from tests.channels.test_telegram_webhook import USER, message_update
 from tests.channels.test_twilio_webhooks import post, sms
 
@@ -159,8 +159,9 @@ def test_a_body_larger_than_any_provider_sends_is_refused_with_413(
         sms("SM\x0048", "hello"),  # NUL: PostgreSQL text cannot hold it
         sms("SM49", "hello", sender="+44" + "7" * 100),  # longer than any phone number
         sms("SM50", "hello", sender="+447700\x00900101"),
+        sms("SM54", "STOP", sender="0" * 60),  # its opt-out audit row could not hold it
     ],
-    ids=["no sid", "no from", "long sid", "nul in sid", "long from", "nul in from"],
+    ids=["no sid", "no from", "long sid", "nul in sid", "long from", "nul in from", "stop 60"],
 )
 def test_a_malformed_twilio_message_is_refused_with_400(
     lenient: TestClient,
@@ -177,15 +178,7 @@ def test_a_status_error_code_that_is_not_a_twilio_code_is_kept_as_given(
     lenient: TestClient, twilio_config: TwilioConfig, sessions: sessionmaker[Session], code: str
 ) -> None:
     with transaction(sessions) as session:
-        session.add(
-            Outbox(
-                channel="sms",
-                recipient_id=SARAH,
-                text="Hi",
-                status="sent",
-                provider_message_id="SM51",
-            )
-        )
+        session.add(sent_sms("SM51"))
     params = {"MessageSid": "SM51", "MessageStatus": "failed", "ErrorCode": code}
     assert post(lenient, twilio_config, "/twilio/sms/status", params).status_code == 204
     with sessions() as session:

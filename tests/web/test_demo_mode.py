@@ -19,18 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import InboundLog
 from bot.engine import Engine
 from channels.client_limit import ClientRateLimit
-from parentbot.config import ConfigError
+from parentbot.config import LIVE_CHANNEL_VARIABLES, ConfigError
 from parentbot.web import create_app
 
 SARAH = "+447700900101"
-LIVE_CHANNEL_VARIABLES = [
-    "TELEGRAM_BOT_TOKEN",
-    "TELEGRAM_WEBHOOK_SECRET",
-    "TWILIO_ACCOUNT_SID",
-    "TWILIO_AUTH_TOKEN",
-    "TWILIO_SMS_FROM",
-    "TWILIO_WHATSAPP_FROM",
-]
 
 
 @pytest.fixture(autouse=True)
