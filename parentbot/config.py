@@ -60,15 +60,16 @@ def refuse_unsafe_demo(host: str, env: Mapping[str, str] = os.environ) -> None:
     """ConfigError unless demo mode is safe here: the demo web chat has no login and lets anyone
     speak as any parent or the manager, so it runs only on a loopback address (HOST) and only
     with no live channel configured."""
-    reason = "anyone who can reach it could speak as any parent"
     for name in LIVE_CHANNEL_VARIABLES:
         if env.get(name):
             raise ConfigError(
-                f"demo mode refuses to start: {name} is set ({reason} on a live channel)"
+                f"demo mode refuses to start: {name} is set (a live channel, and the demo web"
+                " chat lets anyone speak as any parent)"
             )
     if not is_loopback(host):
         raise ConfigError(
-            f"demo mode refuses to start: HOST is {host!r}, not a loopback address ({reason})"
+            f"demo mode refuses to start: HOST is {host!r}, not a loopback address"
+            " (anyone who can reach it could speak as any parent)"
         )
 
 

@@ -37,8 +37,12 @@ def test_demo_mode_refuses_to_start_with_a_live_channel_configured(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, variable: str
 ) -> None:
     monkeypatch.setenv(variable, "live-value")
-    with pytest.raises(ConfigError, match=f"demo mode refuses to start: {variable} is set"):
+    with pytest.raises(ConfigError) as refused:
         create_app(demo=True, engine=engine)
+    assert str(refused.value) == (
+        f"demo mode refuses to start: {variable} is set (a live channel, and the demo web chat"
+        " lets anyone speak as any parent)"
+    )
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "nursery.example.org", ""])
