@@ -2,8 +2,9 @@
 message kept exactly once.
 
 Hypothesis draws Telegram Updates and Twilio forms, well-formed and mutated (wrong types, missing
-keys, deep nesting, huge numbers, odd unicode, raw bytes), 10,000 per webhook, derandomized so
-every run sends the same ones. Turns are queued (`PARENTBOT_TURNS=queued`), so each request costs
+keys, deep nesting, huge numbers, odd unicode, raw bytes), 10,000 per webhook (Telegram, SMS,
+WhatsApp; the two status routes share one handler and its 10,000), derandomized so every run
+sends the same ones. Turns are queued (`PARENTBOT_TURNS=queued`), so each request costs
 what the web process does in production: verify, parse, keep.
 """
 
