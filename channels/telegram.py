@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import os
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
@@ -41,16 +41,16 @@ from bot.identity import find_identity
 from bot.inbound import log_once
 from bot.linking import link_phone, redeem_link_code
 from bot.outbox import enqueue
-from bot.roster.fields import FieldError, phone_e164
 from bot.sms_text import split_text
 from bot.types import (
     ButtonStyle,
     ChannelCapabilities,
     Choice,
-    InboundMessage,
     OutboundMessage,
     Reply,
 )
+from channels.limits import TELEGRAM_BODY_LIMIT
+from channels.telegram_update import CALLBACK_DATA_LIMIT, TelegramUpdate, parse_update
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,6 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CONTACT_REQUEST = "contact_request"  # outbox kind: rendered with a request_contact button
 ALLOWED_UPDATES = ("message", "callback_query")
-CALLBACK_DATA_LIMIT = 64  # bytes
 TELEGRAM_CAPABILITIES = ChannelCapabilities(
     name="telegram",
     max_text_length=4096,
@@ -92,16 +91,6 @@ class TelegramConfig:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TelegramUpdate:
-    """One parsed Update: the message for the core, and what the adapter must do itself."""
-
-    inbound: InboundMessage
-    command: str | None = None  # "start", "link", "contact", "foreign_contact"
-    argument: str = ""
-    callback_query_id: str | None = None
-
-
 def make_bot(config: TelegramConfig, pool_size: int = 32) -> Bot:
     """The real PTB Bot; a pool of connections so paced sends can overlap."""
     request = HTTPXRequest(connection_pool_size=pool_size)
@@ -115,89 +104,6 @@ def secret_ok(given: str | None, expected: str) -> bool:
     if not expected or given is None:
         return False
     return hmac.compare_digest(given.encode(), expected.encode())
-
-
-def parse_update(data: Mapping[str, Any]) -> TelegramUpdate | None:
-    """An Update as the core's InboundMessage, or None for updates parentbot ignores."""
-    if "update_id" not in data:
-        return None
-    update_id = str(data["update_id"])
-    if "callback_query" in data:
-        return _parse_callback(update_id, data["callback_query"])
-    message = data.get("message")
-    if not isinstance(message, dict) or "from" not in message:
-        return None
-    sender = message["from"]
-    if message.get("chat", {}).get("type", "private") != "private" or sender.get("is_bot"):
-        return None
-    text = str(message.get("text") or message.get("caption") or "")
-    command, argument, contact_phone = _command(text, sender, message.get("contact"))
-    inbound = _inbound(update_id, sender, text, data, contact_phone=contact_phone)
-    return TelegramUpdate(inbound, command, argument)
-
-
-def _parse_callback(update_id: str, query: dict[str, Any]) -> TelegramUpdate:
-    """A tapped inline button: its callback_data is the choice id ("#N" means answer N)."""
-    payload = str(query.get("data") or "")
-    number = payload[1:] if payload.startswith("#") and payload[1:].isdigit() else None
-    label = _button_label(query.get("message") or {}, payload)
-    inbound = _inbound(
-        update_id,
-        query["from"],
-        number or label,
-        {"callback_query": query},
-        choice_id=None if number else payload,
-    )
-    return TelegramUpdate(inbound, callback_query_id=str(query["id"]))
-
-
-def _command(
-    text: str, sender: dict[str, Any], contact: dict[str, Any] | None
-) -> tuple[str | None, str, str | None]:
-    """(command, argument, verified contact phone) for /start, /link CODE and shared contacts."""
-    if contact is not None:
-        if contact.get("user_id") != sender.get("id"):
-            return "foreign_contact", "", None  # a forwarded card proves nothing
-        phone = normalise_phone(str(contact.get("phone_number", "")))
-        return "contact", "", phone
-    match = re.fullmatch(r"/(start|link)(?:@\w+)?(?:\s+(.*))?", text.strip(), re.DOTALL)
-    if match is None:
-        return None, "", None
-    return match.group(1), (match.group(2) or "").strip(), None
-
-
-def _inbound(
-    update_id: str, sender: dict[str, Any], text: str, raw: Mapping[str, Any], **extra: Any
-) -> InboundMessage:
-    name = " ".join(filter(None, (sender.get("first_name"), sender.get("last_name"))))
-    return InboundMessage(
-        channel="telegram",
-        sender_id=str(sender["id"]),
-        text=text,
-        provider_message_id=update_id,
-        received_at=datetime.now(UTC),
-        display_name=name or None,
-        raw={**raw, "language_code": sender.get("language_code")},
-        **extra,
-    )
-
-
-def _button_label(message: dict[str, Any], payload: str) -> str:
-    """The label of the tapped button, from the message's own keyboard; else the payload."""
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-    for button in (button for row in rows for button in row):
-        if button.get("callback_data") == payload:
-            return str(button.get("text", payload))
-    return payload
-
-
-def normalise_phone(value: str) -> str | None:
-    """A shared contact's number as E.164 (Telegram often omits the "+"); None if unparseable."""
-    digits = value.strip()
-    try:
-        return phone_e164(digits if digits.startswith(("+", "0")) else "+" + digits)
-    except FieldError:
-        return None
 
 
 def answer_linking(engine: Engine, update: TelegramUpdate) -> bool:
@@ -234,7 +140,7 @@ def _say(key: str, update: TelegramUpdate) -> str:
     return catalog.text(f"linking.{key}", language if language in catalog.languages else "en")
 
 
-async def dispatch(engine: Engine, data: Mapping[str, Any]) -> str | None:
+async def dispatch(engine: Engine, data: object) -> str | None:
     """Parse and handle one Update; the callback query id to answer, if one was handled."""
     update = parse_update(data)
     if update is None:
@@ -256,7 +162,7 @@ async def answer_callback(bot: Bot, callback_query_id: str) -> None:
 
 def build_router(engine: Engine, config: TelegramConfig) -> APIRouter:
     """POST /telegram/webhook, checked against the secret header before anything is read."""
-    router = APIRouter()
+    router = APIRouter(max_body_size=TELEGRAM_BODY_LIMIT)
     bots: list[Bot] = []  # made on first use, inside the server's event loop
 
     @router.post(WEBHOOK_PATH)
@@ -264,10 +170,10 @@ def build_router(engine: Engine, config: TelegramConfig) -> APIRouter:
         if not secret_ok(request.headers.get(SECRET_HEADER), config.webhook_secret):
             raise HTTPException(status_code=403, detail="invalid secret")
         try:
-            data = await request.json()
-        except ValueError as exc:
+            data = json.loads(await request.body())
+        except (ValueError, RecursionError) as exc:  # too deeply nested: RecursionError
             raise HTTPException(status_code=400, detail="not JSON") from exc
-        query_id = await dispatch(engine, data) if isinstance(data, dict) else None
+        query_id = await dispatch(engine, data)
         if query_id:
             bots[:] = bots or [make_bot(config, pool_size=4)]
             background.add_task(answer_callback, bots[0], query_id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,11 +28,17 @@ from bot.identity import identity_for
 from bot.inbound import log_once
 from bot.optout import Keyword, classify, set_opt_out
 from bot.types import InboundMessage
+from channels.limits import TWILIO_BODY_LIMIT, TWILIO_TEXT_LIMIT, clean_text
+
+log = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 WHATSAPP_PREFIX = "whatsapp:"
 # Twilio error codes with a meaning parentbot acts on; others are kept as "twilio:<code>".
 ERROR_REASONS = {21610: OPTED_OUT, 63016: OUTSIDE_WINDOW}
+MESSAGE_SID = re.compile(r"[A-Za-z0-9]{1,64}")  # Twilio's are 34: "SM" or "MM" and 32 hex digits
+SENDER = re.compile(r"[^\x00-\x1f\x7f]{1,32}")  # E.164 is 16 at most; audit rows hold 64
+ERROR_CODE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() but int("²") fails
 
 SessionFactory = Callable[[], Session]
 
@@ -79,7 +87,7 @@ def inbound_path(channel: str) -> str:
 
 def build_channel_router(engine: Engine, config: TwilioConfig, channel: str) -> APIRouter:
     """POST /twilio/<channel> (inbound) and /twilio/<channel>/status (delivery status)."""
-    router = APIRouter()
+    router = APIRouter(max_body_size=TWILIO_BODY_LIMIT)
 
     @router.post(inbound_path(channel))
     async def inbound_webhook(request: Request) -> Response:
@@ -119,13 +127,23 @@ def twiml_response() -> Response:
     return Response(content=EMPTY_TWIML, media_type="application/xml")
 
 
+class NotAMessage(ValueError):
+    """A signed webhook that is not a Twilio message: no MessageSid or From, or ones that no
+    Twilio message has."""
+
+
 def parse_inbound(params: Mapping[str, str], channel: str) -> InboundMessage:
-    """A Twilio message webhook as an InboundMessage (phone without the whatsapp: prefix)."""
+    """A Twilio message webhook as an InboundMessage (phone without the whatsapp: prefix);
+    a Body over Twilio's 1,600 characters is kept cut to that. NotAMessage when it is none."""
+    sid = params.get("MessageSid", "")
+    sender = params.get("From", "").removeprefix(WHATSAPP_PREFIX)
+    if not MESSAGE_SID.fullmatch(sid) or not SENDER.fullmatch(sender):
+        raise NotAMessage(f"MessageSid {sid[:40]!r}, From {sender[:40]!r}")
     return InboundMessage(
         channel=channel,
-        sender_id=params.get("From", "").removeprefix(WHATSAPP_PREFIX),
-        text=params.get("Body", ""),
-        provider_message_id=params["MessageSid"],
+        sender_id=sender,
+        text=clean_text(params.get("Body", ""), TWILIO_TEXT_LIMIT, f"{channel} message {sid}"),
+        provider_message_id=sid,
         received_at=datetime.now(UTC),
         display_name=params.get("ProfileName") or None,
         raw=dict(params),
@@ -139,9 +157,11 @@ async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str
     may be sent. START/YES are recorded and passed on ("yes" may answer a question); HELP
     reaches the core's help.
     """
-    if "MessageSid" not in params or "From" not in params:
-        raise HTTPException(status_code=400, detail="not a message webhook")
-    inbound = parse_inbound(params, channel)
+    try:
+        inbound = parse_inbound(params, channel)
+    except NotAMessage as problem:
+        log.warning("%s webhook refused: %s", channel, problem)
+        raise HTTPException(status_code=400, detail="not a message webhook") from None
     keyword = classify(inbound.text, channel)
     if keyword in (Keyword.STOP, Keyword.START):
         await run_in_threadpool(_record_keyword, engine, inbound, keyword is Keyword.STOP)
@@ -160,11 +180,12 @@ def _record_keyword(engine: Engine, inbound: InboundMessage, opted_out: bool) ->
 
 
 async def handle_status(sessions: SessionFactory, params: Mapping[str, str]) -> Response:
-    """A status callback: move the outbox row forward (never back)."""
-    sid, status = params.get("MessageSid"), params.get("MessageStatus")
-    if sid and status:
-        code = params.get("ErrorCode")
-        error = reason_for(int(code)) if code and code.isdigit() else None
+    """A status callback: move the outbox row forward (never back). A callback for an id no
+    Twilio message has changes nothing; an ErrorCode that is not a number is left out."""
+    sid, status = params.get("MessageSid", ""), params.get("MessageStatus")
+    if MESSAGE_SID.fullmatch(sid) and status:
+        code = params.get("ErrorCode", "")
+        error = reason_for(int(code)) if ERROR_CODE.fullmatch(code) else None
         await run_in_threadpool(_apply, sessions, sid, status, error)
     return Response(status_code=204)
 

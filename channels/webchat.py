@@ -7,14 +7,16 @@ chat is off: it has no login of its own, so it must not let anyone speak as a ro
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated
 
 from babel.lists import format_list
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse, HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +28,13 @@ from bot.i18n.names import parent_catalog
 from bot.i18n.staff_view import language_name
 from bot.outbox import mark_shown, take_pending
 from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
+from channels.client_limit import ClientRateLimit
+from channels.limits import (
+    LONE_SURROGATE,
+    WEBCHAT_BODY_LIMIT,
+    WEBCHAT_TEXT_LIMIT,
+    clean_text,
+)
 
 CHANNEL = "webchat"
 CAPABILITIES = ChannelCapabilities(
@@ -34,14 +43,27 @@ CAPABILITIES = ChannelCapabilities(
 PAGE = Path(__file__).with_name("webchat.html")
 ICON = Path(__file__).with_name("favicon.ico")  # 16 and 32 px PNGs: a speech bubble
 STRANGER = "+447700900999"  # a drama-range number on no roster: the unknown-sender demo
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+BURST, PER_SECOND = 20, 2.0  # each client address: 20 requests at once, then 2 a second
+
+
+def _keepable(value: str) -> str:
+    """An id the database can hold: no control characters (PostgreSQL text holds no NUL) and
+    no lone surrogate (UTF-8 holds none; JSON's "\\ud800" makes one)."""
+    if CONTROL.search(value) or LONE_SURROGATE.search(value):
+        raise ValueError("control characters or a lone surrogate")
+    return value
+
+
+Keepable = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_keepable)]
 
 
 class OutgoingMessage(BaseModel):
     """What the page posts: who it speaks as, and the text or the tapped choice."""
 
-    sender: str = Field(min_length=1, max_length=64)
-    text: str = Field(default="", max_length=10_000)
-    choice_id: str | None = Field(default=None, max_length=64)
+    sender: Keepable
+    text: str = ""  # over 4,096 characters: kept cut to that (the body is capped at 64 KiB)
+    choice_id: Keepable | None = None
 
 
 def render(reply: Reply) -> dict[str, object]:
@@ -53,8 +75,10 @@ def render(reply: Reply) -> dict[str, object]:
 
 
 def build_router(engine: Engine) -> APIRouter:
-    """Routes for the demo web chat: the page, its icon, the people list, sending, the inbox."""
-    router = APIRouter()
+    """Routes for the demo web chat: the page, its icon, the people list, sending, the inbox.
+    Bodies are capped at 64 KiB and each client address is rate-limited."""
+    limit = ClientRateLimit(BURST, PER_SECOND)
+    router = APIRouter(max_body_size=WEBCHAT_BODY_LIMIT, dependencies=[Depends(limit)])
 
     @router.get("/", response_class=HTMLResponse)
     def page() -> str:
@@ -72,11 +96,12 @@ def build_router(engine: Engine) -> APIRouter:
     async def send(message: OutgoingMessage) -> dict[str, object]:
         if not message.text.strip() and not message.choice_id:
             raise HTTPException(422, "write a message or pick a choice")
+        message_id = f"web-{uuid.uuid4()}"
         inbound = InboundMessage(
             channel=CHANNEL,
             sender_id=message.sender,
-            text=message.text,
-            provider_message_id=f"web-{uuid.uuid4()}",
+            text=clean_text(message.text, WEBCHAT_TEXT_LIMIT, f"web chat message {message_id}"),
+            provider_message_id=message_id,
             received_at=datetime.now(UTC),
             choice_id=message.choice_id,
         )
@@ -91,7 +116,7 @@ def build_router(engine: Engine) -> APIRouter:
         }
 
     @router.get("/api/inbox")
-    async def inbox(sender: str) -> dict[str, object]:
+    async def inbox(sender: Annotated[Keepable, Query()]) -> dict[str, object]:
         return {"messages": await run_in_threadpool(_take_inbox, engine, sender)}
 
     return router

@@ -22,7 +22,7 @@ from bot.engine import Engine
 from bot.outbox import EVERY_CHANNEL, Reach
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
-from parentbot.config import AppConfig, ConfigError
+from parentbot.config import AppConfig, ConfigError, refuse_unsafe_demo
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -189,6 +189,8 @@ def serve(
     import uvicorn
 
     config = AppConfig.from_env()
+    if demo or config.demo:
+        refuse_unsafe_demo(config.host)  # before the demo nursery is loaded anywhere
     _served_database(config.database_url, demo=demo)
     web_app = _app(demo or config.demo)
     typer.echo(f"parentbot is serving on http://{config.host}:{config.port}/", err=True)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.db.session import database_url
+
+# Any of these set means a real channel is configured: real parents can be reached from here.
+LIVE_CHANNEL_VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_SMS_FROM",
+    "TWILIO_WHATSAPP_FROM",
+)
 
 
 class ConfigError(ValueError):
@@ -54,3 +66,30 @@ class AppConfig:
             queue_turns=turns == "queued",
             delivery_lease=timedelta(seconds=lease_seconds),
         )
+
+
+def refuse_unsafe_demo(host: str, env: Mapping[str, str] = os.environ) -> None:
+    """ConfigError unless demo mode is safe here: the demo web chat has no login and lets anyone
+    speak as any parent or the manager, so it runs only on a loopback address (HOST) and only
+    with no live channel configured."""
+    for name in LIVE_CHANNEL_VARIABLES:
+        if env.get(name):
+            raise ConfigError(
+                f"demo mode refuses to start: {name} is set (a live channel, and the demo web"
+                " chat lets anyone speak as any parent)"
+            )
+    if not is_loopback(host):
+        raise ConfigError(
+            f"demo mode refuses to start: HOST is {host!r}, not a loopback address"
+            " (anyone who can reach it could speak as any parent)"
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Response
+import json
+
+from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 
 from bot.engine import Engine
 from parentbot import setup
-from parentbot.config import AppConfig
+from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import reach, webhook_routers
 
 
 def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> FastAPI:
-    """Build the app around an engine (made from the environment when not given)."""
+    """Build the app around an engine (made from the environment when not given).
+
+    Demo mode (the web chat, its API schema and docs) refuses to start unless it is safe here:
+    ConfigError (see `refuse_unsafe_demo`)."""
     config = AppConfig.from_env()
     demo_chat = config.demo if demo is None else demo
+    if demo_chat:
+        refuse_unsafe_demo(config.host)
     if engine is None:
         sessions = setup.open_database(config.database_url, migrate=False)
         setting_id = setup.find_setting_id(sessions, config.setting_slug)
@@ -23,7 +32,12 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
     answers_here = demo_chat or not engine.queue_turns  # the web chat's turns run here too
     if answers_here:
         engine.warm()
-    app = FastAPI(title="parentbot", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="parentbot",
+        openapi_url="/openapi.json" if demo_chat else None,
+        docs_url="/docs" if demo_chat else None,
+        redoc_url=None,
+    )
 
     @app.get("/healthz")
     def health() -> dict[str, str]:
@@ -38,6 +52,7 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
         response.status_code = 503
         return {"status": "warming up"}
 
+    app.add_exception_handler(RequestValidationError, invalid_request)
     for router in webhook_routers(engine):
         app.include_router(router)
     if demo_chat:
@@ -45,3 +60,11 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
 
         app.include_router(webchat.build_router(engine))
     return app
+
+
+async def invalid_request(request: Request, error: Exception) -> Response:
+    """422 as FastAPI answers it, but written in ASCII: the input it quotes may hold a lone
+    surrogate (JSON's "\\ud800"), which no UTF-8 answer can carry (that was a 500)."""
+    assert isinstance(error, RequestValidationError)
+    detail = json.dumps(jsonable_encoder({"detail": error.errors()}), ensure_ascii=True)
+    return Response(detail, status_code=422, media_type="application/json")

@@ -18,10 +18,9 @@ from channels.telegram import (
     TelegramConfig,
     TelegramSender,
     make_bot,
-    normalise_phone,
-    parse_update,
     set_webhook,
 )
+from channels.telegram_update import normalise_phone, parse_update
 from tests.fakes.telegram_api import FakeBotApi
 
 
