@@ -38,10 +38,9 @@ from bot.policies.embedding import load_encoder
 from bot.policies.evaluate import (
     CORPORA,
     SAMPLE_POLICIES,
-    SPLITS,
     QaItem,
     holds_fact,
-    load_items,
+    question_sets,
     rate,
 )
 from bot.types import Choice, InboundMessage, Intent
@@ -223,18 +222,11 @@ def run_turn_evaluation(
     qa_dir: Path, setting_folder: Path, samples_dir: Path, splits: Sequence[str]
 ) -> list[TurnSetResult]:
     """Each split's answerable sets against their setting, and its out-of-scope set against all."""
-    results = []
     with settings_under_test(setting_folder, samples_dir) as parents:
-        for split in splits:
-            prefix = SPLITS[split]
-            outside = load_items(qa_dir / f"{prefix}out-of-scope.jsonl")
-            for corpus, parent in parents.items():
-                items = load_items(qa_dir / f"{prefix}{corpus}.jsonl")
-                results.append(measure_set(f"{split} {corpus}", split, parent, items, True))
-                results.append(
-                    measure_set(f"{split} out-of-scope vs {corpus}", split, parent, outside, False)
-                )
-    return results
+        return [
+            measure_set(qa.name, qa.split, parents[qa.corpus], qa.items, qa.answerable)
+            for qa in question_sets(qa_dir, splits)
+        ]
 
 
 @dataclass(frozen=True)

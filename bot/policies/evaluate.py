@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -92,18 +92,23 @@ class Corpus:
 
 
 def index_folder(
-    folder: Path, names: Sequence[str] | None = None, model_dir: Path | None = None
+    folder: Path,
+    names: Sequence[str] | None = None,
+    model_dir: Path | None = None,
+    rerank: bool = True,
 ) -> Corpus:
     """Index the policy files of a folder (or only the named ones), straight from disk.
 
-    model_dir points at the embedding model (default: the installed package).
+    model_dir points at the embedding model (default: the installed package); rerank False
+    leaves the relevance model out.
     """
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
     if names is not None:
         paths = [p for p in paths if p.name in names]
     documents = {p.name: load_document(p) for p in paths}
     titles = {name: document.title for name, document in documents.items()}
-    return Corpus(PolicyIndex.from_documents(list(documents.values()), model_dir=model_dir), titles)
+    index = PolicyIndex.from_documents(list(documents.values()), model_dir=model_dir, rerank=rerank)
+    return Corpus(index, titles)
 
 
 def rate(count: int, total: int) -> float:
@@ -161,31 +166,57 @@ def evaluate_out_of_scope(
     )
 
 
-def run_evaluation(
-    qa_dir: Path, demo_dir: Path, samples_dir: Path, splits: Sequence[str] = DEFAULT_SPLITS
-) -> list[SetResult]:
-    """Every set of each split: demo and both sample policies, and out-of-scope against each.
-
-    Tuned sets keep their plain names ("demo", "out-of-scope vs demo"); held-out ones are prefixed
-    ("heldout demo", "heldout out-of-scope vs demo", "blind demo").
-    """
-    corpora = {
+def index_corpora(demo_dir: Path, samples_dir: Path) -> dict[str, Corpus]:
+    """The demo policies and each sample policy, indexed."""
+    return {
         "demo": index_folder(demo_dir),
         "berkhamstead": index_folder(samples_dir, ["berkhamstead-partnership-policy.txt"]),
         "little-doves": index_folder(samples_dir, ["little-doves-partnership-procedures.txt"]),
     }
-    results = []
+
+
+@dataclass(frozen=True)
+class QaSet:
+    """One question set of a split: a corpus's answerable questions, or the split's out-of-scope
+    questions asked of that corpus."""
+
+    split: str
+    corpus: str
+    items: list[QaItem]
+    answerable: bool
+
+    @property
+    def name(self) -> str:
+        """ "fresh demo", "fresh out-of-scope vs demo" ("demo" and "out-of-scope vs demo" for the
+        tuned split)."""
+        label = f"{self.split} " if SPLITS[self.split] else ""
+        return (
+            f"{label}{self.corpus}" if self.answerable else f"{label}out-of-scope vs {self.corpus}"
+        )
+
+
+def question_sets(
+    qa_dir: Path, splits: Sequence[str], corpora: Sequence[str] = CORPORA
+) -> Iterator[QaSet]:
+    """Each split's sets: for each corpus, its answerable questions, then the out-of-scope ones."""
     for split in splits:
         prefix = SPLITS[split]
-        label = f"{split} " if prefix else ""
         outside = load_items(qa_dir / f"{prefix}out-of-scope.jsonl")
-        for name, corpus in corpora.items():
-            items = load_items(qa_dir / f"{prefix}{name}.jsonl")
-            results.append(evaluate_answerable(f"{label}{name}", corpus, items, split))
-            results.append(
-                evaluate_out_of_scope(f"{label}out-of-scope vs {name}", corpus, outside, split)
-            )
-    return results
+        for corpus in corpora:
+            yield QaSet(split, corpus, load_items(qa_dir / f"{prefix}{corpus}.jsonl"), True)
+            yield QaSet(split, corpus, outside, False)
+
+
+def run_evaluation(
+    qa_dir: Path, demo_dir: Path, samples_dir: Path, splits: Sequence[str] = DEFAULT_SPLITS
+) -> list[SetResult]:
+    """Every set of each split: demo and both sample policies, and out-of-scope against each."""
+    corpora = index_corpora(demo_dir, samples_dir)
+    evaluate = {True: evaluate_answerable, False: evaluate_out_of_scope}
+    return [
+        evaluate[qa.answerable](qa.name, corpora[qa.corpus], qa.items, qa.split)
+        for qa in question_sets(qa_dir, splits)
+    ]
 
 
 def meets_targets(results: Sequence[SetResult]) -> bool:

@@ -83,3 +83,9 @@ def test_an_unknown_split_is_refused() -> None:
     result = CliRunner().invoke(app, ["eval-qa", "--split", "fresh9"])
     assert result.exit_code == 1
     assert "unknown split fresh9" in result.output
+
+
+def test_turns_and_ask_back_together_are_refused() -> None:
+    result = CliRunner().invoke(app, ["eval-qa", "--turns", "--ask-back"])
+    assert result.exit_code == 1
+    assert "choose one" in result.output
