@@ -298,8 +298,7 @@ class PolicyIndex:
 
     def answer(self, question: str, max_chars: int = 600) -> PolicyAnswer | None:
         """Quote the passage that answers the question, or None when no passage covers it."""
-        found = self._find(question)
-        return self._quote(found.best, found.concepts, max_chars) if found.best else None
+        return self._answer(self._find(question), max_chars)
 
     def consult(self, question: str, max_chars: int = 600) -> Consultation:
         """An answer, sections to ask back about (bot/policies/askback.py), or neither. Without
@@ -309,9 +308,7 @@ class PolicyIndex:
             choices = sections_to_offer(found, self.reranker, self._unit_text)
             if choices:
                 return Consultation(choices=choices)
-        return Consultation(
-            self._quote(found.best, found.concepts, max_chars) if found.best else None
-        )
+        return Consultation(self._answer(found, max_chars))
 
     def answer_from(
         self, question: str, passage_id: int, max_chars: int = 600
@@ -338,6 +335,9 @@ class PolicyIndex:
                 return Found(question, bridged, bridged_matches, bridged_matches[0])
             matches = bridged_matches or matches
         return Found(question, bridged, matches, None)
+
+    def _answer(self, found: Found, max_chars: int) -> PolicyAnswer | None:
+        return self._quote(found.best, found.concepts, max_chars) if found.best else None
 
     def _quote(self, match: Match, concepts: list[Concept], max_chars: int) -> PolicyAnswer:
         """One or two sentences of the matched passage, with where they come from."""
