@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -78,12 +79,12 @@ class PolicyIndex:
         passages: Sequence[IndexedPassage],
         lexicon: Lexicon,
         model_dir: Path | None = None,
-        reranker: Reranker | None = None,
+        rerank: bool = True,
     ) -> None:
         """Index passages; model_dir overrides where the embedding model is (default: package);
-        the relevance model, when given, lets `consult` ask back."""
+        the relevance model (when installed, unless rerank is False) lets `consult` ask back."""
         self.passages = list(passages)
-        self.reranker = reranker
+        self._rerank = rerank
         self.lexicon = lexicon
         texts = [(p.document_title, *p.heading_path, p.text) for p in passages]
         documents = [index_terms(" ".join(text)) for text in texts]
@@ -126,6 +127,12 @@ class PolicyIndex:
             max(sentences, SIZE_REFERENCE) / SIZE_REFERENCE
         )
 
+    @cached_property
+    def reranker(self) -> Reranker | None:
+        """The relevance model, loaded when first asked for (not while the index is built, which
+        usually happens in a background thread at start-up), or None when left out or missing."""
+        return load_reranker() if self._rerank else None
+
     @property
     def uses_embeddings(self) -> bool:
         """Whether sentence embeddings take part (the model package is installed and loads)."""
@@ -141,8 +148,7 @@ class PolicyIndex:
     ) -> PolicyIndex:
         """Index the given passages (the shipped synonyms table unless another is given), with
         the relevance model when it is installed, unless rerank is False."""
-        reranker = load_reranker() if rerank else None
-        return cls(passages, lexicon or default_lexicon(), model_dir, reranker)
+        return cls(passages, lexicon or default_lexicon(), model_dir, rerank)
 
     @classmethod
     def from_documents(
