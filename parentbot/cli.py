@@ -299,11 +299,51 @@ def eval_nlu(json_out: Annotated[Path | None, typer.Option("--json")] = None) ->
 
 
 @app.command("eval-qa")
-def eval_qa(json_out: Annotated[Path | None, typer.Option("--json")] = None) -> None:
+def eval_qa(
+    json_out: Annotated[Path | None, typer.Option("--json")] = None,
+    splits: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--split",
+            help="A split to measure (repeat for more; default: every split but fresh3).",
+        ),
+    ] = None,
+    turns: Annotated[
+        bool,
+        typer.Option(
+            "--turns",
+            help="Whole turns through the engine as a known parent (routing, setting facts, "
+            "policy flow) instead of the policy index alone.",
+        ),
+    ] = False,
+    ask_back: Annotated[
+        bool,
+        typer.Option(
+            "--ask-back",
+            help="The policy index with asking back (answer, choose a section, or hand off).",
+        ),
+    ] = False,
+) -> None:
     """Score policy answers on the question sets (answered, abstained, wrongly abstained)."""
+    from bot.policies.evaluate import DEFAULT_SPLITS, SPLITS
+
+    unknown = sorted(set(splits or ()) - set(SPLITS))
+    if unknown:
+        raise _fail(f"unknown split {', '.join(unknown)}; the splits are {', '.join(SPLITS)}")
+    if turns and ask_back:
+        raise _fail("--turns and --ask-back measure different things: choose one")
+    chosen = tuple(splits) if splits else DEFAULT_SPLITS
+    if turns:
+        from parentbot.eval_turns import cli_main as turns_main
+
+        raise typer.Exit(turns_main(json_out, chosen))
+    if ask_back:
+        from bot.policies.evaluate_askback import cli_main as ask_back_main
+
+        raise typer.Exit(ask_back_main(json_out, chosen))
     from bot.policies.evaluate import cli_main
 
-    raise typer.Exit(cli_main(json_out))
+    raise typer.Exit(cli_main(json_out, chosen))
 
 
 @app.command()

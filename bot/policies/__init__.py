@@ -1,6 +1,7 @@
 """Policy documents: import, passage retrieval, quoted answers with sources, and setting facts."""
 
 from bot.policies.answer import PolicyAnswer
+from bot.policies.askback import Consultation, SectionChoice
 from bot.policies.facts import SettingFacts, answer_setting_fact
 from bot.policies.index import IndexedPassage, PolicyIndex
 from bot.policies.loaders import PolicyReadError
@@ -14,6 +15,7 @@ from bot.policies.store import (
 )
 
 __all__ = [
+    "Consultation",
     "DocumentSummary",
     "ImportFailure",
     "IndexedPassage",
@@ -23,6 +25,7 @@ __all__ = [
     "PolicyImportReport",
     "PolicyIndex",
     "PolicyReadError",
+    "SectionChoice",
     "SettingFacts",
     "answer_setting_fact",
     "import_policies",

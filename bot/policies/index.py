@@ -5,19 +5,27 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import PolicyDocument, PolicyPassage
 from bot.policies.answer import PolicyAnswer, quote_units, section_label, split_units
+from bot.policies.askback import Consultation, sections_to_offer
 from bot.policies.bridge import WordBridge
 from bot.policies.dense import DenseIndex, build_dense
+from bot.policies.matches import (
+    Found,
+    IndexedPassage,
+    Match,
+    Query,
+    idf,
+    load_passages,
+)
 from bot.policies.parse import ParsedDocument
+from bot.policies.rerank import Reranker, load_reranker
 from bot.policies.scoring import heading_score, layout_of, unit_score
 from bot.policies.spelling import Speller
 from bot.policies.terms import (
@@ -63,39 +71,20 @@ SIZE_SLOPE = 0.04
 # (bot/policies/bridge.py).
 
 
-@dataclass(frozen=True)
-class IndexedPassage:
-    """A passage as retrieval sees it: with its document title, heading path and an id."""
-
-    document_title: str
-    heading_path: tuple[str, ...]
-    text: str
-    passage_id: int
-
-
-@dataclass(frozen=True)
-class Match:
-    """A retrieved passage: BM25 score, share of the question it covers, best sentence and rank."""
-
-    passage: IndexedPassage
-    score: float
-    coverage: float
-    rank_score: float
-    unit: int = 0
-    covered: int = 0  # content (not everyday) concepts the passage covers
-    unit_scores: tuple[float, ...] = ()
-    similarity: float | None = None  # best sentence's cosine similarity (None: no embeddings)
-    position: int = 0  # the passage's place in the index
-
-
 class PolicyIndex:
     """Passages of one setting's policies, searchable with parents' own words."""
 
     def __init__(
-        self, passages: Sequence[IndexedPassage], lexicon: Lexicon, model_dir: Path | None = None
+        self,
+        passages: Sequence[IndexedPassage],
+        lexicon: Lexicon,
+        model_dir: Path | None = None,
+        rerank: bool = True,
     ) -> None:
-        """Index passages; model_dir overrides where the embedding model is (default: package)."""
+        """Index passages; model_dir overrides where the embedding model is (default: package);
+        the relevance model (when installed, unless rerank is False) lets `consult` ask back."""
         self.passages = list(passages)
+        self._rerank = rerank
         self.lexicon = lexicon
         texts = [(p.document_title, *p.heading_path, p.text) for p in passages]
         documents = [index_terms(" ".join(text)) for text in texts]
@@ -108,8 +97,8 @@ class PolicyIndex:
         for n, terms in enumerate(self._terms):
             for term in terms:
                 self._postings.setdefault(term, set()).add(n)
-        self._idf = {t: _idf(len(ns), len(self.passages)) for t, ns in self._postings.items()}
-        self._unknown_idf = _idf(0, len(self.passages))
+        self._idf = {t: idf(len(ns), len(self.passages)) for t, ns in self._postings.items()}
+        self._unknown_idf = idf(0, len(self.passages))
         self._retriever = bm25s.BM25()
         if self.passages:
             self._retriever.index(documents, show_progress=False)
@@ -138,6 +127,12 @@ class PolicyIndex:
             max(sentences, SIZE_REFERENCE) / SIZE_REFERENCE
         )
 
+    @cached_property
+    def reranker(self) -> Reranker | None:
+        """The relevance model, loaded when first asked for (not while the index is built, which
+        usually happens in a background thread at start-up), or None when left out or missing."""
+        return load_reranker() if self._rerank else None
+
     @property
     def uses_embeddings(self) -> bool:
         """Whether sentence embeddings take part (the model package is installed and loads)."""
@@ -149,9 +144,11 @@ class PolicyIndex:
         passages: Sequence[IndexedPassage],
         lexicon: Lexicon | None = None,
         model_dir: Path | None = None,
+        rerank: bool = True,
     ) -> PolicyIndex:
-        """Index the given passages (the shipped synonyms table unless another is given)."""
-        return cls(passages, lexicon or default_lexicon(), model_dir)
+        """Index the given passages (the shipped synonyms table unless another is given), with
+        the relevance model when it is installed, unless rerank is False."""
+        return cls(passages, lexicon or default_lexicon(), model_dir, rerank)
 
     @classmethod
     def from_documents(
@@ -159,6 +156,7 @@ class PolicyIndex:
         documents: Sequence[ParsedDocument],
         lexicon: Lexicon | None = None,
         model_dir: Path | None = None,
+        rerank: bool = True,
     ) -> PolicyIndex:
         """Index parsed documents straight from files; passage ids count from 1."""
         passages = [
@@ -170,7 +168,7 @@ class PolicyIndex:
             IndexedPassage(p.document_title, p.heading_path, p.text, n)
             for n, p in enumerate(passages, start=1)
         ]
-        return cls.build(numbered, lexicon, model_dir)
+        return cls.build(numbered, lexicon, model_dir, rerank)
 
     @classmethod
     def from_session(
@@ -230,7 +228,7 @@ class PolicyIndex:
 
     def _weight(self, concept: Concept, covering: set[int]) -> float:
         """How specific a concept is: the IDF of the passages covering it (none: highest)."""
-        weight = _idf(len(covering), len(self.passages)) if covering else self._unknown_idf
+        weight = idf(len(covering), len(self.passages)) if covering else self._unknown_idf
         # An everyday word weighs at most GENERIC_WEIGHT; a topic word at least that much, even
         # when nearly every passage mentions it ("child" in a nursery's policies). A number the
         # policies never use ("a 3 month old", "in 2 weeks") says as little as an everyday word.
@@ -260,7 +258,7 @@ class PolicyIndex:
             best_units = self._dense.passage_best(similarities)
             extra = [int(n) for n in np.argsort(-best_units)[:DENSE_CANDIDATES]]
             top += [n for n in extra if n not in top]
-        query_terms = _Query(concepts, weights, covering, total, float(scores[top[0]]))
+        query_terms = Query(concepts, weights, covering, total, float(scores[top[0]]))
         matches = [
             self._match(position, query_terms, float(scores[position]), similarities)
             for position in top
@@ -268,7 +266,7 @@ class PolicyIndex:
         return sorted(matches, key=lambda m: -m.rank_score)
 
     def _match(
-        self, position: int, query: _Query, score: float, similarities: np.ndarray | None
+        self, position: int, query: Query, score: float, similarities: np.ndarray | None
     ) -> Match:
         """Score one candidate passage and pick its best sentence."""
         layout = self._layouts[position]
@@ -306,28 +304,64 @@ class PolicyIndex:
 
     def answer(self, question: str, max_chars: int = 600) -> PolicyAnswer | None:
         """Quote the passage that answers the question, or None when no passage covers it."""
+        return self._answer(self._find(question), max_chars)
+
+    def consult(self, question: str, max_chars: int = 600) -> Consultation:
+        """An answer, sections to ask back about (bot/policies/askback.py), or neither. Without
+        the relevance model this is `answer` alone."""
+        found = self._find(question)
+        if self.reranker is not None:
+            choices = sections_to_offer(found, self.reranker, self._unit_text)
+            if choices:
+                return Consultation(choices=choices)
+        return Consultation(self._answer(found, max_chars))
+
+    def answer_from(
+        self, question: str, passage_id: int, max_chars: int = 600
+    ) -> PolicyAnswer | None:
+        """The quote a chosen section gives for the question (None when it is no longer one of
+        the question's candidates, e.g. after a re-import)."""
+        found = self._find(question)
+        chosen = next((m for m in found.matches if m.passage.passage_id == passage_id), None)
+        return self._quote(chosen, found.concepts, max_chars) if chosen else None
+
+    def _find(self, question: str) -> Found:
+        """The question read, its concepts, the candidate passages and the one that answers.
+        Words nobody listed are bridged to the policies' words only when the question's own words
+        do not find an answer: encoding them costs a model pass."""
         question = self._read(question)
-        # Words nobody listed are bridged to the policies' words only when the question's own
-        # words do not find an answer: encoding them costs a model pass.
         concepts = self._concepts(question, bridge=False)
-        best = self._answering(question, concepts)
-        if best is None:
-            bridged = self._concepts(question)
-            best = self._answering(question, bridged) if bridged != concepts else None
-            concepts = bridged
-        if best is None:
-            return None
+        matches = self.search(question, concepts=concepts)
+        if matches and self._covers(matches[0], question):
+            return Found(question, concepts, matches, matches[0])
+        bridged = self._concepts(question)
+        if bridged != concepts:
+            bridged_matches = self.search(question, concepts=bridged)
+            if bridged_matches and self._covers(bridged_matches[0], question):
+                return Found(question, bridged, bridged_matches, bridged_matches[0])
+            matches = bridged_matches or matches
+        return Found(question, bridged, matches, None)
+
+    def _answer(self, found: Found, max_chars: int) -> PolicyAnswer | None:
+        return self._quote(found.best, found.concepts, max_chars) if found.best else None
+
+    def _quote(self, match: Match, concepts: list[Concept], max_chars: int) -> PolicyAnswer:
+        """One or two sentences of the matched passage, with where they come from."""
         weights = {t: 1.0 for c in concepts for t in c.stems}
-        passage = best.passage
+        passage = match.passage
         return PolicyAnswer(
             quote=quote_units(
-                list(split_units(passage.text)), best.unit_scores, weights, max_chars
+                list(split_units(passage.text)), match.unit_scores, weights, max_chars
             ),
             document=passage.document_title,
             section=section_label(passage.heading_path),
-            score=round(best.score, 3),
+            score=round(match.score, 3),
             passage_id=passage.passage_id,
         )
+
+    def _unit_text(self, match: Match) -> str:
+        """The sentence or bullet a match would quote first."""
+        return self._layouts[match.position].units[match.unit]
 
     def _read(self, question: str) -> str:
         """The question with text-speak written out and slips of the keyboard corrected."""
@@ -336,11 +370,6 @@ class PolicyIndex:
             return question
         speller = self._speller
         return _WORD_RE.sub(lambda m: speller.correct(m.group(), self._known), question)
-
-    def _answering(self, question: str, concepts: list[Concept]) -> Match | None:
-        """The best passage for the question's concepts, if it covers enough to answer."""
-        matches = self.search(question, concepts=concepts)
-        return matches[0] if matches and self._covers(matches[0], question) else None
 
     def _covers(self, match: Match, question: str) -> bool:
         """Whether the passage covers enough of the question to answer it: never when the parent
@@ -356,34 +385,3 @@ class PolicyIndex:
         if lexical:
             return similarity >= DENSE_VETO
         return similarity >= DENSE_ANSWER and match.coverage >= DENSE_MIN_COVERAGE
-
-
-@dataclass(frozen=True)
-class _Query:
-    """A question's concepts, their weights and covering passages, and the top BM25 score."""
-
-    concepts: list[Concept]
-    weights: list[float]
-    covering: list[set[int]]
-    total: float
-    best: float
-
-
-def _idf(document_frequency: int, total: int) -> float:
-    """BM25's (Lucene) inverse document frequency."""
-    return math.log(1 + (total - document_frequency + 0.5) / (document_frequency + 0.5))
-
-
-def load_passages(session: Session, setting_id: int) -> list[IndexedPassage]:
-    """Every imported passage of one setting, in document and reading order (a quick read:
-    callers build the index outside their transaction)."""
-    rows = session.execute(
-        select(PolicyDocument.title, PolicyPassage)
-        .join(PolicyPassage, PolicyPassage.document_id == PolicyDocument.id)
-        .where(PolicyDocument.setting_id == setting_id)
-        .order_by(PolicyDocument.filename, PolicyPassage.ordinal)
-    ).all()
-    return [
-        IndexedPassage(title, tuple(passage.heading_path), passage.text, passage.id)
-        for title, passage in rows
-    ]
