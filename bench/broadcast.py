@@ -40,10 +40,10 @@ sys.path.insert(0, str(REPO))
 
 from telegram import Bot  # noqa: E402
 
-from bot.channel import SendResult, SendStatus  # noqa: E402
 from bot.db.models import Base, Outbox  # noqa: E402
 from bot.db.session import make_engine, make_session_factory, transaction  # noqa: E402
-from bot.delivery import DeliveryWorker  # noqa: E402
+from bot.outbound.channel import SendResult, SendStatus  # noqa: E402
+from bot.outbound.delivery import DeliveryWorker  # noqa: E402
 from bot.types import OutboundMessage  # noqa: E402
 from channels.telegram import TelegramConfig, TelegramSender, make_bot  # noqa: E402
 from tests.fakes.telegram_api import Call, FakeBotApi  # noqa: E402

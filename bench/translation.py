@@ -19,9 +19,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # the fake lives in tests/i18n, shared with the tests
     sys.path.insert(0, str(REPO))
 
-from bot.broadcast import broadcast  # noqa: E402
 from bot.db.models import Base, Guardian, Outbox, Setting  # noqa: E402
 from bot.i18n.cache import CachedTranslator  # noqa: E402
+from bot.outbound.broadcast import broadcast  # noqa: E402
 from tests.i18n.fake_translator import FakeTranslator  # noqa: E402
 
 LANGUAGES = ("en", "pl", "ur", "pa", "bn", "so", "ar", "gu")

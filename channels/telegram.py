@@ -33,15 +33,15 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.channel import SendResult, SendStatus
 from bot.db.session import transaction
-from bot.delivery import OPTED_OUT, RateLimit
 from bot.i18n.names import parent_catalog
-from bot.identity import find_identity
-from bot.inbound import log_once
-from bot.linking import link_phone, redeem_link_code
-from bot.outbox import enqueue
-from bot.sms_text import split_text
+from bot.outbound.channel import SendResult, SendStatus
+from bot.outbound.delivery import OPTED_OUT, RateLimit
+from bot.outbound.outbox import enqueue
+from bot.outbound.sms_text import split_text
+from bot.pipeline.identity import find_identity
+from bot.pipeline.inbound import log_once
+from bot.pipeline.linking import link_phone, redeem_link_code
 from bot.types import (
     ButtonStyle,
     ChannelCapabilities,
@@ -67,7 +67,7 @@ TELEGRAM_CAPABILITIES = ChannelCapabilities(
 )
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.pipeline.engine import Engine
 
 
 @dataclass(frozen=True, slots=True)

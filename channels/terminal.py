@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import typer
 
 from bot.db.session import transaction
-from bot.engine import Engine
-from bot.outbox import mark_shown
+from bot.outbound.outbox import mark_shown
+from bot.pipeline.engine import Engine
 from bot.roster.fields import FieldError, phone_e164
 from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
 

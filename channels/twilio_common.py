@@ -22,11 +22,11 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
-from bot.channel import SendResult, SendStatus
-from bot.delivery import OPTED_OUT, OUTSIDE_WINDOW, apply_status
-from bot.identity import identity_for
-from bot.inbound import log_once
-from bot.optout import Keyword, classify, set_opt_out
+from bot.outbound.channel import SendResult, SendStatus
+from bot.outbound.delivery import OPTED_OUT, OUTSIDE_WINDOW, apply_status
+from bot.outbound.optout import Keyword, classify, set_opt_out
+from bot.pipeline.identity import identity_for
+from bot.pipeline.inbound import log_once
 from bot.types import InboundMessage
 from channels.limits import TWILIO_BODY_LIMIT, TWILIO_TEXT_LIMIT, clean_text
 
@@ -43,7 +43,7 @@ ERROR_CODE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() but 
 SessionFactory = Callable[[], Session]
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.pipeline.engine import Engine
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter
 from twilio.rest import Client
 
-from bot.channel import SendResult
-from bot.delivery import RateLimit
-from bot.sms_text import fit_segments, gsm_safe, numbered
+from bot.outbound.channel import SendResult
+from bot.outbound.delivery import RateLimit
+from bot.outbound.sms_text import fit_segments, gsm_safe, numbered
 from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage, Reply
 from channels.twilio_common import TwilioConfig, build_channel_router, create_message
 
@@ -24,7 +24,7 @@ SMS_CAPABILITIES = ChannelCapabilities(
 )
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.pipeline.engine import Engine
 
 
 def render_sms(reply: Reply, segment_budget: int) -> str:

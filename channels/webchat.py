@@ -23,10 +23,10 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.db.models import Guardian, Staff
 from bot.db.session import transaction
-from bot.engine import Engine
 from bot.i18n.names import parent_catalog
 from bot.i18n.staff_view import language_name
-from bot.outbox import mark_shown, take_pending
+from bot.outbound.outbox import mark_shown, take_pending
+from bot.pipeline.engine import Engine
 from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
 from channels.client_limit import ClientRateLimit
 from channels.limits import (

@@ -21,10 +21,10 @@ from fastapi import APIRouter
 from sqlalchemy import select
 from twilio.rest import Client
 
-from bot.channel import SendResult, SendStatus
 from bot.db.models import ChannelIdentity, utcnow
-from bot.delivery import OUTSIDE_WINDOW, RateLimit
-from bot.sms_text import numbered
+from bot.outbound.channel import SendResult, SendStatus
+from bot.outbound.delivery import OUTSIDE_WINDOW, RateLimit
+from bot.outbound.sms_text import numbered
 from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage, Reply
 from channels.twilio_common import (
     WHATSAPP_PREFIX,
@@ -46,7 +46,7 @@ WHATSAPP_CAPABILITIES = ChannelCapabilities(
 )
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.pipeline.engine import Engine
 
 
 def render_whatsapp(reply: Reply) -> str:

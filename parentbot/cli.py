@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Guardian
 from bot.db.session import transaction
-from bot.engine import Engine
-from bot.outbox import EVERY_CHANNEL, Reach
+from bot.outbound.outbox import EVERY_CHANNEL, Reach
+from bot.pipeline.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
 from parentbot.config import AppConfig, ConfigError, refuse_unsafe_demo
@@ -207,7 +207,7 @@ def _served_database(url: str, *, demo: bool) -> sessionmaker[Session]:
 @app.command()
 def deliver(db: DbOption = None) -> None:
     """Run the outbox delivery worker for every configured channel until interrupted."""
-    from bot.delivery import DeliveryWorker
+    from bot.outbound.delivery import DeliveryWorker
     from parentbot.wiring import pull_channels, senders
 
     config = AppConfig.from_env()
@@ -226,7 +226,7 @@ def deliver(db: DbOption = None) -> None:
 def turns(db: DbOption = None) -> None:
     """Run THE turns process (one keeps each parent's messages in order): answer the messages
     webhooks kept (PARENTBOT_TURNS=queued)."""
-    from bot.turns import run_turns
+    from bot.pipeline.turns import run_turns
     from parentbot.wiring import reach
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -349,7 +349,7 @@ def eval_qa(
 @app.command()
 def unanswered(db: DbOption = None) -> None:
     """Questions the policies did not answer, newest first, so staff can improve the policies."""
-    from bot.staff_views import unanswered_questions
+    from bot.staff.views import unanswered_questions
 
     sessions = setup.open_database(db or AppConfig.from_env().database_url)
     for line in unanswered_questions(sessions):
@@ -361,7 +361,7 @@ def delivery_problems_command(db: DbOption = None) -> None:
     """Messages that failed, may not have arrived (unknown), were given up (dead) or that no
     configured channel can carry (undeliverable), parents' messages not answered after a
     minute, and the numbers that opted out."""
-    from bot.staff_views import delivery_problems
+    from bot.staff.views import delivery_problems
 
     sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
     for line in delivery_problems(sessions) or ["No delivery problems."]:
@@ -374,9 +374,9 @@ def link_code(
     db: DbOption = None,
 ) -> None:
     """A one-time code (48 h) a guardian sends the Telegram bot as `/link CODE` to connect."""
-    from bot.linking import issue_link_code
+    from bot.pipeline.linking import issue_link_code
     from bot.roster.fields import FieldError, phone_e164
-    from bot.staff_views import person_by_phone
+    from bot.staff.views import person_by_phone
 
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url, migrate=False)
@@ -409,7 +409,7 @@ def broadcast_command(
 
     if not text.strip():
         raise _fail("--text is empty.")
-    from bot.broadcast import BroadcastRefused
+    from bot.outbound.broadcast import BroadcastRefused
     from parentbot.wiring import reach
 
     config = AppConfig.from_env()
@@ -435,8 +435,8 @@ def send_broadcast(
 ) -> str:
     """The command's work, with the translation service and the channels that can carry it
     passed in (tests pass a fake translator)."""
-    from bot.broadcast import announce
     from bot.i18n.names import staff_catalog
+    from bot.outbound.broadcast import announce
 
     with transaction(sessions) as session:
         return announce(

@@ -26,11 +26,18 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.chase import WEEKDAYS, JobReport, chase_missing, create_call_tasks, due_jobs, job_times
 from bot.db.models import Setting, utcnow
 from bot.db.session import transaction
-from bot.delivery import DeliveryWorker
-from bot.outbox import EVERY_CHANNEL, Reach
+from bot.jobs.chase import (
+    WEEKDAYS,
+    JobReport,
+    chase_missing,
+    create_call_tasks,
+    due_jobs,
+    job_times,
+)
+from bot.outbound.delivery import DeliveryWorker
+from bot.outbound.outbox import EVERY_CHANNEL, Reach
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.chase import due_jobs, local_day
 from bot.db.models import Setting
-from bot.engine import Engine, TurnResult
+from bot.jobs.chase import due_jobs, local_day
+from bot.pipeline.engine import Engine, TurnResult
 from bot.roster.fields import FieldError, phone_e164
 from bot.types import InboundMessage
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from parentbot import setup
 from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import reach, webhook_routers

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from fastapi import APIRouter
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channel import ChannelSender
-from bot.engine import Engine
-from bot.outbox import SMS_SEGMENT_BUDGET, Reach
+from bot.outbound.channel import ChannelSender
+from bot.outbound.outbox import SMS_SEGMENT_BUDGET, Reach
+from bot.pipeline.engine import Engine
 from channels import telegram, twilio_sms, webchat, whatsapp
 from channels.twilio_common import TwilioConfig, make_client
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.db.session import make_engine, make_session_factory, normalise_url
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from parentbot import setup
 
 REPO = Path(__file__).resolve().parent.parent

@@ -197,7 +197,7 @@ class ChannelIdentity(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     last_inbound_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Read-only: who the identity speaks for, loaded with it in one query (bot.identity)
+    # Read-only: who the identity speaks for, loaded with it in one query (bot.pipeline.identity)
     guardian: Mapped[Guardian | None] = relationship(viewonly=True)
     staff: Mapped[Staff | None] = relationship(viewonly=True)
 

@@ -1,4 +1,4 @@
-"""Answers to the first-day absence check (bot/chase.py asks; this pure step reads the answer).
+"""Answers to the first-day absence check (bot/jobs/chase.py asks; this pure step reads the answer).
 
 "Not coming today" (or an absence in their own words: "she's ill") records today's absence for
 the children asked about through the normal notice flow; "On our way" (or "running late") tells

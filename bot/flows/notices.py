@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
-from bot import illness
 from bot.flows import readback
 from bot.flows.basic import who_answers
 from bot.flows.dates import is_open, open_days
@@ -39,6 +38,7 @@ from bot.flows.questions import (
 )
 from bot.flows.refs import CHANGE, NEW, WITHDRAW, parse, record_choice
 from bot.flows.turn import StepResult, Turn
+from bot.roster import illness
 from bot.types import Intent, Reply
 
 DONE = "notice.done"
@@ -94,8 +94,9 @@ def ask_again(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | N
 
 
 def on_record(turn: Turn) -> StepResult:
-    """A Withdraw or Change choice on one of the sender's active notices (bot/choices.py checked
-    it), from any read-back: withdraw it, or ask for its new day and keep it until then."""
+    """A Withdraw or Change choice on one of the sender's active notices (checked by
+    bot/pipeline/choices.py), from any read-back: withdraw it, or ask for its new day and keep
+    it until then."""
     notice, asked = turn.notice, parse(turn.choice_id or "")
     assert notice is not None and asked is not None
     if asked.action == WITHDRAW:

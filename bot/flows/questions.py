@@ -1,7 +1,8 @@
 """The questions a notice asks (which child, which day, who collects), with their choices.
 
-Every choice offered here is honoured only while it is the last reply's (bot/choices.py), so the
-notice flow can read a `child:` or `date:` choice back without checking it again.
+Every choice offered here is honoured only while it is the last reply's
+(bot/pipeline/choices.py), so the notice flow can read a `child:` or `date:` choice back without
+checking it again.
 """
 
 from __future__ import annotations

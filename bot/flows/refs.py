@@ -4,7 +4,7 @@ Staff know a notice by its ref (A12 an absence, C7 a collection change; one per 
 step is pure and cannot know a ref before the record is written, so it writes NEW where the refs
 go, in its choice ids and in the draft it keeps; once the effects are applied the engine calls
 `fill` with the refs the apply step reported. A record choice is honoured on any message, old or
-new, while its notice may still be acted on (bot/choices.py checks that).
+new, while its notice may still be acted on (bot/pipeline/choices.py checks that).
 """
 
 from __future__ import annotations

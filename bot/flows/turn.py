@@ -84,7 +84,7 @@ class Turn:
     """Everything one flow step may read about the current message."""
 
     text: str
-    choice_id: str | None  # an honoured choice only (bot/choices.py)
+    choice_id: str | None  # an honoured choice only (bot/pipeline/choices.py)
     now: datetime  # aware, in the setting's timezone
     language: str  # the language to reply in
     understanding: Understanding

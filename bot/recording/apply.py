@@ -18,7 +18,7 @@ from bot.flows.effects import (
     SetLanguage,
     WithdrawNotice,
 )
-from bot.outcome import TurnOutcome, record_row
+from bot.pipeline.outcome import TurnOutcome, record_row
 from bot.recording.context import (
     EffectContext,
     children_of,

@@ -15,9 +15,9 @@ from bot.db.models import Child, Guardian
 from bot.flows.dates import short_date
 from bot.i18n.catalog import Catalog
 from bot.nlu import suggests_harm
-from bot.outbox import EVERY_CHANNEL, Reach
-from bot.outcome import TurnOutcome
-from bot.staff_alerts import StaffAlerts
+from bot.outbound.outbox import EVERY_CHANNEL, Reach
+from bot.pipeline.outcome import TurnOutcome
+from bot.staff.alerts import StaffAlerts
 
 
 @dataclass

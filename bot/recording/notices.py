@@ -23,7 +23,7 @@ from bot.flows.effects import (
     RecordCollectionChange,
     WithdrawNotice,
 )
-from bot.outcome import record_row
+from bot.pipeline.outcome import record_row
 from bot.recording.context import (
     EffectContext,
     children_of,

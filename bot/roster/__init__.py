@@ -1,2 +1,2 @@
-"""A setting folder: setting.toml, roster CSVs and policies, validated then imported; and who on
-the roster no configured channel can reach."""
+"""A setting folder: setting.toml, roster CSVs, illness guidance and policies, validated then
+imported; and who on the roster no configured channel can reach."""

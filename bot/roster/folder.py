@@ -13,8 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot import illness
-from bot.roster import fields
+from bot.roster import fields, illness
 from bot.roster.csvfile import read_csv
 from bot.roster.errors import RosterInvalid, RowError
 from bot.roster.setting import SettingData, read_setting

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import ChannelIdentity, Guardian, Staff
-from bot.optout import PHONE_ADDRESSED
+from bot.outbound.optout import PHONE_ADDRESSED
 from bot.roster.fields import is_mobile
 
 CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "telegram": "Telegram"}

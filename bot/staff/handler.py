@@ -16,8 +16,8 @@ from bot.db.models import (
     Staff,
 )
 from bot.flows.dates import describe_days
-from bot.outbox import enqueue_to, guardian_addresses
-from bot.outcome import record_row
+from bot.outbound.outbox import enqueue_to, guardian_addresses
+from bot.pipeline.outcome import record_row
 from bot.staff.commands import (
     Acknowledge,
     Arrived,

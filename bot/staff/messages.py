@@ -1,17 +1,18 @@
 """Staff -> parents from chat: a reply to a parent's message (handoff) and a broadcast.
 
 Both go out in each parent's language (machine translated, names and numbers protected) through
-bot.broadcast, with the English original kept for the parent to ask for (bot.originals).
+bot.outbound.broadcast, with the English original kept for the parent to ask for
+(bot.outbound.originals).
 """
 
 from __future__ import annotations
 
-from bot.broadcast import BroadcastRefused, announce, in_language
 from bot.db.models import SAFEGUARDING_HANDOFF, Guardian, HandoffItem
 from bot.i18n.catalog import ENGLISH
 from bot.i18n.staff_view import language_name
-from bot.originals import SHOW_KEY, keep_original
-from bot.outbox import Address, enqueue_to, guardian_addresses
+from bot.outbound.broadcast import BroadcastRefused, announce, in_language
+from bot.outbound.originals import SHOW_KEY, keep_original
+from bot.outbound.outbox import Address, enqueue_to, guardian_addresses
 from bot.staff.commands import ReplyToParent
 from bot.staff.request import StaffOutcome, StaffRequest
 from bot.staff.roles import MANAGER, sees_safeguarding

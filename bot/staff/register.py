@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.chase import expected_on, open_on
 from bot.db.models import (
     Absence,
     AbsenceChase,
@@ -24,6 +23,7 @@ from bot.db.models import (
     Staff,
 )
 from bot.flows.dates import short_date
+from bot.jobs.chase import expected_on, open_on
 
 Say = Callable[..., str]
 

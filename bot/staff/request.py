@@ -12,7 +12,7 @@ from bot.audit import audit
 from bot.db.models import Setting, Staff
 from bot.i18n.catalog import Catalog
 from bot.i18n.services import TurnLanguages
-from bot.outbox import EVERY_CHANNEL, Reach
+from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.types import Reply
 
 

@@ -28,7 +28,7 @@ from tests.fakes.telegram_api import FakeBotApi  # noqa: E402
 from tests.fakes.twilio_http import RecordingTwilioHttpClient  # noqa: E402
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.pipeline.engine import Engine
 
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")

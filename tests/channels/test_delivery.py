@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channel import SendResult, SendStatus
 from bot.db.models import ChannelIdentity, Guardian, Outbox, utcnow
 from bot.db.session import transaction
-from bot.delivery import DeliveryWorker, RateLimit, apply_status
+from bot.outbound.channel import SendResult, SendStatus
+from bot.outbound.delivery import DeliveryWorker, RateLimit, apply_status
 from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage
 
 CAPS = ChannelCapabilities(name="fake", max_text_length=1000, buttons=ButtonStyle.NUMBERED)

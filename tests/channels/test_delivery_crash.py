@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import ChannelIdentity, Guardian, Outbox, utcnow
 from bot.db.session import normalise_url, transaction
-from bot.delivery import DeliveryWorker
 from bot.i18n.services import Translation
+from bot.outbound.delivery import DeliveryWorker
 from parentbot.cli import send_broadcast
 from tests.fakes.telegram_api import FakeBotApi
 from tests.i18n.fake_translator import FakeTranslator

@@ -8,9 +8,9 @@ from bisect import bisect_left
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channel import SendResult, SendStatus
-from bot.delivery import DeliveryWorker, RateLimit
-from bot.pacing import FloodGuard, Pacer
+from bot.outbound.channel import SendResult, SendStatus
+from bot.outbound.delivery import DeliveryWorker, RateLimit
+from bot.outbound.pacing import FloodGuard, Pacer
 from bot.types import OutboundMessage
 from tests.channels.test_delivery import ScriptedSender, add_rows, row
 

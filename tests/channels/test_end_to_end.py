@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
 from bot.db.models import Outbox
-from bot.delivery import DeliveryWorker
+from bot.outbound.delivery import DeliveryWorker
 from channels.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramConfig, TelegramSender, make_bot
 from channels.twilio_common import TwilioConfig, make_client
 from channels.twilio_sms import SmsSender

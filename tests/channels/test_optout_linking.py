@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import AuditLog, ChannelIdentity, Guardian
 from bot.db.session import transaction
-from bot.identity import identity_for
-from bot.linking import issue_link_code, redeem_link_code
-from bot.optout import Keyword, classify, next_channel, set_opt_out
+from bot.outbound.optout import Keyword, classify, next_channel, set_opt_out
+from bot.pipeline.identity import identity_for
+from bot.pipeline.linking import issue_link_code, redeem_link_code
 
 PHONE = "+447700900101"
 

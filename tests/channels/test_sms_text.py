@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.sms_text import (
+from bot.outbound.sms_text import (
     encoded_length,
     fit_segments,
     gsm_safe,

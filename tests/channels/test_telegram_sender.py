@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.channel import SendStatus
-from bot.sms_text import split_text
+from bot.outbound.channel import SendStatus
+from bot.outbound.sms_text import split_text
 from bot.types import Choice, OutboundMessage, Reply
 from channels.telegram import (
     CONTACT_REQUEST,

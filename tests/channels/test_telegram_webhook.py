@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import ChannelIdentity, InboundLog, Outbox
 from bot.db.session import transaction
-from bot.linking import issue_link_code
+from bot.pipeline.linking import issue_link_code
 from channels.telegram import (
     CONTACT_REQUEST,
     SECRET_HEADER,
@@ -23,7 +23,7 @@ from tests.channels.support import SARAH
 from tests.fakes.telegram_api import FakeBotApi
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.pipeline.engine import Engine
 
 USER = {"id": 555, "is_bot": False, "first_name": "Sarah", "language_code": "en"}
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channel import SendStatus
 from bot.db.models import ChannelIdentity, utcnow
 from bot.db.session import transaction
-from bot.sms_text import segment_count
+from bot.outbound.channel import SendStatus
+from bot.outbound.sms_text import segment_count
 from bot.types import Choice, OutboundMessage, Reply
 from channels.twilio_common import TwilioConfig, make_client
 from channels.twilio_sms import SmsSender

@@ -10,7 +10,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.db.models import ChannelIdentity, Guardian, InboundLog, Outbox
 from bot.db.session import transaction
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from channels.twilio_common import EMPTY_TWIML, TwilioConfig
 from tests.channels.support import PUBLIC, SARAH, STRANGER
 

@@ -27,7 +27,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.db.models import InboundLog, Outbox
 from bot.db.session import transaction
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from channels.limits import TELEGRAM_TEXT_LIMIT, TWILIO_TEXT_LIMIT
 from channels.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramConfig
 from channels.twilio_common import TwilioConfig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
-from bot.engine import Engine, TurnResult
+from bot.pipeline.engine import Engine, TurnResult
 from bot.types import InboundMessage
 
 _ids = itertools.count(1)

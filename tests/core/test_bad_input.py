@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, CollectionChange, InboundLog
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 
 SARAH = "+447700900101"

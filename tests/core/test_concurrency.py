@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, InboundLog, Outbox
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from tests.core.helpers import inbound
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, AuditLog, HandoffItem, Outbox
-from bot.engine import Engine
 from bot.i18n.names import parent_catalog
+from bot.pipeline.engine import Engine
 from parentbot import setup
 from tests.conftest import DEMO, MONDAY_MORNING
 from tests.core.helpers import reply_text, say

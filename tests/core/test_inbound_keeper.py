@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import InboundLog
-from bot.keeper import InboundKeeper
+from bot.pipeline.keeper import InboundKeeper
 from bot.types import InboundMessage
 from tests.core.helpers import inbound
 

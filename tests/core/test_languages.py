@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import HandoffItem
-from bot.engine import Engine
 from bot.i18n.translator import TimedTranslator
+from bot.pipeline.engine import Engine
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import reply_text, say
 from tests.i18n.fake_translator import FakeTranslator

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import HandoffItem
-from bot.engine import Engine
 from bot.i18n.names import parent_catalog
+from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 
 SARAH, MAGDA = "+447700900101", "+447700900111"

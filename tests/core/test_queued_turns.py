@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, InboundLog, Outbox
 from bot.db.session import transaction
-from bot.engine import Engine
-from bot.inbound import log_once
-from bot.turns import run_turns
+from bot.pipeline.engine import Engine
+from bot.pipeline.inbound import log_once
+from bot.pipeline.turns import run_turns
 from tests.conftest import MONDAY_MORNING, REPO
 from tests.core.helpers import inbound
 

@@ -15,8 +15,8 @@ from bot.db.models import (
     Room,
     Staff,
 )
-from bot.engine import Engine
 from bot.flows.effects import RecordAbsence
+from bot.pipeline.engine import Engine
 from bot.recording import EffectContext, apply_effects
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import reply_text, say

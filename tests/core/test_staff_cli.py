@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from bot.db.models import ChannelIdentity, Outbox
 from bot.db.session import transaction
-from bot.engine import Engine
-from bot.inbound import log_once
-from bot.linking import redeem_link_code
+from bot.pipeline.engine import Engine
+from bot.pipeline.inbound import log_once
+from bot.pipeline.linking import redeem_link_code
 from bot.types import InboundMessage
 from parentbot import setup
 from parentbot.cli import app

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import AuditLog, ChannelIdentity, HandoffItem, Outbox, Setting, Staff
 from bot.db.session import transaction
-from bot.engine import Engine
 from bot.i18n.names import parent_catalog
 from bot.i18n.translator import Translator
+from bot.pipeline.engine import Engine
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import reply_text, say
 from tests.i18n.fake_translator import FakeTranslator

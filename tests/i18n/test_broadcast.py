@@ -9,14 +9,14 @@ from fake_translator import FakeTranslator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.broadcast import UNTRANSLATED_NOTE_KEY, BroadcastRefused, announce, broadcast
 from bot.db.models import ChannelIdentity, Guardian, Outbox
 from bot.i18n.cache import CachedTranslator
 from bot.i18n.catalog import Catalog
 from bot.i18n.names import staff_catalog
 from bot.i18n.translator import NoTranslator, TimedTranslator
-from bot.outbox import Reach
-from bot.sms_text import segment_count, sms_parts
+from bot.outbound.broadcast import UNTRANSLATED_NOTE_KEY, BroadcastRefused, announce, broadcast
+from bot.outbound.outbox import Reach
+from bot.outbound.sms_text import segment_count, sms_parts
 from bot.types import Reply
 from channels.twilio_sms import render_sms
 

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.chase import JobReport, chase_missing, create_call_tasks
 from bot.db.models import (
     Absence,
     AbsenceChase,
@@ -19,7 +18,8 @@ from bot.db.models import (
     Setting,
 )
 from bot.db.session import transaction
-from bot.engine import Engine
+from bot.jobs.chase import JobReport, chase_missing, create_call_tasks
+from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 from tests.notices.support import (
     CALL_TIME,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 from tests.notices.support import JESS, PRIYA, SARAH, count
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 from tests.notices.support import SARAH, count
 

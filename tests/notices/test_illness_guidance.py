@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import illness
 from bot.db.models import Setting
-from bot.engine import Engine
 from bot.i18n.catalog import Catalog
+from bot.pipeline.engine import Engine
+from bot.roster import illness
 from bot.roster.errors import RosterInvalid, RowError
 from bot.roster.folder import read_setting_folder
 from tests.conftest import DEMO

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, AuditLog, CollectionChange
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 
 SARAH = "+447700900101"  # Maya and Leo Thompson; Linda Thompson is on their collectors list

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channel import SendResult, SendStatus
 from bot.db.models import Outbox
 from bot.db.session import make_engine, make_session_factory
-from bot.delivery import DeliveryWorker
-from bot.engine import Engine
+from bot.outbound.channel import SendResult, SendStatus
+from bot.outbound.delivery import DeliveryWorker
+from bot.pipeline.engine import Engine
 from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import say

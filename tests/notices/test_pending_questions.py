@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, CollectionChange, HandoffItem
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 from tests.notices.support import SARAH, count
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import ChannelIdentity, Outbox, Staff, utcnow
 from bot.db.session import transaction
-from bot.delivery import DeliveryWorker
-from bot.engine import Engine
-from bot.outbox import Reach
-from bot.staff_views import delivery_problems
+from bot.outbound.delivery import DeliveryWorker
+from bot.outbound.outbox import Reach
+from bot.pipeline.engine import Engine
+from bot.staff.views import delivery_problems
 from tests.channels.test_delivery import ScriptedSender, add_rows
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import say

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from parentbot.scheduler import build_scheduler, catch_up
 from parentbot.simulate import SimClock, run
 from tests.conftest import DEMO, MONDAY_MORNING

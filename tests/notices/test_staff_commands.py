@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Outbox, Setting
 from bot.db.session import transaction
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from bot.staff.commands import Acknowledge, Arrived, Help, Register, match_children, parse
 from bot.types import ChildRef
 from tests.core.helpers import reply_text, say

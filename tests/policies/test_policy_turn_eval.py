@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from bot.engine import TurnResult
+from bot.pipeline.engine import TurnResult
 from bot.policies.evaluate import SAMPLE_POLICIES, QaItem
 from bot.types import Choice, Reply
 from parentbot import setup

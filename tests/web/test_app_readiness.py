@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.engine import Engine
-from bot.knowledge import Knowledge
+from bot.pipeline.engine import Engine
+from bot.policies.knowledge import Knowledge
 from parentbot.config import AppConfig, ConfigError
 from parentbot.web import create_app
 

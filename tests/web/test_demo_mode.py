@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import InboundLog
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from channels.client_limit import ClientRateLimit
 from parentbot.config import LIVE_CHANNEL_VARIABLES, ConfigError
 from parentbot.web import create_app

@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Locator, Page, Request, Route, sync_playwright
 
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from parentbot.web import create_app
 
 pytestmark = pytest.mark.browser

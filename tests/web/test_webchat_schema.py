@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.schemas import BaseSchema
 
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 from parentbot.web import create_app
 
 pytestmark = pytest.mark.properties

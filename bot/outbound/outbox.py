@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import ChannelIdentity, Guardian, Outbox, Staff
-from bot.sms_text import numbered, sms_parts
+from bot.outbound.sms_text import numbered, sms_parts
 from bot.types import Choice, Reply
 
 # A plain table statement built once: no ORM bookkeeping for rows only the worker reads back.

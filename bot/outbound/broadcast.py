@@ -5,10 +5,10 @@ bot.i18n.protect). When translation fails, the guardian still gets the English o
 by a short curated note in their language when the catalog has one (one for "no translator is
 configured", one for "translation is unavailable right now"), and the report counts them so
 staff can follow up. A translated message keeps its English original and offers it (see
-bot.originals). Every outbox row is written in the caller's transaction. `in_language` is the
-one-recipient form, used for staff replies too.
+bot.outbound.originals). Every outbox row is written in the caller's transaction.
+`in_language` is the one-recipient form, used for staff replies too.
 
-Each guardian is reached on the best channel that can carry it now (bot.outbox); those no
+Each guardian is reached on the best channel that can carry it now (bot.outbound.outbox); those no
 channel reaches get an "undeliverable" row and are named in the report. On SMS a message over the
 segment budget goes as numbered parts; one that would need more than MAX_SMS_PARTS messages in
 any language is refused before anything is queued (`TooLongForSms`, with what to cut).
@@ -30,9 +30,9 @@ from bot.i18n.names import parent_catalog, setting_names, setting_terms
 from bot.i18n.protect import translate_protected
 from bot.i18n.staff_view import language_name
 from bot.i18n.translator import TranslationUnavailable, Translator, TranslatorNotConfigured
-from bot.originals import SHOW_KEY, keep_original
-from bot.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses
-from bot.sms_text import numbered, sms_overflow, sms_parts
+from bot.outbound.originals import SHOW_KEY, keep_original
+from bot.outbound.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses
+from bot.outbound.sms_text import numbered, sms_overflow, sms_parts
 from bot.types import Choice, Reply
 
 UNTRANSLATED_NOTE_KEY = "broadcast.untranslated"  # a translator is configured but failed

@@ -21,8 +21,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import flows
-from bot.choices import ChoiceAnswer, read_choice
-from bot.conversation import lock_conversation, save_conversation
 from bot.db.models import (
     ChannelIdentity,
     Conversation,
@@ -39,13 +37,15 @@ from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
-from bot.identity import guardian_for, identify
-from bot.inbound import claim, log_once, mark_handled, waiting
-from bot.keeper import InboundKeeper
-from bot.knowledge import Knowledge
 from bot.nlu import NluContext, detect_language, understand, warm_up
-from bot.originals import show_original
-from bot.outbox import EVERY_CHANNEL, Reach, enqueue
+from bot.outbound.originals import show_original
+from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
+from bot.pipeline.choices import ChoiceAnswer, read_choice
+from bot.pipeline.conversation import lock_conversation, save_conversation
+from bot.pipeline.identity import guardian_for, identify
+from bot.pipeline.inbound import claim, log_once, mark_handled, waiting
+from bot.pipeline.keeper import InboundKeeper
+from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
 from bot.staff.handler import StaffRequest
 from bot.staff.handler import handle as handle_staff_command

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import audit
 from bot.db.models import ChannelIdentity, Setting, utcnow
-from bot.identity import identity_for, link_by_phone
+from bot.pipeline.identity import identity_for, link_by_phone
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import transaction
-from bot.inbound import log_once
+from bot.pipeline.inbound import log_once
 from bot.types import InboundMessage
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from bot.audit import audit
 from bot.content import content_dir
-from bot.conversation import lock_conversation, save_conversation
 from bot.db.models import (
     Absence,
     AbsenceChase,
@@ -36,7 +35,8 @@ from bot.db.models import (
 )
 from bot.flows.chased import ABSENT, LATE, STATE, question
 from bot.i18n.catalog import Catalog
-from bot.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses, told
+from bot.outbound.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses, told
+from bot.pipeline.conversation import lock_conversation, save_conversation
 from bot.recording import EffectContext
 
 JOB_OPTIONS = {"chase": "absence_chase_at", "call_tasks": "absence_call_task_at"}

@@ -3,7 +3,8 @@
 A choice that acts on a recorded notice carries it (`notice:withdraw:A12`, bot/flows/refs.py)
 and is honoured on any message, old or new, while that notice exists, is about one of the
 sender's own children, was reported by them and is still active. "Show in English"
-(`original:<outbox id>`) is honoured for outbox rows addressed to this guardian (bot/originals.py).
+(`original:<outbox id>`) is honoured for outbox rows addressed to this guardian
+(bot/outbound/originals.py).
 Every other choice id is honoured only if the conversation's last reply offered it; a numbered
 answer ("2" on SMS) picks from those. Anything else is an expired button: no flow acts on it.
 """
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows import refs
 from bot.flows.draft import Draft
-from bot.originals import sent_original
+from bot.outbound.originals import sent_original
 from bot.recording.notices import own_notice
 
 

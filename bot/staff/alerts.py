@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Child, Staff
-from bot.outbox import EVERY_CHANNEL, Reach, enqueue_to, staff_addresses, told
+from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue_to, staff_addresses, told
 from bot.staff.roles import MANAGER, members_with
 from bot.types import Reply
 
@@ -49,8 +49,9 @@ class StaffAlerts:
         self.to([*([child.key_person] if child.key_person else []), *self.managers()], text)
 
     def to(self, members: Iterable[Staff], text: str, kind: str = "staff_notification") -> None:
-        """One alert to each member (once each), on the best configured channel (bot.outbox);
-        one no configured channel reaches is an undeliverable row, and noted as such."""
+        """One alert to each member (once each), on the best configured channel
+        (bot.outbound.outbox); one no configured channel reaches is an undeliverable row, and
+        noted as such."""
         unique = list({member.id: member for member in members}.values())
         addresses = staff_addresses(self.session, unique, self.reach)
         for member in unique:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from bot.engine import Engine
+from bot.pipeline.engine import Engine
 
 log = logging.getLogger(__name__)
 FASTEST_POLL = 0.002  # seconds between looks while messages are arriving

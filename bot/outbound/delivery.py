@@ -20,7 +20,7 @@ channel's answers (a provider-wide flood) pauses the whole channel. `run_forever
 while earlier rows are still going out, so a channel's pace never stops between batches.
 
 Outcomes that settle a row (provider status callbacks, failures with a fallback) are in
-bot.delivery_status. The worker knows no adapter: senders arrive as a mapping channel ->
+bot.outbound.delivery_status. The worker knows no adapter: senders arrive as a mapping channel ->
 ChannelSender, and a sender may declare `rate_limit: RateLimit` (absent means unpaced). Rows
 pending for a channel that has no sender here and that no other process delivers (`pulled`, e.g.
 the demo web chat's inbox) become "undeliverable" after NO_SENDER_GRACE, never pending forever.
@@ -40,11 +40,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.channel import ChannelSender, SendResult, SendStatus
 from bot.db.models import ChannelIdentity, Outbox, utcnow
-from bot.delivery_status import OPTED_OUT, OUTSIDE_WINDOW, apply_status, fail_row
-from bot.outbox import UNDELIVERABLE
-from bot.pacing import FloodGuard, Pacer, RateLimit
+from bot.outbound.channel import ChannelSender, SendResult, SendStatus
+from bot.outbound.delivery_status import OPTED_OUT, OUTSIDE_WINDOW, apply_status, fail_row
+from bot.outbound.outbox import UNDELIVERABLE
+from bot.outbound.pacing import FloodGuard, Pacer, RateLimit
 from bot.types import Choice, OutboundMessage, Reply
 
 log = logging.getLogger(__name__)
