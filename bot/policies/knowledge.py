@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import PolicyDocument, Setting
 from bot.flows.turn import PolicyHit
 from bot.policies.facts import SettingFacts, answer_setting_fact
-from bot.policies.index import IndexedPassage, PolicyIndex, load_passages
+from bot.policies.index import PolicyIndex
+from bot.policies.matches import IndexedPassage, load_passages
 
 QUOTE_CHARS = 600
 
