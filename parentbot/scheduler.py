@@ -26,10 +26,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.calendar import WEEKDAYS
 from bot.db.models import Setting, utcnow
 from bot.db.session import transaction
 from bot.jobs.chase import (
-    WEEKDAYS,
     JobReport,
     chase_missing,
     create_call_tasks,

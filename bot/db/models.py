@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.calendar import is_open, weekday_numbers
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -87,6 +89,20 @@ class Setting(Base):
     )  # {"mon": ["07:30","18:00"]}
     closed_dates: Mapped[list[Any]] = mapped_column(default=list)  # ISO dates
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)  # setting-level switches and data
+
+    @property
+    def open_weekdays(self) -> frozenset[int]:
+        """The weekdays it opens (0 = Monday): those with opening hours, else Monday to Friday."""
+        return weekday_numbers(self.opening_hours)
+
+    @property
+    def closed_days(self) -> frozenset[date]:
+        """Its closed dates."""
+        return frozenset(date.fromisoformat(day) for day in self.closed_dates)
+
+    def opens_on(self, day: date) -> bool:
+        """Whether it is open on `day` (an open weekday and not a closed date)."""
+        return is_open(day, self.open_weekdays, self.closed_days)
 
 
 class Room(Base):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.audit import audit
+from bot.calendar import attends_on
 from bot.content import content_dir
 from bot.db.models import (
     Absence,
@@ -40,7 +41,6 @@ from bot.pipeline.conversation import lock_conversation, save_conversation
 from bot.recording import EffectContext
 
 JOB_OPTIONS = {"chase": "absence_chase_at", "call_tasks": "absence_call_task_at"}
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass
@@ -65,7 +65,7 @@ def job_times(options: dict[str, Any]) -> dict[str, time]:
 def due_jobs(setting: Setting, now: datetime, since: datetime | None = None) -> list[str]:
     """Jobs whose configured time today falls in (since, now], in order; on open days only."""
     local = now.astimezone(ZoneInfo(setting.timezone))
-    if not open_on(setting, local.date()):
+    if not setting.opens_on(local.date()):
         return []
     due = []
     for job, at in job_times(setting.options).items():
@@ -78,17 +78,6 @@ def due_jobs(setting: Setting, now: datetime, since: datetime | None = None) -> 
 def local_day(setting: Setting, now: datetime) -> date:
     """The calendar day in the setting's timezone."""
     return now.astimezone(ZoneInfo(setting.timezone)).date()
-
-
-def open_on(setting: Setting, day: date) -> bool:
-    """Whether the setting opens on `day` (weekdays when no opening hours are given)."""
-    open_days = set(setting.opening_hours) or set(WEEKDAYS[:5])
-    return WEEKDAYS[day.weekday()] in open_days and day.isoformat() not in setting.closed_dates
-
-
-def expected_on(child: Child, day: date) -> bool:
-    """Whether the child normally attends on this weekday (all weekdays when none are given)."""
-    return WEEKDAYS[day.weekday()] in (child.attendance_days or WEEKDAYS[:5])
 
 
 def absent_ids(session: Session, child_ids: list[int], day: date) -> set[int]:
@@ -110,12 +99,12 @@ def arrived_ids(session: Session, child_ids: list[int], day: date) -> set[int]:
 
 def missing_children(session: Session, setting: Setting, day: date) -> list[Child]:
     """Children expected on an open day who have neither arrived nor been reported absent."""
-    if not open_on(setting, day):
+    if not setting.opens_on(day):
         return []
     children = session.scalars(
         select(Child).where(Child.setting_id == setting.id).order_by(Child.last_name, Child.id)
     )
-    expected = [child for child in children if expected_on(child, day)]
+    expected = [child for child in children if attends_on(child.attendance_days, day)]
     ids = [child.id for child in expected]
     seen = absent_ids(session, ids, day) | arrived_ids(session, ids, day)
     return [child for child in expected if child.id not in seen]

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,7 +54,6 @@ from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 log = logging.getLogger(__name__)
 UNSURE = 0.5  # below this, a non-English message is also tried through an English translation
 TURN_THREADS = 16  # webhooks' turns at once in one process (inline turns)
-WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
 @dataclass(frozen=True)
@@ -370,16 +369,13 @@ class Engine:
 
 
 def _setting_view(setting: Setting) -> SettingView:
-    open_weekdays = frozenset(WEEKDAY_INDEX[day] for day in setting.opening_hours) or frozenset(
-        range(5)
-    )
     return SettingView(
         name=setting.name,
         phone=setting.phone,
         email=setting.email,
         address=setting.address,
         timezone=setting.timezone,
-        closed_dates=frozenset(date.fromisoformat(day) for day in setting.closed_dates),
-        open_weekdays=open_weekdays,
+        closed_dates=setting.closed_days,
+        open_weekdays=setting.open_weekdays,
         options=dict(setting.options),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -104,7 +103,7 @@ class Knowledge:
             email=setting.email,
             manager=setting.manager_name,
             opening_hours=dict(setting.opening_hours),
-            closed_dates=tuple(date.fromisoformat(day) for day in setting.closed_dates),
+            closed_dates=tuple(sorted(setting.closed_days)),
         )
         return lambda question: answer_setting_fact(question, facts)
 
