@@ -426,3 +426,16 @@ class AbsenceChase(Base):
         ForeignKey("guardians.id", ondelete="SET NULL")
     )
     call_task_at: Mapped[datetime | None] = mapped_column()
+
+
+class JobRun(Base):
+    """One run of a daily scheduled job for one setting and slot (its local date), written in the
+    job's own transaction: the job runs once per slot whoever starts it (bot/jobs/registry.py)."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("setting_id", "job", "slot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setting_id: Mapped[int] = mapped_column(ForeignKey("settings.id", ondelete="CASCADE"))
+    job: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(String(32))  # "2026-11-23"
+    ran_at: Mapped[datetime] = mapped_column()

@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -45,6 +44,7 @@ from bot.pipeline.conversation import lock_conversation, save_conversation
 from bot.pipeline.identity import guardian_for, identify
 from bot.pipeline.inbound import claim, log_once, mark_handled, waiting
 from bot.pipeline.keeper import InboundKeeper
+from bot.pipeline.outcome import TurnResult
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
 from bot.staff.handler import StaffRequest
@@ -54,20 +54,6 @@ from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 log = logging.getLogger(__name__)
 UNSURE = 0.5  # below this, a non-English message is also tried through an English translation
 TURN_THREADS = 16  # webhooks' turns at once in one process (inline turns)
-
-
-@dataclass(frozen=True)
-class TurnResult:
-    """What one message did, as simulate and the web chat show it."""
-
-    inbound_id: int
-    intent: str
-    language: str
-    replies: list[Reply]
-    handoff: bool = False
-    sources: list[dict[str, str]] = field(default_factory=list)
-    records: list[dict[str, Any]] = field(default_factory=list)
-    staff_notifications: list[dict[str, str]] = field(default_factory=list)
 
 
 def system_clock() -> datetime:
@@ -221,8 +207,8 @@ class Engine:
             inbound_id=inbound_id,
             reach=self.reach,
         )
-        outcome = apply_effects(effects, result.effects)
-        result = refs.fill(result, tuple(outcome.written))
+        apply_effects(effects, result.effects)
+        result = refs.fill(result, tuple(effects.written))
         offered = [choice.id for reply in result.replies for choice in reply.choices]
         save_conversation(
             session, conversation.id, result.state, result.context | {"offered": offered}, now
@@ -237,16 +223,8 @@ class Engine:
                 inbound_id=inbound_id,
             )
         mark_handled(session, inbound_id, turn.understanding, self.clock())
-        return TurnResult(
-            inbound_id,
-            (result.intent or turn.understanding.intent).value,
-            turn.language,
-            list(result.replies),
-            outcome.handoff,
-            outcome.sources,
-            outcome.records,
-            outcome.staff_notifications,
-        )
+        intent = (result.intent or turn.understanding.intent).value
+        return effects.turn_result(inbound_id, intent, turn.language, result.replies)
 
     def _make_turn(
         self,
@@ -300,19 +278,31 @@ class Engine:
             languages,
             self.reach,
         )
-        outcome = handle_staff_command(request)
-        enqueue(
+        step = handle_staff_command(request)
+        effects = EffectContext(
             session,
-            inbound.channel,
-            inbound.sender_id,
-            outcome.reply,
-            staff_id=staff.id,
+            self.setting_id,
+            None,
+            self.staff_catalog,
             inbound_id=inbound_id,
+            reach=self.reach,
+            staff_id=staff.id,
+            catalog=self.catalog,
+            translator=languages.translator,
         )
+        apply_effects(effects, step.effects)
+        result = effects.turn_result(inbound_id, Intent.OTHER.value, "en", step.replies)
+        for reply in result.replies:
+            enqueue(
+                session,
+                inbound.channel,
+                inbound.sender_id,
+                reply,
+                staff_id=staff.id,
+                inbound_id=inbound_id,
+            )
         mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
-        return TurnResult(
-            inbound_id, Intent.OTHER.value, "en", [outcome.reply], records=outcome.records
-        )
+        return result
 
     def _understand(
         self,

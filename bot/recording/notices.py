@@ -283,7 +283,7 @@ def _report(context: EffectContext, rows: Notice, *, written: bool = False) -> N
         return
     refs = [_describe(row)[1] for row in rows]
     if written:
-        context.outcome.written.extend(refs)
+        context.written.extend(refs)
     children = [context.session.get_one(Child, row.child_id) for row in rows]
     kind, _, start, end = _describe(rows[0])
     values: dict[str, Any] = {"status": rows[0].status, "refs": refs}
@@ -297,4 +297,4 @@ def _report(context: EffectContext, rows: Notice, *, written: bool = False) -> N
             "minutes_late": first.minutes_late,
             "authorised": first.authorised,
         }
-    context.outcome.records.append(record_row(kind, children, start, end, **values))
+    context.records.append(record_row(kind, children, start, end, **values))
