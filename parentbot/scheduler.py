@@ -15,6 +15,7 @@ run; at start, jobs whose time passed within that grace and that have not run to
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -55,8 +56,9 @@ def build_scheduler(
     sessions: sessionmaker[Session],
     scheduler: BaseScheduler | None = None,
     reach: Reach = EVERY_CHANNEL,
+    jobs: Sequence[Job] = JOBS,
 ) -> BaseScheduler:
-    """A trigger per registered job and setting, plus the outbox clean-up."""
+    """A trigger per job (the registered ones) and setting, plus the outbox clean-up."""
     scheduler = scheduler or BlockingScheduler(
         job_defaults={
             "misfire_grace_time": MISFIRE_GRACE_SECONDS,
@@ -67,7 +69,7 @@ def build_scheduler(
     with sessions() as session:
         settings = list(session.scalars(select(Setting).order_by(Setting.id)))
         for setting in settings:
-            for job in JOBS:
+            for job in jobs:
                 trigger = _trigger(job, setting)
                 if trigger is None:
                     continue
@@ -100,7 +102,10 @@ def _trigger(job: Job, setting: Setting) -> BaseTrigger | None:
 
 
 def catch_up(
-    sessions: sessionmaker[Session], now: datetime, reach: Reach = EVERY_CHANNEL
+    sessions: sessionmaker[Session],
+    now: datetime,
+    reach: Reach = EVERY_CHANNEL,
+    jobs: Sequence[Job] = JOBS,
 ) -> list[JobResult]:
     """Run the jobs whose time passed within the grace time and have not run today (the process
     just started); what each did."""
@@ -109,7 +114,7 @@ def catch_up(
         due = [
             (setting.id, job)
             for setting in session.scalars(select(Setting).order_by(Setting.id))
-            for job in JOBS
+            for job in jobs
             if due_at(job, setting, now, since)
         ]
     results = [run_job(sessions, setting_id, job, now, reach) for setting_id, job in due]
