@@ -9,7 +9,7 @@ A message's turn runs at once (`receive`), or, when turns are queued, in the tur
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -213,15 +213,7 @@ class Engine:
         save_conversation(
             session, conversation.id, result.state, result.context | {"offered": offered}, now
         )
-        for reply in result.replies:
-            enqueue(
-                session,
-                inbound.channel,
-                inbound.sender_id,
-                reply,
-                guardian_id=who.sender.guardian_id,
-                inbound_id=inbound_id,
-            )
+        _answer(session, inbound, inbound_id, result.replies, guardian_id=who.sender.guardian_id)
         mark_handled(session, inbound_id, turn.understanding, self.clock())
         intent = (result.intent or turn.understanding.intent).value
         return effects.turn_result(inbound_id, intent, turn.language, result.replies)
@@ -292,15 +284,7 @@ class Engine:
         )
         apply_effects(effects, step.effects)
         result = effects.turn_result(inbound_id, Intent.OTHER.value, "en", step.replies)
-        for reply in result.replies:
-            enqueue(
-                session,
-                inbound.channel,
-                inbound.sender_id,
-                reply,
-                staff_id=staff.id,
-                inbound_id=inbound_id,
-            )
+        _answer(session, inbound, inbound_id, result.replies, staff_id=staff.id)
         mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
         return result
 
@@ -356,6 +340,28 @@ class Engine:
             )
             enqueue(session, inbound.channel, inbound.sender_id, sorry, inbound_id=inbound_id)
         return TurnResult(inbound_id, Intent.OTHER.value, "en", [sorry], handoff=True)
+
+
+def _answer(
+    session: Session,
+    inbound: InboundMessage,
+    inbound_id: int,
+    replies: Iterable[Reply],
+    *,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+) -> None:
+    """Queue the turn's replies to the sender, on the channel they wrote from."""
+    for reply in replies:
+        enqueue(
+            session,
+            inbound.channel,
+            inbound.sender_id,
+            reply,
+            guardian_id=guardian_id,
+            staff_id=staff_id,
+            inbound_id=inbound_id,
+        )
 
 
 def _setting_view(setting: Setting) -> SettingView:
