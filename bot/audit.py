@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditLog
+from bot.db.models import AuditLog, table_of
 
 # A plain table statement built once: audit rows are written, never read back in a turn.
-AUDIT = insert(AuditLog.__table__)
+AUDIT = insert(table_of(AuditLog))
 
 
 def audit(

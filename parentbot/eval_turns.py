@@ -33,7 +33,8 @@ from pathlib import Path
 from bot.content import content_dir
 from bot.flows.language import OFFER_PREFIX
 from bot.i18n.translator import NoTranslator
-from bot.pipeline.engine import Engine, TurnResult
+from bot.pipeline.engine import Engine
+from bot.pipeline.outcome import TurnResult
 from bot.policies.embedding import load_encoder
 from bot.policies.evaluate import (
     CORPORA,

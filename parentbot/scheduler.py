@@ -1,41 +1,35 @@
-"""The one scheduler process: first-day absence chase, staff call tasks, stale outbox rows.
+"""The one scheduler process: the scheduled jobs of bot/jobs/registry.py, and stale outbox rows.
 
 Run exactly ONE scheduler process (the Procfile's `scheduler` entry), never one per web worker:
-APScheduler 3 keeps its jobs in the process that runs them, and two running schedulers would
-each fire every job (a job store must never be shared by two schedulers either). Jobs only write
-records and outbox rows, in one transaction each, and they are idempotent (one AbsenceChase row
-per child and day, unique in the database), so a retry or a catch-up never asks a family twice.
+APScheduler 3 keeps its jobs in the process that runs them (a job store must never be shared by
+two schedulers). Should two run by mistake, a daily job still runs once a day: each run is
+recorded in `job_runs` in the job's own transaction, and the second finds it and does nothing.
 
-Jobs live in memory, rebuilt from the settings at start: cron triggers at each setting's
-`absence_chase_at` / `absence_call_task_at` (local time, open weekdays). A misfire grace time
-lets a job delayed by a busy or restarting process still run; at start, jobs whose time passed
-within that grace are run once (`catch_up`), because a fresh in-memory scheduler would otherwise
-wait for tomorrow.
+Triggers live in memory, rebuilt from the settings and the registry at start: a cron trigger per
+daily job and setting at its option's local time on the days the setting opens, an interval for
+each polling job. A misfire grace time lets a job delayed by a busy or restarting process still
+run; at start, jobs whose time passed within that grace and that have not run today run once
+(`catch_up`), because a fresh in-memory scheduler would otherwise wait for tomorrow.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.calendar import WEEKDAYS
 from bot.db.models import Setting, utcnow
-from bot.db.session import transaction
-from bot.jobs.chase import (
-    WEEKDAYS,
-    JobReport,
-    chase_missing,
-    create_call_tasks,
-    due_jobs,
-    job_times,
-)
+from bot.jobs.job import Daily, Job, JobResult
+from bot.jobs.registry import JOBS, due_at, run_job
 from bot.outbound.delivery import DeliveryWorker
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
 
@@ -43,31 +37,6 @@ log = logging.getLogger(__name__)
 
 MISFIRE_GRACE_SECONDS = 900
 STALE_SENDING = timedelta(minutes=10)  # a row "sending" this long belonged to a crashed worker
-JOBS: dict[str, Callable[..., JobReport]] = {  # (session, setting id, now, reach=...)
-    "chase": chase_missing,
-    "call_tasks": create_call_tasks,
-}
-
-
-def run_job(
-    sessions: sessionmaker[Session],
-    setting_id: int,
-    job: str,
-    now: datetime | None = None,
-    reach: Reach = EVERY_CHANNEL,
-) -> JobReport:
-    """Run one setting's job in its own transaction; `reach`: the channels that can carry its
-    messages (the wiring's)."""
-    with transaction(sessions) as session:
-        report = JOBS[job](session, setting_id, now or utcnow(), reach=reach)
-    log.info(
-        "%s for setting %s: chased %d, call tasks %d",
-        job,
-        setting_id,
-        len(report.chased),
-        len(report.call_tasks),
-    )
-    return report
 
 
 def requeue_stale(sessions: sessionmaker[Session]) -> int:
@@ -76,12 +45,20 @@ def requeue_stale(sessions: sessionmaker[Session]) -> int:
     return DeliveryWorker(sessions, {}).requeue_stale(STALE_SENDING)
 
 
+def run_now(
+    sessions: sessionmaker[Session], setting_id: int, job: Job, reach: Reach = EVERY_CHANNEL
+) -> JobResult | None:
+    """A trigger's call: the job as of now (nothing when it already ran for today)."""
+    return run_job(sessions, setting_id, job, utcnow(), reach)
+
+
 def build_scheduler(
     sessions: sessionmaker[Session],
     scheduler: BaseScheduler | None = None,
     reach: Reach = EVERY_CHANNEL,
+    jobs: Sequence[Job] = JOBS,
 ) -> BaseScheduler:
-    """Cron jobs for every setting's chase times, plus the outbox clean-up."""
+    """A trigger per job (the registered ones) and setting, plus the outbox clean-up."""
     scheduler = scheduler or BlockingScheduler(
         job_defaults={
             "misfire_grace_time": MISFIRE_GRACE_SECONDS,
@@ -92,17 +69,16 @@ def build_scheduler(
     with sessions() as session:
         settings = list(session.scalars(select(Setting).order_by(Setting.id)))
         for setting in settings:
-            days = ",".join(day for day in WEEKDAYS if day in setting.opening_hours) or "mon-fri"
-            for job, at in job_times(setting.options).items():
-                trigger = CronTrigger(
-                    day_of_week=days, hour=at.hour, minute=at.minute, timezone=setting.timezone
-                )
+            for job in jobs:
+                trigger = _trigger(job, setting)
+                if trigger is None:
+                    continue
                 scheduler.add_job(
-                    run_job,
+                    run_now,
                     trigger,
                     args=(sessions, setting.id, job),
                     kwargs={"reach": reach},
-                    id=f"{job}:{setting.slug}",
+                    id=f"{job.name}:{setting.slug}",
                     replace_existing=True,
                 )
     scheduler.add_job(
@@ -111,18 +87,38 @@ def build_scheduler(
     return scheduler
 
 
+def _trigger(job: Job, setting: Setting) -> BaseTrigger | None:
+    """When the job fires for the setting; None when it does not run there (its time unset)."""
+    schedule = job.schedule
+    if not isinstance(schedule, Daily):
+        return IntervalTrigger(minutes=schedule.minutes)
+    at = schedule.time_for(setting)
+    if at is None:
+        return None
+    days = "*"
+    if schedule.open_days_only:
+        days = ",".join(WEEKDAYS[day] for day in sorted(setting.open_weekdays))
+    return CronTrigger(day_of_week=days, hour=at.hour, minute=at.minute, timezone=setting.timezone)
+
+
 def catch_up(
-    sessions: sessionmaker[Session], now: datetime, reach: Reach = EVERY_CHANNEL
-) -> list[JobReport]:
-    """Run today's jobs whose time passed within the grace time (the process just started)."""
+    sessions: sessionmaker[Session],
+    now: datetime,
+    reach: Reach = EVERY_CHANNEL,
+    jobs: Sequence[Job] = JOBS,
+) -> list[JobResult]:
+    """Run the jobs whose time passed within the grace time and have not run today (the process
+    just started); what each did."""
     since = now - timedelta(seconds=MISFIRE_GRACE_SECONDS)
     with sessions() as session:
         due = [
             (setting.id, job)
             for setting in session.scalars(select(Setting).order_by(Setting.id))
-            for job in due_jobs(setting, now, since)
+            for job in jobs
+            if due_at(job, setting, now, since)
         ]
-    return [run_job(sessions, setting_id, job, now, reach) for setting_id, job in due]
+    results = [run_job(sessions, setting_id, job, now, reach) for setting_id, job in due]
+    return [result for result in results if result is not None]
 
 
 def run_forever(sessions: sessionmaker[Session], reach: Reach) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.db.models import Setting
-from bot.jobs.chase import due_jobs, local_day
-from bot.pipeline.engine import Engine, TurnResult
+from bot.jobs.job import JobResult
+from bot.jobs.registry import JOBS, run_job
+from bot.pipeline.engine import Engine
+from bot.pipeline.outcome import TurnResult
 from bot.roster.fields import FieldError, phone_e164
 from bot.types import InboundMessage
 
@@ -24,10 +25,9 @@ class BadLine(ValueError):
 
 @dataclass
 class SimClock:
-    """simulate's clock: fixed (--now, then each tick) or real time; remembers jobs already run."""
+    """simulate's clock: fixed (--now, then each tick) or real time."""
 
     fixed: datetime | None = None
-    ran: set[tuple[str, date]] = field(default_factory=set)
 
     def __call__(self) -> datetime:
         return self.fixed or datetime.now(UTC)
@@ -60,9 +60,9 @@ def handle_line(engine: Engine, line: str, clock: Callable[[], datetime]) -> dic
 
 
 def run_tick(engine: Engine, value: object) -> dict[str, Any]:
-    """Move the clock to `value` and run the scheduled jobs due by then and not yet run that day."""
-    from parentbot.scheduler import run_job
-
+    """Move the clock to `value` and run every scheduled job due by then, as a scheduler catching
+    up would: a daily job whose time today has come and that has not run today, a polling job at
+    each tick (bot/jobs/registry.py)."""
     clock = engine.clock
     if not isinstance(clock, SimClock):
         raise BadLine("tick lines need simulate's clock")
@@ -73,19 +73,22 @@ def run_tick(engine: Engine, value: object) -> dict[str, Any]:
     if at.tzinfo is None:
         raise BadLine('"tick" needs a UTC offset, e.g. 2026-11-23T09:30:00+00:00')
     clock.fixed = at.astimezone(UTC)
-    with engine.sessions() as session:
-        setting = session.get_one(Setting, engine.setting_id)
-        day, due = local_day(setting, at), due_jobs(setting, at)
-    output: dict[str, Any] = {"tick": at.isoformat(), "jobs": []}
-    output |= {"chased": [], "call_tasks": [], "staff_notifications": [], "messages": []}
-    for job in due:
-        if (job, day) in clock.ran:
+    output: dict[str, Any] = {"tick": at.isoformat(), "jobs": [], **JobResult().report()}
+    for job in JOBS:
+        result = run_job(
+            engine.sessions,
+            engine.setting_id,
+            job,
+            clock.fixed,
+            engine.reach,
+            catalog=engine.catalog,
+            staff_catalog=engine.staff_catalog,
+        )
+        if result is None:
             continue
-        clock.ran.add((job, day))
-        report = run_job(engine.sessions, engine.setting_id, job, clock.fixed, engine.reach)
-        output["jobs"].append(job)
-        for key in ("chased", "call_tasks", "staff_notifications", "messages"):
-            output[key] += getattr(report, key)
+        output["jobs"].append(job.name)
+        for key, values in result.report().items():
+            output[key] += values
     return output
 
 

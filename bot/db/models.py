@@ -15,12 +15,15 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.calendar import is_open, weekday_numbers
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -64,6 +67,11 @@ class Base(DeclarativeBase):
     }
 
 
+def table_of(model: type[Base]) -> Table:
+    """The model's plain table, for core statements built once (no ORM bookkeeping runs)."""
+    return Base.metadata.tables[model.__tablename__]
+
+
 class Setting(Base):
     """One nursery or pre-school."""
 
@@ -81,6 +89,20 @@ class Setting(Base):
     )  # {"mon": ["07:30","18:00"]}
     closed_dates: Mapped[list[Any]] = mapped_column(default=list)  # ISO dates
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)  # setting-level switches and data
+
+    @property
+    def open_weekdays(self) -> frozenset[int]:
+        """The weekdays it opens (0 = Monday): those with opening hours, else Monday to Friday."""
+        return weekday_numbers(self.opening_hours)
+
+    @property
+    def closed_days(self) -> frozenset[date]:
+        """Its closed dates."""
+        return frozenset(date.fromisoformat(day) for day in self.closed_dates)
+
+    def opens_on(self, day: date) -> bool:
+        """Whether it is open on `day` (an open weekday and not a closed date)."""
+        return is_open(day, self.open_weekdays, self.closed_days)
 
 
 class Room(Base):
@@ -404,3 +426,16 @@ class AbsenceChase(Base):
         ForeignKey("guardians.id", ondelete="SET NULL")
     )
     call_task_at: Mapped[datetime | None] = mapped_column()
+
+
+class JobRun(Base):
+    """One run of a daily scheduled job for one setting and slot (its local date), written in the
+    job's own transaction: the job runs once per slot whoever starts it (bot/jobs/registry.py)."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("setting_id", "job", "slot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setting_id: Mapped[int] = mapped_column(ForeignKey("settings.id", ondelete="CASCADE"))
+    job: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(String(32))  # "2026-11-23"
+    ran_at: Mapped[datetime] = mapped_column()

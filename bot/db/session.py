@@ -127,7 +127,9 @@ def insert_unless_present(session: Session, entity: Any, **values: Any) -> int |
     """INSERT ... ON CONFLICT DO NOTHING: the new row's id, None when a unique key was taken.
 
     Race-safe without a savepoint, on SQLite and PostgreSQL alike."""
-    return session.scalar(_insert_unless_present(session.get_bind().dialect.name, entity), values)
+    statement = _insert_unless_present(session.get_bind().dialect.name, entity)
+    inserted: int | None = session.scalar(statement, values)
+    return inserted
 
 
 @functools.cache

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 
+from bot import calendar
 from bot.flows.turn import SettingView
 
 LOCALES = {"en": "en_GB"}
@@ -13,7 +14,7 @@ LOCALES = {"en": "en_GB"}
 
 def is_open(day: date, setting: SettingView) -> bool:
     """Whether the setting is open on `day` (a weekday it opens and not a closed date)."""
-    return day.weekday() in setting.open_weekdays and day not in setting.closed_dates
+    return calendar.is_open(day, setting.open_weekdays, setting.closed_dates)
 
 
 def open_days(start: date, end: date, setting: SettingView) -> list[date]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -47,7 +48,7 @@ class CachedTranslator:
             return text
         key = (self.name, source, target, text_hash(text))
         with self._session() as session:
-            cached = session.scalar(_lookup(*key))
+            cached: str | None = session.scalar(_lookup(*key))
         if cached is not None:
             return cached
         translated = self.inner.translate(text, source, target)
@@ -64,7 +65,7 @@ class CachedTranslator:
                 yield session
 
 
-def _lookup(backend: str, source: str, target: str, digest: str) -> Select[tuple[str]]:
+def _lookup(backend: str, source: str, target: str, digest: str) -> Select[Any]:
     return select(TranslationCacheEntry.translated).where(
         TranslationCacheEntry.backend == backend,
         TranslationCacheEntry.source_lang == source,

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
 from bot.nlu import lexicon
-from bot.nlu.text import WORD, Hit, Text
+from bot.nlu.text import WORD, Hit, Matcher, Text
 from bot.types import DateRange
 
 _ORD = r"(?:st|nd|rd|th|er|º|ª|\.)?"
@@ -264,7 +264,7 @@ def _combine(
 
 
 @cache
-def _matcher(languages: tuple[str, ...]) -> lexicon.Matcher:
+def _matcher(languages: tuple[str, ...]) -> Matcher:
     return lexicon.matcher("dates", languages)
 
 
@@ -351,5 +351,5 @@ def _dateparser(fragment: str, language: str, today: date) -> date | None:
         "DATE_ORDER": "DMY",
     }
     languages = list(dict.fromkeys([language, "en"]))
-    parsed = dateparser.parse(fragment, languages=languages, settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(fragment, languages=languages, settings=settings)
     return parsed.date() if parsed and parsed.date() >= today - timedelta(days=60) else None

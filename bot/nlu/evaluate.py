@@ -53,7 +53,10 @@ class Example:
 
 @cache
 def _fixtures() -> dict[str, Any]:
-    return json.loads((nlu_dir() / "examples" / "families.json").read_text(encoding="utf-8"))
+    fixtures: dict[str, Any] = json.loads(
+        (nlu_dir() / "examples" / "families.json").read_text(encoding="utf-8")
+    )
+    return fixtures
 
 
 def load(split: str) -> list[Example]:
@@ -229,7 +232,8 @@ def cli_main(json_out: Path | None = None) -> int:
 
 def meets_targets(report: dict[str, Any]) -> bool:
     """The issue's figures: intent >= 95% English, >= 90% other; child and date slots >= 90%."""
-    groups, slots = report["by_group"], report["slots"]
+    groups: dict[str, float] = report["by_group"]
+    slots: dict[str, float] = report["slots"]
     return (
         groups.get("english", 1.0) >= 0.95
         and groups.get("other_languages", 1.0) >= 0.90

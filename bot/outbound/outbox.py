@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.db.models import ChannelIdentity, Guardian, Outbox, Staff
+from bot.db.models import ChannelIdentity, Guardian, Outbox, Staff, table_of
 from bot.outbound.sms_text import numbered, sms_parts
 from bot.types import Choice, Reply
 
 # A plain table statement built once: no ORM bookkeeping for rows only the worker reads back.
-ENQUEUE = insert(Outbox.__table__).returning(Outbox.__table__.c.id)
+ENQUEUE = insert(table_of(Outbox)).returning(table_of(Outbox).c.id)
 UNDELIVERABLE = "undeliverable"
 ALL_CHANNELS = frozenset({"sms", "whatsapp", "telegram", "webchat"})
 # Channels that reach a roster phone with no earlier message from it, best first (the web chat

@@ -9,12 +9,11 @@ A message's turn runs at once (`receive`), or, when turns are queued, in the tur
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -45,6 +44,7 @@ from bot.pipeline.conversation import lock_conversation, save_conversation
 from bot.pipeline.identity import guardian_for, identify
 from bot.pipeline.inbound import claim, log_once, mark_handled, waiting
 from bot.pipeline.keeper import InboundKeeper
+from bot.pipeline.outcome import TurnResult
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
 from bot.staff.handler import StaffRequest
@@ -54,21 +54,6 @@ from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 log = logging.getLogger(__name__)
 UNSURE = 0.5  # below this, a non-English message is also tried through an English translation
 TURN_THREADS = 16  # webhooks' turns at once in one process (inline turns)
-WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-
-
-@dataclass(frozen=True)
-class TurnResult:
-    """What one message did, as simulate and the web chat show it."""
-
-    inbound_id: int
-    intent: str
-    language: str
-    replies: list[Reply]
-    handoff: bool = False
-    sources: list[dict[str, str]] = field(default_factory=list)
-    records: list[dict[str, Any]] = field(default_factory=list)
-    staff_notifications: list[dict[str, str]] = field(default_factory=list)
 
 
 def system_clock() -> datetime:
@@ -222,32 +207,16 @@ class Engine:
             inbound_id=inbound_id,
             reach=self.reach,
         )
-        outcome = apply_effects(effects, result.effects)
-        result = refs.fill(result, tuple(outcome.written))
+        apply_effects(effects, result.effects)
+        result = refs.fill(result, tuple(effects.written))
         offered = [choice.id for reply in result.replies for choice in reply.choices]
         save_conversation(
             session, conversation.id, result.state, result.context | {"offered": offered}, now
         )
-        for reply in result.replies:
-            enqueue(
-                session,
-                inbound.channel,
-                inbound.sender_id,
-                reply,
-                guardian_id=who.sender.guardian_id,
-                inbound_id=inbound_id,
-            )
+        _answer(session, inbound, inbound_id, result.replies, guardian_id=who.sender.guardian_id)
         mark_handled(session, inbound_id, turn.understanding, self.clock())
-        return TurnResult(
-            inbound_id,
-            (result.intent or turn.understanding.intent).value,
-            turn.language,
-            list(result.replies),
-            outcome.handoff,
-            outcome.sources,
-            outcome.records,
-            outcome.staff_notifications,
-        )
+        intent = (result.intent or turn.understanding.intent).value
+        return effects.turn_result(inbound_id, intent, turn.language, result.replies)
 
     def _make_turn(
         self,
@@ -301,19 +270,23 @@ class Engine:
             languages,
             self.reach,
         )
-        outcome = handle_staff_command(request)
-        enqueue(
+        step = handle_staff_command(request)
+        effects = EffectContext(
             session,
-            inbound.channel,
-            inbound.sender_id,
-            outcome.reply,
-            staff_id=staff.id,
+            self.setting_id,
+            None,
+            self.staff_catalog,
             inbound_id=inbound_id,
+            reach=self.reach,
+            staff_id=staff.id,
+            catalog=self.catalog,
+            translator=languages.translator,
         )
+        apply_effects(effects, step.effects)
+        result = effects.turn_result(inbound_id, Intent.OTHER.value, "en", step.replies)
+        _answer(session, inbound, inbound_id, result.replies, staff_id=staff.id)
         mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
-        return TurnResult(
-            inbound_id, Intent.OTHER.value, "en", [outcome.reply], records=outcome.records
-        )
+        return result
 
     def _understand(
         self,
@@ -369,17 +342,36 @@ class Engine:
         return TurnResult(inbound_id, Intent.OTHER.value, "en", [sorry], handoff=True)
 
 
+def _answer(
+    session: Session,
+    inbound: InboundMessage,
+    inbound_id: int,
+    replies: Iterable[Reply],
+    *,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+) -> None:
+    """Queue the turn's replies to the sender, on the channel they wrote from."""
+    for reply in replies:
+        enqueue(
+            session,
+            inbound.channel,
+            inbound.sender_id,
+            reply,
+            guardian_id=guardian_id,
+            staff_id=staff_id,
+            inbound_id=inbound_id,
+        )
+
+
 def _setting_view(setting: Setting) -> SettingView:
-    open_weekdays = frozenset(WEEKDAY_INDEX[day] for day in setting.opening_hours) or frozenset(
-        range(5)
-    )
     return SettingView(
         name=setting.name,
         phone=setting.phone,
         email=setting.email,
         address=setting.address,
         timezone=setting.timezone,
-        closed_dates=frozenset(date.fromisoformat(day) for day in setting.closed_dates),
-        open_weekdays=open_weekdays,
+        closed_dates=setting.closed_days,
+        open_weekdays=setting.open_weekdays,
         options=dict(setting.options),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,16 @@ from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import Arrival, ChannelIdentity, Child, Guardian, GuardianChild, Room, Staff
+from bot.db.models import (
+    Arrival,
+    ChannelIdentity,
+    Child,
+    Guardian,
+    GuardianChild,
+    Room,
+    Staff,
+    table_of,
+)
 from bot.flows.turn import ChildView, SenderView
 from bot.types import ChildRef, SenderKind
 
@@ -20,8 +30,8 @@ IDENTITY = select(ChannelIdentity).where(
     ChannelIdentity.external_id == bindparam("external_id"),
 )
 TOUCH = (  # when the person last wrote (WhatsApp's 24-hour window, preferred channel)
-    update(ChannelIdentity.__table__)
-    .where(ChannelIdentity.__table__.c.id == bindparam("identity_id"))
+    update(table_of(ChannelIdentity))
+    .where(table_of(ChannelIdentity).c.id == bindparam("identity_id"))
     .values(last_inbound_at=bindparam("at"))
 )
 PHONE_CHANNELS = frozenset({"sms", "whatsapp", "webchat", "terminal"})
@@ -110,7 +120,7 @@ def identify(
     return Identified(first.id, SenderView(kind=SenderKind.UNKNOWN), None)
 
 
-def _guardian_view(rows: list[Row[Any]], at: datetime) -> SenderView:
+def _guardian_view(rows: Sequence[Row[Any]], at: datetime) -> SenderView:
     """The guardian as flows see them, from their identity's rows (one per child)."""
     first = rows[0]
     return SenderView(

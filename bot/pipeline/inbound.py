@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import InboundLog
+from bot.db.models import InboundLog, table_of
 from bot.db.session import insert_unless_present
 from bot.types import InboundMessage, Understanding
 
-INBOUND = InboundLog.__table__
+INBOUND = table_of(InboundLog)
 RECEIVED = (
     select(INBOUND)
     .where(INBOUND.c.status == "received")
@@ -26,6 +26,7 @@ CLAIM = (
     update(INBOUND)
     .where(INBOUND.c.id == bindparam("inbound_id"), INBOUND.c.status == "received")
     .values(status="handled")
+    .returning(INBOUND.c.id)
 )
 MARK_HANDLED = (
     update(INBOUND)
@@ -77,7 +78,7 @@ def waiting(session: Session, limit: int) -> list[tuple[int, InboundMessage]]:
 def claim(session: Session, inbound_id: int) -> bool:
     """Take the message for this turn (first in its transaction, so a second turns process
     waits on the row and then finds it handled); False when it was taken already."""
-    return session.execute(CLAIM, {"inbound_id": inbound_id}).rowcount == 1
+    return session.scalar(CLAIM, {"inbound_id": inbound_id}) is not None
 
 
 def mark_handled(session: Session, inbound_id: int, found: Understanding, at: datetime) -> None:

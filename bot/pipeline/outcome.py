@@ -1,4 +1,4 @@
-"""What one turn changed, in the shape `simulate` and the web chat report it."""
+"""What one turn did, in the shape `simulate` and the web chat report it."""
 
 from __future__ import annotations
 
@@ -7,17 +7,22 @@ from datetime import date
 from typing import Any
 
 from bot.db.models import Child
+from bot.types import Reply
 
 
-@dataclass
-class TurnOutcome:
-    """What the effects changed, for simulate and the audit trail."""
+@dataclass(frozen=True)
+class TurnResult:
+    """What one message did, as simulate and the web chat show it: the replies, and what applying
+    the turn's effects changed (bot.recording.EffectContext.turn_result builds it)."""
 
+    inbound_id: int
+    intent: str
+    language: str
+    replies: list[Reply]
+    handoff: bool = False
+    sources: list[dict[str, str]] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
     staff_notifications: list[dict[str, str]] = field(default_factory=list)
-    sources: list[dict[str, str]] = field(default_factory=list)
-    handoff: bool = False
-    written: list[str] = field(default_factory=list)  # refs of the notices recorded ("A12")
 
 
 def record_row(

@@ -3,8 +3,9 @@
 from bot.policies.answer import PolicyAnswer
 from bot.policies.askback import Consultation, SectionChoice
 from bot.policies.facts import SettingFacts, answer_setting_fact
-from bot.policies.index import IndexedPassage, PolicyIndex
+from bot.policies.index import PolicyIndex
 from bot.policies.loaders import PolicyReadError
+from bot.policies.matches import IndexedPassage
 from bot.policies.parse import ParsedDocument, ParsedPassage, load_document, parse_text
 from bot.policies.store import (
     DocumentSummary,

@@ -13,8 +13,12 @@ import contextlib
 import ctypes
 import logging
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from onnx import NodeProto, TensorProto
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +33,14 @@ class _Graph:
 
         self._from_array = numpy_helper.from_array
         self._make_node = helper.make_node
-        self.nodes: list[object] = []
-        self.initializers: list[object] = []
+        self.nodes: list[NodeProto] = []
+        self.initializers: list[TensorProto] = []
 
     def const(self, name: str, value: np.ndarray) -> str:
         self.initializers.append(self._from_array(np.asarray(value), name))
         return name
 
-    def op(self, kind: str, inputs: list[str], output: str = "", **attributes: object) -> str:
+    def op(self, kind: str, inputs: list[str], output: str = "", **attributes: Any) -> str:
         """Add a node; its output is named when given, numbered otherwise."""
         output = output or f"t{len(self.nodes)}"
         self.nodes.append(self._make_node(kind, inputs, [output], **attributes))
@@ -122,7 +126,8 @@ def build_layers(w: Mapping[str, np.ndarray], heads: int, layers: int, eps: floa
     release_freed_memory()
 
     def run(x: np.ndarray, bias: np.ndarray) -> np.ndarray:
-        return session.run(["y"], {"x": x, "bias": bias})[0]
+        hidden: np.ndarray = session.run(["y"], {"x": x, "bias": bias})[0]
+        return hidden
 
     return run
 

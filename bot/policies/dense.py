@@ -55,7 +55,8 @@ class DenseIndex:
 
     def similarities(self, question: str) -> np.ndarray:
         """Cosine similarity of the question to every unit (one row per unit)."""
-        return self.vectors @ self.encoder.encode([question])[0]
+        similarities: np.ndarray = self.vectors @ self.encoder.encode([question])[0]
+        return similarities
 
     def passage_best(self, similarities: np.ndarray) -> np.ndarray:
         """Each passage's best unit similarity (-1 for a passage without units)."""

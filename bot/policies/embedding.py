@@ -80,7 +80,7 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     t = z * np.float32(0.3275911)
     t += 1
     np.reciprocal(t, out=t)
-    poly = t * np.float32(1.061405429)
+    poly: np.ndarray = t * np.float32(1.061405429)
     for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
         poly += np.float32(coefficient)
         poly *= t
@@ -100,7 +100,8 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + eps) * weight + bias
+    normed: np.ndarray = (x - mean) / np.sqrt(var + eps) * weight + bias
+    return normed
 
 
 class Encoder:
@@ -149,7 +150,8 @@ class Encoder:
         x = self._layers(x.astype(np.float32), bias)
         summed = (x * mask[:, :, None]).sum(axis=1)
         pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        unit: np.ndarray = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return unit
 
     def _numpy_layers(self, x: np.ndarray, bias: np.ndarray) -> np.ndarray:
         """The encoder layers in numpy: embedded tokens and attention bias -> hidden states."""

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from bot.calendar import WEEKDAYS, weekday_key
+
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DAY_WORDS = re.compile(r"\b(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b")
 _HOLIDAYS = {
@@ -64,7 +65,7 @@ def _span(day: str, facts: SettingFacts) -> tuple[str, str] | None:
 def weekly_hours(facts: SettingFacts) -> str:
     """ "Monday to Thursday 7:30am to 6pm; Friday 7:30am to 5:30pm": equal days merged."""
     runs: list[tuple[int, int, tuple[str, str]]] = []
-    for n, day in enumerate(DAYS):
+    for n, day in enumerate(WEEKDAYS):
         span = _span(day, facts)
         if span is None:
             continue
@@ -101,14 +102,14 @@ def _asked_date(text: str, today: date) -> date | None:
 
 def _on_date(asked: date, facts: SettingFacts) -> str:
     when = f"{DAY_NAMES[asked.weekday()]} {asked.day} {asked:%B %Y}"
-    span = _span(DAYS[asked.weekday()], facts)
+    span = _span(weekday_key(asked), facts)
     if asked in facts.closed_dates or span is None:
         return f"{facts.name} is closed on {when}."
     return f"{facts.name} is open on {when}, {clock(span[0])} to {clock(span[1])}."
 
 
 def _on_weekday(day: int, text: str, facts: SettingFacts) -> str:
-    span = _span(DAYS[day], facts)
+    span = _span(WEEKDAYS[day], facts)
     if span is None:
         return f"{facts.name} is closed on {DAY_NAMES[day]}s."
     if re.search(r"\b(close|closes|closing|shut|pick ?up|collect)\b", text):
@@ -122,7 +123,7 @@ def _hours_answer(text: str, facts: SettingFacts, today: date) -> str | None:
         return _on_date(asked, facts)
     weekday = _DAY_WORDS.search(text)
     if weekday:
-        return _on_weekday(DAYS.index(weekday.group(1)[:3]), text, facts)
+        return _on_weekday(WEEKDAYS.index(weekday.group(1)[:3]), text, facts)
     if not facts.opening_hours:
         return None
     return f"{facts.name} is open {weekly_hours(facts)}."

@@ -102,27 +102,28 @@ class PolicyIndex:
         self._retriever = bm25s.BM25()
         if self.passages:
             self._retriever.index(documents, show_progress=False)
-        self._dense: DenseIndex | None = build_dense(
+        dense = build_dense(
             [
                 (p.document_title, p.heading_path, lay.units)
                 for p, lay in zip(passages, self._layouts, strict=True)
             ],
             model_dir,
         )
+        self._dense: DenseIndex | None = dense
         self._bridge = (
-            WordBridge.build(self._dense.encoder, (" ".join(d) for d in texts))
-            if self._dense is not None
+            WordBridge.build(dense.encoder, (" ".join(d) for d in texts))
+            if dense is not None
             else None
         )
         self._speller = (
             Speller(
                 (" ".join(t) for t in texts),
-                lambda w: self._dense.encoder.tokenizer.token_to_id(w) is not None,
+                lambda w: dense.encoder.tokenizer.token_to_id(w) is not None,
             )
-            if self._dense is not None
+            if dense is not None
             else None
         )
-        sentences = len(self._dense.vectors) if self._dense is not None else 0
+        sentences = len(dense.vectors) if dense is not None else 0
         self._similarity_shift = SIZE_SLOPE * math.log(
             max(sentences, SIZE_REFERENCE) / SIZE_REFERENCE
         )

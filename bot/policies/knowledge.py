@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import PolicyDocument, Setting
 from bot.flows.turn import PolicyHit
 from bot.policies.facts import SettingFacts, answer_setting_fact
-from bot.policies.index import IndexedPassage, PolicyIndex, load_passages
+from bot.policies.index import PolicyIndex
+from bot.policies.matches import IndexedPassage, load_passages
 
 QUOTE_CHARS = 600
 
@@ -103,7 +103,7 @@ class Knowledge:
             email=setting.email,
             manager=setting.manager_name,
             opening_hours=dict(setting.opening_hours),
-            closed_dates=tuple(date.fromisoformat(day) for day in setting.closed_dates),
+            closed_dates=tuple(sorted(setting.closed_days)),
         )
         return lambda question: answer_setting_fact(question, facts)
 

@@ -1,6 +1,10 @@
-"""Apply a flow's effects inside the turn's transaction: records, handoffs, staff alerts, audit."""
+"""Apply effects inside the turn's (or the scheduled job's) transaction: records, handoffs, staff
+alerts, messages to parents, audit. Every kind of effect is matched here, and only here."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import assert_never
 
 from sqlalchemy import select
 
@@ -18,7 +22,9 @@ from bot.flows.effects import (
     SetLanguage,
     WithdrawNotice,
 )
-from bot.pipeline.outcome import TurnOutcome, record_row
+from bot.jobs.effects import AskChase, CreateCallTask, JobEffect, RecordChase
+from bot.pipeline.outcome import record_row
+from bot.recording import chases, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -33,10 +39,20 @@ from bot.recording.notices import (
     record_collection,
     withdraw_notice,
 )
+from bot.staff.effects import (
+    AcknowledgeNotice,
+    AnswerHandoff,
+    MarkArrived,
+    RefuseAnswer,
+    SendBroadcast,
+    StaffEffect,
+)
+
+AnyEffect = Effect | StaffEffect | JobEffect  # a flow's, a staff command's, a scheduled job's
 
 
-def apply_effects(context: EffectContext, effects: tuple[Effect, ...]) -> TurnOutcome:
-    """Apply every effect in order; return what changed."""
+def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
+    """Apply every effect in order; what they changed is noted in `context`."""
     for effect in effects:
         match effect:
             case RecordAbsence():
@@ -56,12 +72,27 @@ def apply_effects(context: EffectContext, effects: tuple[Effect, ...]) -> TurnOu
             case SetLanguage():
                 _set_language(context, effect)
             case CiteSource():
-                context.outcome.sources.append(
-                    {"document": effect.document, "section": effect.section}
-                )
+                context.sources.append({"document": effect.document, "section": effect.section})
             case AnswerChase():
                 _answer_chase(context, effect)
-    return context.outcome
+            case MarkArrived():
+                staff.mark_arrived(context, effect)
+            case AcknowledgeNotice():
+                staff.acknowledge_notice(context, effect)
+            case AnswerHandoff():
+                staff.answer_handoff(context, effect)
+            case RefuseAnswer():
+                staff.refuse_answer(context, effect)
+            case SendBroadcast():
+                staff.send_broadcast(context, effect)
+            case RecordChase():
+                chases.record_chase(context, effect)
+            case AskChase():
+                chases.ask_chase(context, effect)
+            case CreateCallTask():
+                chases.create_call_task(context, effect)
+            case _:
+                assert_never(effect)
 
 
 def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
@@ -88,7 +119,7 @@ def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
             )
             notify_child_staff(context, child, text, effect.words)
     if effect.answer == "late":
-        context.outcome.records.append(
+        context.records.append(
             record_row(
                 "late_arrival", children, effect.on_date, effect.on_date, status="on_the_way"
             )

@@ -1,8 +1,9 @@
-"""What applying effects knows about the turn, and the helpers every kind of effect shares."""
+"""What applying effects knows about the turn (or the scheduled job) and what it changed, and the
+helpers every kind of effect shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -14,25 +15,39 @@ from bot.audit import audit
 from bot.db.models import Child, Guardian
 from bot.flows.dates import short_date
 from bot.i18n.catalog import Catalog
+from bot.i18n.names import parent_catalog
+from bot.i18n.translator import NoTranslator, Translator
 from bot.nlu import suggests_harm
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
-from bot.pipeline.outcome import TurnOutcome
+from bot.pipeline.outcome import TurnResult
 from bot.staff.alerts import StaffAlerts
+from bot.types import Reply
 
 
 @dataclass
 class EffectContext:
-    """What applying effects needs to know about the turn."""
+    """What applying effects needs to know about the turn, and what they changed (for simulate,
+    the web chat and the scheduler's report: `turn_result`)."""
 
     session: Session
     setting_id: int
     guardian_id: int | None  # the sender, when a guardian
     staff_catalog: Catalog
-    quote: Callable[[str], str]  # the parent's words for staff: original, English if translated
-    english: Callable[[str], str | None]  # the parent's words machine translated, when possible
-    inbound_id: int | None
-    outcome: TurnOutcome = field(default_factory=TurnOutcome)
-    reach: Reach = EVERY_CHANNEL  # the channels that can carry staff alerts now
+    quote: Callable[[str], str] = lambda words: words  # for staff: original, English if translated
+    english: Callable[[str], str | None] = lambda _words: None  # machine translated, when possible
+    inbound_id: int | None = None  # the message whose turn this is (none for a scheduled job)
+    reach: Reach = EVERY_CHANNEL  # the channels that can carry messages now
+    staff_id: int | None = None  # the sender, when a member of staff
+    catalog: Catalog = field(default_factory=parent_catalog)  # what parents are sent
+    translator: Translator = field(default_factory=NoTranslator)  # staff's words for parents
+    # What the effects changed, in order:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    staff_notifications: list[dict[str, str]] = field(default_factory=list)
+    messages: list[dict[str, str]] = field(default_factory=list)  # to parents, but no replies
+    sources: list[dict[str, str]] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)  # to the sender (a broadcast's report)
+    written: list[str] = field(default_factory=list)  # refs of the notices recorded ("A12")
+    handoff: bool = False
 
     @cached_property
     def guardian(self) -> Guardian | None:
@@ -43,19 +58,17 @@ class EffectContext:
 
     @property
     def alerts(self) -> StaffAlerts:
-        """Staff alerts for this turn, recorded in the outcome."""
+        """Staff alerts for this turn, recorded in `staff_notifications`."""
         return StaffAlerts(
-            self.session,
-            self.setting_id,
-            self.inbound_id,
-            self.outcome.staff_notifications,
-            self.reach,
+            self.session, self.setting_id, self.inbound_id, self.staff_notifications, self.reach
         )
 
     @property
     def actor(self) -> str:
-        """Who the audit log names: the guardian, or the system."""
-        return f"guardian:{self.guardian_id}" if self.guardian_id is not None else "system"
+        """Who the audit log names: the guardian, the member of staff, or the system."""
+        if self.guardian_id is not None:
+            return f"guardian:{self.guardian_id}"
+        return f"staff:{self.staff_id}" if self.staff_id is not None else "system"
 
     def audit(self, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
         """An audit entry with this turn's actor."""
@@ -64,6 +77,21 @@ class EffectContext:
     def staff_text(self, key: str, **values: object) -> str:
         """A staff message (staff read English)."""
         return self.staff_catalog.text(key, "en", **values)
+
+    def turn_result(
+        self, inbound_id: int, intent: str, language: str, replies: Iterable[Reply]
+    ) -> TurnResult:
+        """What the turn did: its replies, then any an effect made, and what the effects changed."""
+        return TurnResult(
+            inbound_id,
+            intent,
+            language,
+            [*replies, *self.replies],
+            self.handoff,
+            self.sources,
+            self.records,
+            self.staff_notifications,
+        )
 
 
 def children_of(context: EffectContext, child_ids: tuple[int, ...]) -> list[Child]:

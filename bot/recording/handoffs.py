@@ -65,7 +65,7 @@ def _add_item(
     context.session.add(item)
     context.session.flush()
     context.audit("handoff_created", f"handoff:{item.id}")
-    context.outcome.handoff = True
+    context.handoff = True
     return item
 
 

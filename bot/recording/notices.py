@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ScalarResult, select
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from bot.recording.context import (
 )
 
 Notice = Sequence[Absence] | Sequence[CollectionChange]
+N = TypeVar("N", Absence, CollectionChange)
 WITHDRAWN_ALERTS = {
     "absence": "notify.absence_withdrawn",
     "collection_change": "notify.collection_withdrawn",
@@ -226,12 +227,10 @@ def notice_rows(session: Session, guardian_id: int, refs: tuple[str, ...]) -> No
     if kinds not in ({"A"}, {"C"}):
         return None
     ids = {int(ref[1:]) for ref in refs}
-    own = select(GuardianChild.child_id).where(GuardianChild.guardian_id == guardian_id)
-    model = Absence if kinds == {"A"} else CollectionChange
-    rows = list(
-        session.scalars(
-            select(model).where(model.id.in_(ids), model.child_id.in_(own)).order_by(model.id)
-        )
+    rows: Notice = (
+        _own_rows(session, Absence, ids, guardian_id)
+        if kinds == {"A"}
+        else _own_rows(session, CollectionChange, ids, guardian_id)
     )
     if len(rows) != len(ids) or not all(_reported_by(row, guardian_id) for row in rows):
         return None
@@ -257,6 +256,13 @@ def own_notice(session: Session, guardian_id: int, refs: tuple[str, ...]) -> Dra
     return Draft(COLLECTION, children, start, end, None, (), *collector, *late, refs=refs)
 
 
+def _own_rows(session: Session, model: type[N], ids: set[int], guardian_id: int) -> list[N]:
+    """The records of this kind with these ids about the guardian's own children."""
+    own = select(GuardianChild.child_id).where(GuardianChild.guardian_id == guardian_id)
+    query = select(model).where(model.id.in_(ids), model.child_id.in_(own)).order_by(model.id)
+    return list(session.scalars(query))
+
+
 def _reported_by(row: Absence | CollectionChange, guardian_id: int) -> bool:
     if isinstance(row, Absence):
         return guardian_id in row.reported_by_guardian_ids
@@ -277,7 +283,7 @@ def _report(context: EffectContext, rows: Notice, *, written: bool = False) -> N
         return
     refs = [_describe(row)[1] for row in rows]
     if written:
-        context.outcome.written.extend(refs)
+        context.written.extend(refs)
     children = [context.session.get_one(Child, row.child_id) for row in rows]
     kind, _, start, end = _describe(rows[0])
     values: dict[str, Any] = {"status": rows[0].status, "refs": refs}
@@ -291,4 +297,4 @@ def _report(context: EffectContext, rows: Notice, *, written: bool = False) -> N
             "minutes_late": first.minutes_late,
             "authorised": first.authorised,
         }
-    context.outcome.records.append(record_row(kind, children, start, end, **values))
+    context.records.append(record_row(kind, children, start, end, **values))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,8 @@ from bot.policies.store import import_policies
 from bot.roster import fields
 from bot.roster.folder import GuardianRow, SettingFolder, read_setting_folder
 from bot.roster.setting import SettingData
+
+Person = TypeVar("Person", Guardian, Staff, Child)
 
 
 @dataclass(frozen=True)
@@ -191,19 +194,25 @@ def _remove_missing(
     guardians: dict[str, Guardian],
 ) -> int:
     """People no longer on the roster lose access at once (identities go by ON DELETE CASCADE)."""
-    removed = 0
-    kept_by_model: tuple[tuple[type[Guardian | Staff | Child], dict], ...] = (
-        (Guardian, guardians),
-        (Staff, staff),
-        (Child, children),
+    removed = (
+        _remove_unlisted(session, setting_id, Guardian, guardians)
+        + _remove_unlisted(session, setting_id, Staff, staff)
+        + _remove_unlisted(session, setting_id, Child, children)
     )
-    for model, kept in kept_by_model:
-        keep_ids = {row.id for row in kept.values()}
-        for row in session.scalars(select(model).where(model.setting_id == setting_id)):
-            if row.id not in keep_ids:
-                session.delete(row)
-                removed += 1
     session.flush()
+    return removed
+
+
+def _remove_unlisted(
+    session: Session, setting_id: int, model: type[Person], kept: dict[str, Person]
+) -> int:
+    """Delete the setting's rows of this kind that are not kept; how many went."""
+    keep_ids = {row.id for row in kept.values()}
+    removed = 0
+    for row in session.scalars(select(model).where(model.setting_id == setting_id)):
+        if row.id not in keep_ids:
+            session.delete(row)
+            removed += 1
     return removed
 
 

@@ -9,9 +9,9 @@ import phonenumbers
 from babel import Locale
 from babel.core import get_global
 
+from bot.calendar import WEEKDAYS, WORKING_WEEK
 from bot.staff.roles import ROLES
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 DRAMA_MOBILE_PREFIX = "+447700900"
@@ -73,7 +73,7 @@ def yes_no(value: str) -> bool:
 def weekdays(value: str) -> list[str]:
     """`Mon;Tue;Thu` as ["mon", "tue", "thu"]; empty means every weekday."""
     if not value.strip():
-        return list(WEEKDAYS[:5])
+        return list(WORKING_WEEK)
     days = [part.strip().lower()[:3] for part in value.split(";") if part.strip()]
     unknown = [day for day in days if day not in WEEKDAYS]
     if unknown:

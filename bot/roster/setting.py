@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.calendar import WEEKDAYS
 from bot.roster import fields
 from bot.roster.errors import RowError, TomlFile, read_toml
 
@@ -72,7 +73,7 @@ def _setting_data(
     hours: dict[str, str] = {}
     for key, span in table("opening_hours").items():
         day = str(key).lower()[:3]
-        if day not in fields.WEEKDAYS or not _is_time_span(str(span)):
+        if day not in WEEKDAYS or not _is_time_span(str(span)):
             problem("opening_hours", f'{key} = {span!r}: use mon = "07:30-18:00"', key)
         hours[day] = str(span)
     closed = data.get("closed_dates", [])

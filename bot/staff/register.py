@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.calendar import attends_on
 from bot.db.models import (
     Absence,
     AbsenceChase,
@@ -23,7 +24,6 @@ from bot.db.models import (
     Staff,
 )
 from bot.flows.dates import short_date
-from bot.jobs.chase import expected_on, open_on
 
 Say = Callable[..., str]
 
@@ -78,14 +78,14 @@ def register_text(session: Session, setting: Setting, now: datetime, say: Say) -
     """The register as a short text (English, for staff)."""
     zone = ZoneInfo(setting.timezone)
     day = now.astimezone(zone).date()
-    if not open_on(setting, day):
+    if not setting.opens_on(day):
         return say("register.closed", date=short_date(day, "en"))
     data = load_day(session, setting, day)
 
     def clock(moment: datetime) -> str:
         return moment.astimezone(zone).strftime("%H:%M")
 
-    expected = [child for child in data.children if expected_on(child, day)]
+    expected = [child for child in data.children if attends_on(child.attendance_days, day)]
     arrived = [child for child in data.children if child.id in data.arrivals]
     absent = [c for c in data.children if c.id in data.absences and c.id not in data.arrivals]
     unseen = [c for c in expected if c.id not in data.arrivals and c.id not in data.absences]

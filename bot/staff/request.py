@@ -1,24 +1,23 @@
-"""One staff message as the staff commands see it, and what carrying it out produced."""
+"""One staff message as the staff commands see it, and the command's answer: a reply and effects."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.audit import audit
 from bot.db.models import Setting, Staff
 from bot.i18n.catalog import Catalog
 from bot.i18n.services import TurnLanguages
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
+from bot.staff.effects import StaffEffect
 from bot.types import Reply
 
 
 @dataclass(frozen=True)
 class StaffRequest:
-    """One staff message with what carrying it out needs."""
+    """One staff message with what deciding the command needs (the session only reads)."""
 
     session: Session
     setting: Setting
@@ -34,14 +33,18 @@ class StaffRequest:
         """Staff text (English)."""
         return self.staff_catalog.text(key, "en", **values)
 
-    def audit(self, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
-        """An audit entry with this member of staff as the actor."""
-        audit(self.session, f"staff:{self.staff.id}", action, subject, details)
 
+@dataclass(frozen=True, slots=True)
+class StaffStep:
+    """A staff command's answer, as a flow step's: the reply (none when an effect makes it, as a
+    broadcast's report) and the changes to apply (bot/recording/staff.py)."""
 
-@dataclass
-class StaffOutcome:
-    """The reply to the member of staff and the records the command changed."""
+    replies: tuple[Reply, ...]
+    effects: tuple[StaffEffect, ...] = ()
 
-    reply: Reply
-    records: list[dict[str, Any]] = field(default_factory=list)
+    @classmethod
+    def say(
+        cls, request: StaffRequest, key: str, /, *effects: StaffEffect, **values: object
+    ) -> StaffStep:
+        """A staff text as the reply, with these effects."""
+        return cls((Reply(request.say(key, **values)),), effects)

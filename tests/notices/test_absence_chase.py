@@ -18,7 +18,10 @@ from bot.db.models import (
     Setting,
 )
 from bot.db.session import transaction
-from bot.jobs.chase import JobReport, chase_missing, create_call_tasks
+from bot.i18n.names import parent_catalog, staff_catalog
+from bot.jobs.chase import chase_missing, create_call_tasks
+from bot.jobs.job import JobContext, JobResult
+from bot.jobs.registry import perform
 from bot.pipeline.engine import Engine
 from tests.core.helpers import reply_text, say
 from tests.notices.support import (
@@ -35,10 +38,15 @@ from tests.notices.support import (
 MONDAY = date(2026, 11, 23)
 
 
-def run(sessions: sessionmaker[Session], job: Callable[..., JobReport], now: datetime) -> JobReport:
-    """Run a scheduled job for the demo nursery (the only setting) in its own transaction."""
+def run(
+    sessions: sessionmaker[Session], job: Callable[[JobContext], JobResult], now: datetime
+) -> JobResult:
+    """Run a scheduled job's decision for the demo nursery (the only setting) and apply its
+    effects, in its own transaction (without the once-a-day record: the job's own rows count)."""
     with transaction(sessions) as session:
-        return job(session, session.scalar(select(Setting.id)), now)
+        setting = session.scalars(select(Setting)).one()
+        context = JobContext(session, setting, now, parent_catalog(), staff_catalog())
+        return perform(job, context)
 
 
 def test_chase_asks_about_exactly_the_expected_children_not_yet_seen(

@@ -1,0 +1,43 @@
+"""Changes a scheduled job asks for. The job decides them; bot/recording/chases.py applies them in
+the job's transaction, with the system as the audit log's actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.types import Reply
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChase:
+    """An expected child not yet seen: today's absence check (one per child and day)."""
+
+    child_id: int
+    on_date: date
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AskChase:
+    """Ask a guardian whether these children are coming in today; their answer, when a channel
+    reaches them, goes to the chase flow."""
+
+    guardian_id: int
+    child_ids: tuple[int, ...]
+    on_date: date
+    question: Reply  # in the guardian's language, with the chase's choices
+
+
+@dataclass(frozen=True, slots=True)
+class CreateCallTask:
+    """Nobody answered the check and the child is neither in nor absent: a call task listing
+    whom to call, for the key person and the managers."""
+
+    child_id: int
+    on_date: date
+    at: datetime
+    text: str  # the task as staff read it
+
+
+JobEffect = RecordChase | AskChase | CreateCallTask

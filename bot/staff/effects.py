@@ -1,0 +1,61 @@
+"""Changes a staff command asks for. The handler decides them; bot/recording/staff.py applies them
+in the turn's transaction, with the member of staff as the audit log's actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MarkArrived:
+    """Mark these children in at `at` (setting time; its date is the day). A child someone else
+    marked in a moment ago stays as they recorded it."""
+
+    child_ids: tuple[int, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgeNotice:
+    """Staff have seen absence ("A") or collection change ("C") `notice_id`; the guardians in
+    `tell` hear so (when the setting says to tell them)."""
+
+    kind: str
+    notice_id: int
+    tell: tuple[int, ...] = ()  # guardian ids
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}{self.notice_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerHandoff:
+    """Staff's answer to the guardian behind handoff `handoff_id`, in the guardian's language; the
+    handoff closes once a channel can carry it."""
+
+    handoff_id: int
+    guardian_id: int
+    language: str
+    text: str  # as sent: heading and body, translated when a translation was made
+    english: str | None = None  # staff's own words, kept and offered when `text` is translated
+
+
+@dataclass(frozen=True, slots=True)
+class RefuseAnswer:
+    """A reply to a handoff this member of staff may not answer (safeguarding): only audited."""
+
+    handoff_id: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class SendBroadcast:
+    """Send `text` to every family of the setting, each in their own language; the report (or why
+    it was refused) is the reply to the member of staff."""
+
+    text: str
+
+
+StaffEffect = MarkArrived | AcknowledgeNotice | AnswerHandoff | RefuseAnswer | SendBroadcast
