@@ -2,7 +2,7 @@
 
 Two scheduled jobs. At `absence_chase_at` every child expected today who has neither arrived nor
 been reported absent gets one AbsenceChase row, and each of their guardians a message with
-choices; the guardian's conversation moves to the "chase" state so the answer flows into the
+choices; the guardian's conversation moves to the chase flow's step so the answer flows into the
 absence or lateness handling. At `absence_call_task_at`, chased children with no answer, no
 absence and no arrival become a staff call task listing guardians and emergency contacts.
 Jobs only write records and outbox rows; running one twice changes nothing.
@@ -31,12 +31,11 @@ from bot.db.models import (
     GuardianChild,
     HandoffItem,
     Setting,
-    utcnow,
 )
-from bot.flows.chased import ABSENT, LATE, STATE, question
+from bot.flows.chased import check_sent, question
 from bot.i18n.catalog import Catalog
 from bot.outbound.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses, told
-from bot.pipeline.conversation import lock_conversation, save_conversation
+from bot.pipeline.conversation import start_flow
 from bot.recording import EffectContext
 
 JOB_OPTIONS = {"chase": "absence_chase_at", "call_tasks": "absence_call_task_at"}
@@ -142,7 +141,7 @@ def chase_missing(
         session.add(AbsenceChase(child_id=child.id, on_date=day, chased_at=now))
         audit(session, "system", "absence_chased", f"child:{child.id}")
     for guardian, theirs in _by_guardian(session, children):
-        _ask(session, catalog, reach, guardian, theirs, day, report)
+        _ask(session, catalog, reach, guardian, theirs, day, now, report)
     session.flush()
     return report
 
@@ -233,6 +232,7 @@ def _ask(
     guardian: Guardian,
     children: list[Child],
     day: date,
+    now: datetime,
     report: JobReport,
 ) -> None:
     language = guardian.language if guardian.language in catalog.languages else "en"
@@ -243,10 +243,8 @@ def _ask(
     if address.problem:
         return
     identity = guardian_identity(session, guardian, address)
-    conversation = lock_conversation(session, identity.id)
-    chase = {"children": [child.id for child in children], "date": day.isoformat()}
-    context = {"chase": chase, "offered": [ABSENT, LATE]}
-    save_conversation(session, conversation.id, STATE, context, utcnow())
+    asked = check_sent(reply, tuple(child.id for child in children), day)
+    start_flow(session, identity.id, asked, now)
 
 
 def _call_task(context: EffectContext, child: Child) -> dict[str, str]:
