@@ -38,7 +38,7 @@ from bot.flows.questions import (
     signed_in_today,
 )
 from bot.flows.refs import ACTIONS, CHANGE, NEW, PREFIX, WITHDRAW, parse, record_choice
-from bot.flows.turn import ASK_AGAIN, END, StepResult, Turn
+from bot.flows.turn import ASK_OR_END, END, StepResult, Turn
 from bot.roster import illness
 from bot.types import Intent, Reply
 
@@ -104,7 +104,7 @@ def on_record(turn: Turn, data: NoticeData | None) -> StepResult:
     if asked.action == WITHDRAW:
         about_pending = data is not None and set(data.draft.refs) & set(notice.refs)
         withdrawn = turn.reply("notice.withdrawn")
-        state = END if about_pending else ASK_AGAIN
+        state = END if about_pending else ASK_OR_END
         return StepResult((withdrawn,), (WithdrawNotice(notice.refs),), state=state)
     return replace(ask(turn, ASK_DATE, notice), effects=(CiteNotice(notice.refs),))
 

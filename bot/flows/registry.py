@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.flows import basic, chased, language, notices, original, policy, safeguarding
 from bot.flows.flow import Flow, Step, expired, flow_name
-from bot.flows.turn import ASK_AGAIN, END, KEEP, StepResult, Turn
+from bot.flows.turn import ASK_AGAIN, ASK_OR_END, END, KEEP, StepResult, Turn
 from bot.roster.setting import TIMEOUT_OPTION
 from bot.types import Intent, SenderKind
 
@@ -133,14 +133,15 @@ class Registry:
     def _resolved(
         self, turn: Turn, state: str, pending: Pending | None, result: StepResult
     ) -> StepResult:
-        """KEEP and ASK_AGAIN made concrete: the pending state stays (its question, if any, asked
-        again after the result's replies)."""
-        if result.state not in (KEEP, ASK_AGAIN):
+        """KEEP, ASK_AGAIN and ASK_OR_END made concrete: the pending step stays (its question,
+        if any, asked again after the result's replies; ASK_OR_END: with no question, nothing
+        stays pending)."""
+        if result.state not in (KEEP, ASK_AGAIN, ASK_OR_END):
             return result
-        asks = pending.step.ask if pending and result.state == ASK_AGAIN else None
+        asks = pending.step.ask if pending and result.state != KEEP else None
         again = asks(turn, pending.data) if asks and pending else None
         if again is None:
-            return replace(result, state=state)
+            return replace(result, state=END if result.state == ASK_OR_END else state)
         return replace(
             again,
             replies=(*result.replies, *again.replies),

@@ -15,6 +15,7 @@ from bot.types import ChildRef, Choice, Intent, Reply, SenderKind, Understanding
 END = "idle"  # nothing pending (the stored value, as before flows were registered)
 KEEP = "<keep>"  # a step's answer aside: whatever was pending stays as it was
 ASK_AGAIN = "<ask again>"  # ... stays, and its question, if it has one, is asked again
+ASK_OR_END = "<ask or end>"  # a question waiting stays and is asked again; else nothing is pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,7 @@ class FlowData(Protocol):
 @dataclass(frozen=True, slots=True)
 class StepResult:
     """A flow step's answer: what to say, what to change, the next state ("<flow>:<step>", END,
-    KEEP or ASK_AGAIN) and the flows' data to keep (each under its own flow's key)."""
+    KEEP, ASK_AGAIN or ASK_OR_END) and the flows' data to keep (each under its own flow's key)."""
 
     replies: tuple[Reply, ...]
     effects: tuple[Effect, ...] = ()

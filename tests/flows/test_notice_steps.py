@@ -75,3 +75,20 @@ def test_change_asks_for_the_new_day_and_keeps_the_notice_until_then() -> None:
     result = notices.on_record(turn, None)
     assert result.state == "notice:date" and result.effects == (CiteNotice(("A12",)),)
     assert result.data == (NoticeData(notice),)
+
+
+def test_withdrawing_another_notice_right_after_a_read_back_leaves_nothing_pending() -> None:
+    chat = Chat(now=MONDAY_MORNING, saved_at=MONDAY_MORNING)
+    chat.say("Maya is off, temperature")
+    assert chat.state == "notice:done"
+    older = Draft(ABSENCE, (2,), TUESDAY, TUESDAY, refs=("A7",))
+    withdrawn = chat.say("", "notice:withdraw:A7", own_notice=lambda refs: older)
+    assert withdrawn.effects == (WithdrawNotice(("A7",)),) and chat.state == END
+
+
+def test_withdrawing_another_notice_while_a_question_waits_asks_it_again() -> None:
+    chat = Chat()
+    chat.say("Maya off")
+    older = Draft(ABSENCE, (2,), TUESDAY, TUESDAY, refs=("A7",))
+    withdrawn = chat.say("", "notice:withdraw:A7", own_notice=lambda refs: older)
+    assert "Which day is this for?" in texts(withdrawn) and chat.state == "notice:date"
