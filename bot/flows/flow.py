@@ -3,8 +3,10 @@
 A flow is a small state machine whose steps are pure functions of a `Turn`. States are strings
 "<flow>:<step>" (`notice:date`), END when nothing is pending. A step returns a `StepResult`, or
 None for "this message is not an answer to me" (then the flow the message's intent names starts
-instead). A flow's data is a frozen dataclass kept as JSON under the flow's own key of the
-conversation context; the registry reads it, hands it to the flow's steps and writes it back.
+instead). An answer aside that leaves the pending step waiting says KEEP, ASK_AGAIN (its question
+asked again) or ASK_OR_END (asked again if it is a question, else ended). A flow's data is a
+frozen dataclass kept as JSON under the flow's own key of the conversation context; the
+registry reads it, hands it to the flow's steps and writes it back.
 
 Learnt from python-telegram-bot's ConversationHandler (states as a mapping of handlers, END, a
 conversation timeout) and errbot's flows (a flow is started by the commands that trigger it),
@@ -55,10 +57,6 @@ class Flow(Generic[D]):
     choices: tuple[str, ...] = ()
     on_choice: Callable[[Turn, D | None], StepResult | None] | None = None
     checks_choices: bool = False
-
-    def state(self, step: str) -> str:
-        """The state string of one of this flow's steps."""
-        return f"{self.name}:{step}"
 
 
 def flow_name(state: str) -> str:
