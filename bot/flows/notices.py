@@ -102,7 +102,7 @@ def on_record(turn: Turn, data: NoticeData | None) -> StepResult:
     if asked is None or notice is None:
         return expired(turn)
     if asked.action == WITHDRAW:
-        about_pending = data is not None and set(data.draft.refs) & set(notice.refs)
+        about_pending = data is not None and bool(set(data.draft.refs) & set(notice.refs))
         withdrawn = turn.reply("notice.withdrawn")
         state = END if about_pending else ASK_OR_END
         return StepResult((withdrawn,), (WithdrawNotice(notice.refs),), state=state)
