@@ -11,16 +11,20 @@ from datetime import date, datetime, time
 
 
 class Intent(enum.StrEnum):
-    """What a message asks for. These names are fixed: simulate, eval and storage use them."""
+    """What a message asks for. These names are fixed: simulate, eval and storage use them.
 
-    HELP = "help"
-    POLICY_QUESTION = "policy_question"
+    Declared from the most specific request to the least: on equal scores the one declared first
+    wins (bot/nlu/intent.py), so a new intent takes its place in the tie order where it is added.
+    """
+
     ABSENCE = "absence"
     COLLECTION_CHANGE = "collection_change"
     BOOK_MEETING = "book_meeting"
     UPDATE_DETAILS = "update_details"
-    CONCERN = "concern"
     SET_LANGUAGE = "set_language"
+    CONCERN = "concern"
+    POLICY_QUESTION = "policy_question"
+    HELP = "help"
     OTHER = "other"
 
 

@@ -1,12 +1,16 @@
-"""Small flows: help, unknown senders, handoffs, language, meetings, detail changes."""
+"""Small flows of one reply: help, handoffs, meeting requests, detail changes; unknown senders.
+
+Each answers at once and waits for nothing (no steps, no data).
+"""
 
 from __future__ import annotations
 
-from bot.flows.effects import CreateHandoff, SetLanguage
-from bot.flows.turn import ChildView, StepResult, Turn
-from bot.types import Intent, Reply
+from typing import Never
 
-LANGUAGE_NAMES_KEY = "language.name."
+from bot.flows.effects import CreateHandoff
+from bot.flows.flow import Flow
+from bot.flows.turn import ChildView, StepResult, Turn
+from bot.types import Intent
 
 
 def unknown_sender(turn: Turn) -> StepResult:
@@ -61,17 +65,6 @@ def update_details(turn: Turn) -> StepResult:
     )
 
 
-def set_language(turn: Turn) -> StepResult:
-    """Switch the guardian's preferred language, answering in the new one."""
-    target = turn.understanding.target_language
-    if not target or target not in turn.catalog.languages:
-        return StepResult((turn.reply("language.unsupported"),))
-    confirmation = turn.catalog.text(
-        "language.changed", target, language=turn.catalog.text(LANGUAGE_NAMES_KEY + target, target)
-    )
-    return StepResult((Reply(confirmation),), (SetLanguage(target),))
-
-
 def only_child(turn: Turn) -> ChildView | None:
     """The child the message is about: the named one, or the sender's only child."""
     sender = turn.sender
@@ -92,3 +85,15 @@ def responder(turn: Turn) -> tuple[ChildView | None, str]:
 def who_answers(turn: Turn, child: ChildView | None) -> str:
     """Who will answer about this child: their key person, else the team."""
     return child.key_person if child and child.key_person else turn.say("team.someone")
+
+
+HELP: Flow[Never] = Flow(name="help", start=help_reply, intents=frozenset({Intent.HELP}))
+MEETING: Flow[Never] = Flow(
+    name="meeting", start=book_meeting, intents=frozenset({Intent.BOOK_MEETING})
+)
+DETAILS: Flow[Never] = Flow(
+    name="details", start=update_details, intents=frozenset({Intent.UPDATE_DETAILS})
+)
+HANDOFF: Flow[Never] = Flow(
+    name="handoff", start=handoff, intents=frozenset({Intent.CONCERN, Intent.OTHER})
+)

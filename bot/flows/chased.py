@@ -1,24 +1,48 @@
 """Answers to the first-day absence check (bot/jobs/chase.py asks; this pure step reads the answer).
 
-"Not coming today" (or an absence in their own words: "she's ill") records today's absence for
-the children asked about through the normal notice flow; "On our way" (or "running late") tells
-the room. Anything else is asked once more, then handled as an ordinary message.
+The chase flow has one step and no intent: the scheduled job starts it (`check_sent`). "Not coming
+today" (or an absence in their own words: "she's ill") records today's absence for the children
+asked about through the normal notice flow; "On our way" (or "running late") tells the room.
+Anything else is asked once more, then handled as an ordinary message.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from bot.flows import notices, readback
 from bot.flows.draft import Draft
 from bot.flows.effects import AnswerChase
+from bot.flows.flow import Flow, Step
 from bot.flows.turn import StepResult, Turn
 from bot.i18n.catalog import Catalog
 from bot.types import Choice, Intent, Reply
 
-STATE = "chase"
+STATE = "chase:asked"
 ABSENT, LATE = "chase:absent", "chase:late"
+
+
+@dataclass(frozen=True)
+class ChaseData:
+    """The chase flow's data: the day asked about, the children asked about, and whether the
+    question was already asked once more."""
+
+    children: tuple[int, ...]
+    day: date
+    again: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON for the conversation context."""
+        return {"children": list(self.children), "date": self.day.isoformat(), "again": self.again}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ChaseData:
+        """Read back what `to_json` wrote."""
+        day = date.fromisoformat(data["date"])
+        return cls(tuple(data["children"]), day, bool(data.get("again")))
 
 
 def question(catalog: Catalog, language: str, names: list[str]) -> Reply:
@@ -35,9 +59,14 @@ def question(catalog: Catalog, language: str, names: list[str]) -> Reply:
     return Reply(text, choices)
 
 
-def resume(turn: Turn, context: dict[str, Any]) -> StepResult | None:
+def check_sent(reply: Reply, children: tuple[int, ...], day: date) -> StepResult:
+    """The check as the job sends it: the question, waiting in the chase flow's one step."""
+    return StepResult((reply,), state=STATE, data=(ChaseData(children, day),))
+
+
+def resume(turn: Turn, data: ChaseData) -> StepResult | None:
     """The guardian's answer to today's check; None when the message is about something else."""
-    pending, asked = _pending(turn, context)
+    asked = _asked(turn, data)
     found = turn.understanding
     named = tuple(i for i in found.children if i in asked)
     if not asked or (found.children and not named):
@@ -49,26 +78,25 @@ def resume(turn: Turn, context: dict[str, Any]) -> StepResult | None:
         return _absent(turn, children)
     if turn.choice_id == LATE or found.minutes_late is not None or _late_words(turn):
         return _late(turn, children)
-    if pending.get("again") or found.intent is not Intent.OTHER:
+    if data.again or found.intent is not Intent.OTHER:
         return None
     replies = (turn.reply("notice.not_understood"), _question(turn, asked))
-    return StepResult(replies, state=STATE, context={"chase": pending | {"again": True}})
+    return StepResult(replies, state=STATE, data=(replace(data, again=True),))
 
 
-def ask_again(turn: Turn, context: dict[str, Any]) -> StepResult | None:
+def ask_again(turn: Turn, data: ChaseData) -> StepResult | None:
     """Today's check once more, unchanged (after an expired button or a refusal)."""
-    _, asked = _pending(turn, context)
+    asked = _asked(turn, data)
     if not asked:
         return None
-    return StepResult((_question(turn, asked),), state=STATE, context=context)
+    return StepResult((_question(turn, asked),), state=STATE, data=(data,))
 
 
-def _pending(turn: Turn, context: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, ...]]:
-    """Today's check and the sender's children it asked about (none when it is not today's)."""
-    pending = context.get("chase") or {}
-    if pending.get("date") != turn.today.isoformat():
-        return pending, ()
-    return pending, tuple(i for i in pending.get("children", ()) if turn.sender.child(i))
+def _asked(turn: Turn, data: ChaseData) -> tuple[int, ...]:
+    """The sender's children today's check asked about (none when it is not today's)."""
+    if data.day != turn.today:
+        return ()
+    return tuple(i for i in data.children if turn.sender.child(i))
 
 
 def _question(turn: Turn, asked: tuple[int, ...]) -> Reply:
@@ -107,3 +135,6 @@ def _late(turn: Turn, children: tuple[int, ...]) -> StepResult:
     )
     words = " ".join(turn.text.split())
     return StepResult((Reply(text),), (AnswerChase(children, turn.today, "late", turn.now, words),))
+
+
+FLOW = Flow(name="chase", steps={STATE: Step(resume, ask_again)}, data=ChaseData)

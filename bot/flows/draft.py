@@ -1,12 +1,13 @@
 """A notice as the flows hold it: being put together, or as recorded (then it carries its refs).
 
-The draft lives in the conversation context between messages as plain JSON. A choice that acts
-on a recorded notice (`notice:withdraw:A12+A13`) is read back into a draft too, so Change works
-the same on any read-back, old or new.
+The draft lives in the conversation context between messages as plain JSON (the notice flow's
+data, `NoticeData`). A choice that acts on a recorded notice (`notice:withdraw:A12+A13`) is read
+back into a draft too, so Change works the same on any read-back, old or new.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -47,11 +48,11 @@ class Draft:
         return data | {"start": _iso(self.start), "end": _iso(self.end), "refs": list(self.refs)}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Draft:
+    def from_json(cls, data: Mapping[str, Any]) -> Draft:
         """Read back a draft saved by `to_json`."""
         return cls(
             **(
-                data
+                dict(data)
                 | {
                     "children": tuple(data.get("children", ())),
                     "symptoms": tuple(data.get("symptoms", ())),
@@ -65,6 +66,24 @@ class Draft:
     @property
     def is_lateness(self) -> bool:
         return self.kind == COLLECTION and self.minutes_late is not None
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    """The notice flow's data: the draft it asks about (or has just read back), and whether its
+    question was already asked once more."""
+
+    draft: Draft
+    again: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON for the conversation context."""
+        return {"draft": self.draft.to_json(), "again": self.again}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> NoticeData:
+        """Read back what `to_json` wrote."""
+        return cls(Draft.from_json(data["draft"]), bool(data.get("again")))
 
 
 def _iso(day: date | None) -> str | None:

@@ -1,22 +1,22 @@
 """Absence and collection-change notices: fill a draft, ask what is missing, record, read back.
 
-The draft (bot/flows/draft.py) lives in the conversation context between messages. A follow-up
-must be the kind of answer asked for (a child, a day, a name or relationship); otherwise the
-question is asked once more, then the parent's words go to staff. A recorded notice is acted on
-by choices that carry its refs (bot/flows/refs.py): Withdraw, and Change, which moves the notice
-once the new day is given. "Cancel that" offers to withdraw it; "I meant tomorrow" moves it.
+The draft (bot/flows/draft.py) is the flow's data between messages. A follow-up must be the
+kind of answer asked for (a child, a day, a name or relationship); otherwise the question is
+asked once more, then the parent's words go to staff. A recorded notice is acted on by choices
+that carry its refs (bot/flows/refs.py), honoured on any message: Withdraw, and Change, which
+moves the notice once the new day is given. "Cancel that" offers to withdraw it; "I meant
+tomorrow" moves it.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, time
-from typing import Any
 
 from bot.flows import readback
 from bot.flows.basic import who_answers
 from bot.flows.dates import is_open, open_days
-from bot.flows.draft import ABSENCE, COLLECTION, Draft
+from bot.flows.draft import ABSENCE, COLLECTION, Draft, NoticeData
 from bot.flows.effects import (
     CiteNotice,
     CreateHandoff,
@@ -25,6 +25,7 @@ from bot.flows.effects import (
     RecordCollectionChange,
     WithdrawNotice,
 )
+from bot.flows.flow import Flow, Step, expired
 from bot.flows.questions import (
     ASK_CHILD,
     ASK_COLLECTOR,
@@ -36,15 +37,14 @@ from bot.flows.questions import (
     kept,
     signed_in_today,
 )
-from bot.flows.refs import CHANGE, NEW, WITHDRAW, parse, record_choice
-from bot.flows.turn import StepResult, Turn
+from bot.flows.refs import ACTIONS, CHANGE, NEW, PREFIX, WITHDRAW, parse, record_choice
+from bot.flows.turn import ASK_OR_END, END, StepResult, Turn
 from bot.roster import illness
 from bot.types import Intent, Reply
 
-DONE = "notice.done"
+DONE = "notice:done"  # read back: "Keep it", "cancel that" or a correction may follow
 STATES = (*QUESTIONS, DONE)
 KEEP = "notice:keep"
-AGAIN = "again"  # context flag: the question was asked once more already
 UNDATED_ABSENCE_CUTOFF = time(12, 0)  # before noon, "mark Isla absent" means today
 
 
@@ -78,29 +78,34 @@ def about_another_family(turn: Turn) -> bool:
     return bool(found.unmatched_names) and not found.children
 
 
-def resume(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | None:
+def resume(turn: Turn, state: str, data: NoticeData) -> StepResult | None:
     """Continue a pending notice with this message; None when it is about something else."""
-    draft = Draft.from_json(context["draft"]).with_words(turn.text)
-    result = _after_readback(turn, draft) if state == DONE else _answer(turn, state, draft, context)
+    draft = data.draft.with_words(turn.text)
+    if state == DONE:
+        result = _after_readback(turn, draft)
+    else:
+        result = _answer(turn, state, draft, data.again)
     return replace(result, intent=Intent(draft.kind)) if result is not None else None
 
 
-def ask_again(turn: Turn, state: str, context: dict[str, Any]) -> StepResult | None:
+def ask_again(turn: Turn, state: str, data: NoticeData) -> StepResult:
     """The pending question once more, unchanged (after an expired button or a refusal)."""
-    if state not in QUESTIONS:
-        return None
-    asked = ask(turn, state, Draft.from_json(context["draft"]))
-    return replace(asked, context=context)
+    return replace(ask(turn, state, data.draft), data=(data,))
 
 
-def on_record(turn: Turn) -> StepResult:
-    """A Withdraw or Change choice on one of the sender's active notices (checked by
-    bot/pipeline/choices.py), from any read-back: withdraw it, or ask for its new day and keep
-    it until then."""
-    notice, asked = turn.notice, parse(turn.choice_id or "")
-    assert notice is not None and asked is not None
+def on_record(turn: Turn, data: NoticeData | None) -> StepResult:
+    """A Withdraw or Change choice from any read-back, on one of the sender's own active notices
+    (else it has expired): withdraw it, or ask for its new day and keep it until then. After
+    Withdraw, a question still open about another notice is asked again."""
+    asked = parse(turn.choice_id or "")
+    notice = turn.own_notice(asked.refs) if asked else None
+    if asked is None or notice is None:
+        return expired(turn)
     if asked.action == WITHDRAW:
-        return StepResult((turn.reply("notice.withdrawn"),), (WithdrawNotice(notice.refs),))
+        about_pending = data is not None and bool(set(data.draft.refs) & set(notice.refs))
+        withdrawn = turn.reply("notice.withdrawn")
+        state = END if about_pending else ASK_OR_END
+        return StepResult((withdrawn,), (WithdrawNotice(notice.refs),), state=state)
     return replace(ask(turn, ASK_DATE, notice), effects=(CiteNotice(notice.refs),))
 
 
@@ -122,12 +127,12 @@ def advance(turn: Turn, draft: Draft) -> StepResult:
     return _record(turn, draft)
 
 
-def _answer(turn: Turn, state: str, draft: Draft, context: dict[str, Any]) -> StepResult | None:
+def _answer(turn: Turn, state: str, draft: Draft, again: bool) -> StepResult | None:
     """The answer to a pending question: the kind asked for, else the question once more, then
     a person on the staff."""
     if turn.choice_id == CANCEL:
         if draft.refs:  # Change abandoned: the notice stays as it was
-            return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=kept(draft))
+            return StepResult((turn.reply("notice.unchanged"),), state=DONE, data=kept(draft))
         return StepResult((turn.reply("notice.cancelled"),))
     if _is_another_notice(turn, draft):
         return None
@@ -139,22 +144,22 @@ def _answer(turn: Turn, state: str, draft: Draft, context: dict[str, Any]) -> St
     if filled is None:
         if _changes_subject(turn, draft):
             return None
-        return _again(turn, context, ask(turn, state, draft, again=True), draft)
+        return _again(turn, again, ask(turn, state, draft, again=True), draft)
     result = advance(turn, filled)
     if result.state == state:  # the answer left the same question open (a past day, ...)
-        return _again(turn, context, result, filled)
+        return _again(turn, again, result, filled)
     return result
 
 
-def _again(turn: Turn, context: dict[str, Any], asked: StepResult, draft: Draft) -> StepResult:
+def _again(turn: Turn, again: bool, asked: StepResult, draft: Draft) -> StepResult:
     """The question asked once more; the second time, the parent's words go to staff."""
-    if context.get(AGAIN):
+    if again:
         child = turn.sender.child(draft.children[0]) if len(draft.children) == 1 else None
         handoff = CreateHandoff("unclear_notice", draft.words, child.id if child else None)
         return StepResult(
             (turn.reply("notice.handed_off", who=who_answers(turn, child)),), (handoff,)
         )
-    return replace(asked, effects=(), context=asked.context | {AGAIN: True})
+    return replace(asked, effects=(), data=(NoticeData(draft, again=True),))
 
 
 def _is_another_notice(turn: Turn, draft: Draft) -> bool:
@@ -179,7 +184,7 @@ def _after_readback(turn: Turn, draft: Draft) -> StepResult | None:
     if not draft.refs:
         return None
     if turn.choice_id == KEEP:
-        return StepResult((turn.reply("notice.unchanged"),), state=DONE, context=kept(draft))
+        return StepResult((turn.reply("notice.unchanged"),), state=DONE, data=kept(draft))
     found = turn.understanding
     if found.cancels:
         return _confirm_withdraw(turn, draft)
@@ -211,7 +216,7 @@ def _confirm_withdraw(turn: Turn, draft: Draft) -> StepResult:
         turn.choice(record_choice(WITHDRAW, draft.refs), "choice.withdraw"),
         turn.choice(KEEP, "notice.keep"),
     )
-    return StepResult((Reply(text, choices),), state=DONE, context=kept(draft))
+    return StepResult((Reply(text, choices),), state=DONE, data=kept(draft))
 
 
 def _means_today(turn: Turn, draft: Draft) -> bool:
@@ -297,9 +302,7 @@ def _record(turn: Turn, draft: Draft) -> StepResult:
     )
     replaced = (WithdrawNotice(draft.refs),) if draft.refs else ()
     recorded = replace(draft, start=days[0], end=days[-1], refs=(NEW,))
-    return StepResult(
-        (Reply(text, choices),), (*replaced, effect), state=DONE, context=kept(recorded)
-    )
+    return StepResult((Reply(text, choices),), (*replaced, effect), state=DONE, data=kept(recorded))
 
 
 def _absence(turn: Turn, draft: Draft, days: list[date]) -> tuple[Effect, str]:
@@ -335,3 +338,25 @@ def _collection(turn: Turn, draft: Draft, days: list[date]) -> tuple[Effect, str
         draft.minutes_late,
     )
     return effect, text
+
+
+def _step(state: str) -> Step[NoticeData]:
+    """A notice state: its answers read by `resume`; a question state's question asked again."""
+    if state == DONE:
+        return Step(lambda turn, data: resume(turn, DONE, data))
+    return Step(
+        lambda turn, data: resume(turn, state, data),
+        lambda turn, data: ask_again(turn, state, data),
+    )
+
+
+FLOW = Flow(
+    name="notice",
+    start=start,
+    intents=frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE}),
+    steps={state: _step(state) for state in STATES},
+    data=NoticeData,
+    choices=tuple(f"{PREFIX}{action}:" for action in ACTIONS),
+    on_choice=on_record,
+    checks_choices=True,
+)

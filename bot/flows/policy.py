@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Never
+
 from bot.flows.basic import responder
 from bot.flows.effects import CiteSource, CreateHandoff
+from bot.flows.flow import Flow
 from bot.flows.turn import StepResult, Turn
-from bot.types import Reply
+from bot.types import Intent, Reply
 
 
 def answer(turn: Turn) -> StepResult:
@@ -36,3 +39,6 @@ def answer(turn: Turn) -> StepResult:
             else f"{turn.say('policy.english_only')}\n\n{text}"
         )
     return StepResult((Reply(text),), (CiteSource(hit.document, hit.section),))
+
+
+FLOW: Flow[Never] = Flow(name="policy", start=answer, intents=frozenset({Intent.POLICY_QUESTION}))

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from bot.flows import readback
 from bot.flows.dates import is_open, next_open_day
-from bot.flows.draft import ABSENCE, Draft
+from bot.flows.draft import ABSENCE, Draft, NoticeData
 from bot.flows.effects import AbsenceAfterArrival
 from bot.flows.turn import ChildView, StepResult, Turn
 from bot.types import Choice, Reply
 
-ASK_CHILD, ASK_DATE, ASK_COLLECTOR = "notice.child", "notice.date", "notice.collector"
+ASK_CHILD, ASK_DATE, ASK_COLLECTOR = "notice:child", "notice:date", "notice:collector"
 QUESTIONS = (ASK_CHILD, ASK_DATE, ASK_COLLECTOR)
 CANCEL = "notice:cancel"
 
 
-def kept(draft: Draft) -> dict[str, Any]:
-    """The conversation context that keeps this draft."""
-    return {"draft": draft.to_json()}
+def kept(draft: Draft) -> tuple[NoticeData]:
+    """The notice flow's data that keeps this draft (its question not yet asked again)."""
+    return (NoticeData(draft),)
 
 
 def signed_in_today(turn: Turn, draft: Draft) -> list[ChildView]:
@@ -68,7 +67,7 @@ def ask(
     else:
         reply = turn.reply("collection.ask_collector", cancel)
     replies = (turn.reply("notice.not_understood"), reply) if again else (reply,)
-    return StepResult(replies, state=state, context=kept(draft))
+    return StepResult(replies, state=state, data=kept(draft))
 
 
 def _day_choices(turn: Turn, after: date | None = None) -> list[Choice]:

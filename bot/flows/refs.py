@@ -4,7 +4,7 @@ Staff know a notice by its ref (A12 an absence, C7 a collection change; one per 
 step is pure and cannot know a ref before the record is written, so it writes NEW where the refs
 go, in its choice ids and in the draft it keeps; once the effects are applied the engine calls
 `fill` with the refs the apply step reported. A record choice is honoured on any message, old or
-new, while its notice may still be acted on (bot/pipeline/choices.py checks that).
+new, while its notice may still be acted on (the notice flow checks that through the Turn).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from bot.flows.draft import NoticeData
 from bot.flows.turn import StepResult
 from bot.types import Choice, Reply
 
@@ -61,14 +62,13 @@ def fill(result: StepResult, refs: tuple[str, ...]) -> StepResult:
         )
         for reply in result.replies
     )
-    draft = result.context.get("draft")
-    if draft and draft.get("refs") == [NEW]:
-        return replace(
-            result,
-            replies=replies,
-            context=result.context | {"draft": draft | {"refs": list(refs)}},
-        )
-    return replace(result, replies=replies)
+    data = tuple(
+        replace(item, draft=replace(item.draft, refs=refs))
+        if isinstance(item, NoticeData) and item.draft.refs == (NEW,)
+        else item
+        for item in result.data
+    )
+    return replace(result, replies=replies, data=data)
 
 
 def _filled(choice_id: str, refs: tuple[str, ...]) -> str:

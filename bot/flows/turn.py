@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, Self
 
 from bot.flows.draft import Draft
 from bot.flows.effects import Effect
 from bot.i18n.catalog import Catalog
 from bot.types import ChildRef, Choice, Intent, Reply, SenderKind, Understanding
+
+END = "idle"  # nothing pending (the stored value, as before flows were registered)
+KEEP = "<keep>"  # a step's answer aside: whatever was pending stays as it was
+ASK_AGAIN = "<ask again>"  # ... stays, and its question, if it has one, is asked again
+ASK_OR_END = "<ask or end>"  # a question waiting stays and is asked again; else nothing is pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +99,11 @@ class Turn:
     answer_policy: Callable[[str], PolicyHit | None] = lambda _question: None
     answer_fact: Callable[[str], str | None] = lambda _question: None
     translate_to_parent: Callable[[str], str | None] = lambda _text: None  # machine translation
-    notice: Draft | None = None  # the sender's own active notice a record choice names
-    choice_expired: bool = False  # a choice that was not offered, or whose notice is gone
+    # the sender's own active notice with these refs ("A12", "C7"), else None
+    own_notice: Callable[[tuple[str, ...]], Draft | None] = lambda _refs: None
+    # the English original of a message sent to the sender, by its "original:<id>" choice
+    original: Callable[[str], str | None] = lambda _choice_id: None
+    choice_expired: bool = False  # a choice that was not offered (bot/pipeline/choices.py)
 
     def say(self, key: str, /, **values: object) -> str:
         """Curated text in the reply language."""
@@ -114,12 +122,26 @@ class Turn:
         return self.now.date()
 
 
+class FlowData(Protocol):
+    """A flow's data between messages: a frozen dataclass that reads and writes plain JSON."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON for the conversation context."""
+        ...
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read back what `to_json` wrote."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class StepResult:
-    """A flow step's answer: the next state, what to say, and what to change."""
+    """A flow step's answer: what to say, what to change, the next state ("<flow>:<step>", END,
+    KEEP, ASK_AGAIN or ASK_OR_END) and the flows' data to keep (each under its own flow's key)."""
 
     replies: tuple[Reply, ...]
     effects: tuple[Effect, ...] = ()
-    state: str = "idle"
-    context: dict[str, Any] = field(default_factory=dict)
+    state: str = END
+    data: tuple[FlowData, ...] = ()
     intent: Intent | None = None  # what the turn was about, when a pending flow knows better

@@ -3,7 +3,7 @@
 Two scheduled jobs (bot/jobs/registry.py). At `absence_chase_at` every child expected today who
 has neither arrived nor been reported absent gets one absence check (`RecordChase`), and each of
 their guardians a question with choices (`AskChase`): the guardian's conversation moves to the
-"chase" state so the answer flows into the absence or lateness handling. At
+chase flow's step so the answer flows into the absence or lateness handling. At
 `absence_call_task_at`, chased children with no answer, no absence and no arrival become a staff
 call task listing guardians and emergency contacts (`CreateCallTask`). The jobs only decide;
 bot/recording/chases.py writes. Running one twice changes nothing (one check per child and day).
@@ -11,7 +11,6 @@ bot/recording/chases.py writes. Running one twice changes nothing (one check per
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -28,13 +27,12 @@ from bot.db.models import (
     Guardian,
     GuardianChild,
     Setting,
-    utcnow,
 )
-from bot.flows.chased import ABSENT, LATE, STATE, question
+from bot.flows.chased import check_sent, question
 from bot.jobs.effects import AskChase, CreateCallTask, JobEffect, RecordChase
 from bot.jobs.job import JobContext, JobResult
 from bot.outbound.outbox import Address
-from bot.pipeline.conversation import lock_conversation, save_conversation
+from bot.pipeline.conversation import start_flow
 
 
 def absent_ids(session: Session, child_ids: list[int], day: date) -> set[int]:
@@ -108,14 +106,13 @@ def create_call_tasks(context: JobContext) -> JobResult:
 
 
 def chase_conversation(
-    session: Session, guardian: Guardian, address: Address, child_ids: Iterable[int], day: date
+    session: Session, guardian: Guardian, address: Address, asked: AskChase
 ) -> None:
-    """The guardian's conversation at `address` waits for their answer to today's check."""
+    """The guardian's conversation at `address` waits for their answer to today's check (only
+    the chase flow's data changes: what other flows keep stays)."""
     identity = guardian_identity(session, guardian, address)
-    conversation = lock_conversation(session, identity.id)
-    chase = {"children": list(child_ids), "date": day.isoformat()}
-    context = {"chase": chase, "offered": [ABSENT, LATE]}
-    save_conversation(session, conversation.id, STATE, context, utcnow())
+    sent = check_sent(asked.question, asked.child_ids, asked.on_date)
+    start_flow(session, identity.id, sent, asked.at)
 
 
 def guardian_identity(session: Session, guardian: Guardian, address: Address) -> ChannelIdentity:
@@ -154,7 +151,7 @@ def _ask(context: JobContext, guardian: Guardian, children: list[Child], day: da
     catalog = context.catalog
     language = guardian.language if guardian.language in catalog.languages else "en"
     reply = question(catalog, language, [child.known_as or child.first_name for child in children])
-    return AskChase(guardian.id, tuple(child.id for child in children), day, reply)
+    return AskChase(guardian.id, tuple(child.id for child in children), day, reply, context.now)
 
 
 def _call_task_text(context: JobContext, child: Child) -> str:

@@ -27,6 +27,7 @@ class AskChase:
     child_ids: tuple[int, ...]
     on_date: date
     question: Reply  # in the guardian's language, with the chase's choices
+    at: datetime  # when the job asked: the conversation waits from then
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,17 +19,9 @@ LATENESS_WEIGHT = 2.0
 QUESTION_WEIGHT = 0.5  # a question mark, towards policy_question
 CLEAR_NOTICE = 3.0  # a notice this strong is never overruled by small talk or a language request
 MIN_SCORE = 0.5  # below this nothing was understood (a bare question still counts)
-_TIE_ORDER = (  # on equal scores the more specific request wins; the flow confirms it anyway
-    Intent.ABSENCE,
-    Intent.COLLECTION_CHANGE,
-    Intent.BOOK_MEETING,
-    Intent.UPDATE_DETAILS,
-    Intent.SET_LANGUAGE,
-    Intent.CONCERN,
-    Intent.POLICY_QUESTION,
-    Intent.HELP,
-    Intent.OTHER,
-)
+# on equal scores the more specific request wins (the flow confirms it anyway): the order the
+# intents are declared in, so every intent, however new, has its place
+TIE_ORDER = {intent: rank for rank, intent in enumerate(Intent)}
 
 
 _NOTICES = (Intent.ABSENCE, Intent.COLLECTION_CHANGE)
@@ -75,9 +67,7 @@ def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentSco
         if pattern.search(text.folded):
             totals[intent] += weight
     _add_signals(totals, text, signals)
-    ranked = _notices_first(
-        sorted(totals.items(), key=lambda item: (-item[1], _TIE_ORDER.index(item[0])))
-    )
+    ranked = _notices_first(sorted(totals.items(), key=lambda item: (-item[1], TIE_ORDER[item[0]])))
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < MIN_SCORE:
         return IntentScore(Intent.OTHER, 0.2, top)

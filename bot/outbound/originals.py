@@ -1,28 +1,26 @@
-"""The English original of a translated message, shown on request to the guardian it was sent to.
+"""The English original of a translated message, kept on its outbox row for the guardian it was
+sent to; showing it is the "Show in English" flow (bot/flows/original.py), which reads it through
+the Turn (`original_text`).
 
 A translated broadcast or staff reply keeps its English in `Outbox.original_text` and carries the
 choice `original:<outbox id>` ("Show in English", curated in the parent's language). Telegram and
 the web chat send that id back when tapped. On SMS and WhatsApp the parent answers with the
 choice's number: a broadcast is sent outside any turn, so the conversation's offered choices do
-not know it, and the number is read against the last message sent to this guardian instead.
-Only the guardian a row was addressed to ever sees its original (safeguarding).
+not know it, and the number is read against the last message sent to this guardian instead
+(`asked_original`). Only the guardian a row was addressed to ever sees its original
+(safeguarding).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Outbox
-from bot.flows.turn import StepResult, Turn
+from bot.flows.original import PREFIX
 from bot.i18n.catalog import Catalog
-from bot.types import Intent, Reply
 
-PREFIX = "original:"
 SHOW_KEY = "original.show"
-HEADING_KEY = "original.heading"
 MAX_DIGITS = 12  # an outbox id; a longer forged number is no row (and no database error)
 
 
@@ -40,45 +38,32 @@ def keep_original(
         row.choices = [*row.choices, show]
 
 
-def show_original(
-    session: Session, turn: Turn, state: str, context: dict[str, Any]
-) -> StepResult | None:
-    """The English original when a guardian asks for one sent to them; None otherwise, and the
-    flows handle the message. The pending flow state is kept."""
-    guardian_id = turn.sender.guardian_id
-    choice_id = _asked_for(session, turn, guardian_id) if guardian_id is not None else None
-    row = sent_original(session, guardian_id, choice_id) if guardian_id and choice_id else None
-    if row is None:
-        return None
-    reply = Reply(f"{turn.say(HEADING_KEY)}\n\n{row.original_text}")
-    return StepResult((reply,), state=state, context=context, intent=Intent.OTHER)
-
-
-def sent_original(session: Session, guardian_id: int, choice_id: str) -> Outbox | None:
-    """The outbox row an `original:<id>` choice names, when it was sent to this guardian with an
-    English original; None for any other choice id (only its addressee ever sees it)."""
+def original_text(session: Session, guardian_id: int, choice_id: str) -> str | None:
+    """The English an `original:<id>` choice names, when that message was sent to this guardian
+    with an English original; None for any other choice id (only its addressee ever sees it)."""
     number_text = choice_id.removeprefix(PREFIX)
     if number_text == choice_id or not number_text.isdecimal() or len(number_text) > MAX_DIGITS:
         return None
     row = session.get(Outbox, int(number_text))
-    if row is None or row.guardian_id != guardian_id or not row.original_text:
+    if row is None or row.guardian_id != guardian_id:
         return None
-    return row
+    return row.original_text or None
 
 
-def _asked_for(session: Session, turn: Turn, guardian_id: int) -> str | None:
-    """The tapped choice id, or the one the numbered answer picks from the last message sent to
-    this guardian."""
-    choice_id = turn.choice_id
-    answer = turn.text.strip().rstrip(".")
-    if not (choice_id or "").startswith(PREFIX) and answer.isdecimal():
-        last = session.scalar(
-            select(Outbox.choices)
-            .where(Outbox.guardian_id == guardian_id)
-            .order_by(Outbox.id.desc())
-            .limit(1)
-        )
-        number = int(answer)
-        if last and 1 <= number <= len(last):
-            choice_id = str(last[number - 1]["id"])
-    return choice_id
+def asked_original(session: Session, guardian_id: int, tapped: str | None, text: str) -> str | None:
+    """The `original:<id>` choice the message asks for: tapped, or the number answered picking
+    it from the last message sent to this guardian; None when it asks for none."""
+    if (tapped or "").startswith(PREFIX):
+        return tapped
+    answer = text.strip().rstrip(".")
+    if not answer.isdecimal():
+        return None
+    last = session.scalar(
+        select(Outbox.choices)
+        .where(Outbox.guardian_id == guardian_id)
+        .order_by(Outbox.id.desc())
+        .limit(1)
+    )
+    number = int(answer)
+    picked = str(last[number - 1]["id"]) if last and 1 <= number <= len(last) else ""
+    return picked if picked.startswith(PREFIX) else None

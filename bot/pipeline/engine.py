@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import flows
 from bot.db.models import (
     ChannelIdentity,
     Conversation,
@@ -30,6 +29,7 @@ from bot.db.models import (
 )
 from bot.db.session import transaction
 from bot.flows import refs
+from bot.flows.registry import FLOWS, OFFERED, Registry
 from bot.flows.turn import SenderView, SettingView, Turn
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names
@@ -37,9 +37,9 @@ from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
 from bot.nlu import NluContext, detect_language, understand, warm_up
-from bot.outbound.originals import show_original
+from bot.outbound.originals import original_text
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
-from bot.pipeline.choices import ChoiceAnswer, read_choice
+from bot.pipeline.choices import read_choice
 from bot.pipeline.conversation import lock_conversation, save_conversation
 from bot.pipeline.identity import guardian_for, identify
 from bot.pipeline.inbound import claim, log_once, mark_handled, waiting
@@ -47,6 +47,7 @@ from bot.pipeline.keeper import InboundKeeper
 from bot.pipeline.outcome import TurnResult
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
+from bot.recording.notices import own_notice
 from bot.staff.handler import StaffRequest
 from bot.staff.handler import handle as handle_staff_command
 from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
@@ -75,9 +76,12 @@ class Engine:
         translator: Translator | None = None,
         queue_turns: bool = False,
         reach: Reach = EVERY_CHANNEL,
+        flows: Registry = FLOWS,
     ) -> None:
-        """`reach`: the channels that can carry messages now (the wiring's configured ones)."""
+        """`reach`: the channels that can carry messages now (the wiring's configured ones);
+        `flows`: the table of conversation flows."""
         self.sessions = sessions
+        self.flows = flows
         self.reach = reach
         self.queue_turns = queue_turns  # webhooks only keep messages; the turns process answers
         self.setting_id = setting_id
@@ -183,19 +187,13 @@ class Engine:
         if who.staff is not None:
             return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
         conversation = lock_conversation(session, who.identity_id)
-        context = conversation.context
+        state, context = self.flows.current(
+            conversation.state, conversation.context, conversation.updated_at, now, setting.options
+        )
         languages = self.translation.for_turn(session, self.setting_id, ahead)
-        choice = read_choice(
-            session,
-            who.sender.guardian_id,
-            inbound.choice_id,
-            inbound.text,
-            context.get("offered", []),
-        )
-        turn = self._make_turn(session, inbound, setting, who.sender, choice, now, languages)
-        result = show_original(session, turn, conversation.state, context) or flows.step(
-            turn, conversation.state, context
-        )
+        offered = context.get(OFFERED, [])
+        turn = self._make_turn(session, inbound, setting, who.sender, offered, now, languages)
+        result = self.flows.step(turn, state, context)
         written_in = turn.understanding.language
         effects = EffectContext(
             session,
@@ -209,10 +207,7 @@ class Engine:
         )
         apply_effects(effects, result.effects)
         result = refs.fill(result, tuple(effects.written))
-        offered = [choice.id for reply in result.replies for choice in reply.choices]
-        save_conversation(
-            session, conversation.id, result.state, result.context | {"offered": offered}, now
-        )
+        save_conversation(session, conversation.id, *self.flows.settle(context, result), now)
         _answer(session, inbound, inbound_id, result.replies, guardian_id=who.sender.guardian_id)
         mark_handled(session, inbound_id, turn.understanding, self.clock())
         intent = (result.intent or turn.understanding.intent).value
@@ -224,14 +219,25 @@ class Engine:
         inbound: InboundMessage,
         setting: Setting,
         sender: SenderView,
-        choice: ChoiceAnswer,
+        offered: list[str],
         now: datetime,
         languages: TurnLanguages,
     ) -> Turn:
+        """The Turn a flow step reads: the choice answered (checked against those `offered`),
+        the understanding, the reply language and the look-ups a step may make."""
+        choice = read_choice(
+            session,
+            sender.guardian_id,
+            inbound.choice_id,
+            inbound.text,
+            offered,
+            self.flows.checks_choice,
+        )
         setting_view = _setting_view(setting)
         tapped = bool(choice.choice_id) or choice.expired
         found = self._understand(inbound.text, tapped, sender, setting_view, now, languages)
         language = self._reply_language(sender, found)
+        guardian_id = sender.guardian_id or 0  # unknown senders never reach a flow's lookups
         return Turn(
             text=inbound.text,
             choice_id=choice.choice_id,
@@ -244,7 +250,8 @@ class Engine:
             answer_policy=self.knowledge.policy_answerer(session, setting),
             answer_fact=self.knowledge.fact_answerer(setting),
             translate_to_parent=languages.to_parent(language),
-            notice=choice.notice,
+            own_notice=lambda refs: own_notice(session, guardian_id, refs),
+            original=lambda choice_id: original_text(session, guardian_id, choice_id),
             choice_expired=choice.expired,
         )
 
@@ -301,14 +308,7 @@ class Engine:
             return Understanding(Intent.OTHER, 0.0, detect_language(text, None))
         if tapped and not text.strip():
             return Understanding(Intent.OTHER, 0.0, sender.language)
-        context = NluContext(
-            children=tuple(child.ref for child in sender.children),
-            now=now,
-            timezone=setting.timezone,
-            preferred_language=sender.language,
-            closed_dates=setting.closed_dates,
-            open_weekdays=setting.open_weekdays,
-        )
+        context = nlu_context(sender, setting, now)
         found = understand(text, context)
         if found.confidence >= UNSURE or found.language == "en" or not languages.available:
             return found
@@ -362,6 +362,18 @@ def _answer(
             staff_id=staff_id,
             inbound_id=inbound_id,
         )
+
+
+def nlu_context(sender: SenderView, setting: SettingView, now: datetime) -> NluContext:
+    """What the understanding step may know about a guardian's message besides its text."""
+    return NluContext(
+        children=tuple(child.ref for child in sender.children),
+        now=now,
+        timezone=setting.timezone,
+        preferred_language=sender.language,
+        closed_dates=setting.closed_dates,
+        open_weekdays=setting.open_weekdays,
+    )
 
 
 def _setting_view(setting: Setting) -> SettingView:

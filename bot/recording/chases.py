@@ -32,7 +32,7 @@ def ask_chase(context: EffectContext, effect: AskChase) -> None:
     )
     context.messages.append(told(guardian.name, effect.question.text, address))
     if not address.problem:
-        chase_conversation(session, guardian, address, effect.child_ids, effect.on_date)
+        chase_conversation(session, guardian, address, effect)
 
 
 def create_call_task(context: EffectContext, effect: CreateCallTask) -> None:

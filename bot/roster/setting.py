@@ -11,6 +11,8 @@ from bot.calendar import WEEKDAYS
 from bot.roster import fields
 from bot.roster.errors import RowError, TomlFile, read_toml
 
+TIMEOUT_OPTION = "conversation_timeout_hours"  # read by bot/flows/registry.py
+
 
 @dataclass(frozen=True)
 class SettingData:
@@ -36,7 +38,19 @@ def read_setting(path: Path, errors: list[RowError]) -> tuple[SettingData | None
     if toml is None:
         return None, None
     rooms = _rooms(path.name, toml, errors)
-    return _setting_data(path, toml, rooms or [], errors), None if rooms is None else set(rooms)
+    setting = _setting_data(path, toml, rooms or [], errors)
+    _check_timeout(path.name, toml, setting.options, errors)
+    return setting, None if rooms is None else set(rooms)
+
+
+def _check_timeout(
+    file: str, toml: TomlFile, options: dict[str, Any], errors: list[RowError]
+) -> None:
+    """`conversation_timeout_hours`, when given, is a number of hours above 0."""
+    timeout = options.get(TIMEOUT_OPTION)
+    if timeout is not None and not _is_hours(timeout):
+        message = f"{TIMEOUT_OPTION} = {timeout!r}: use a number of hours above 0, e.g. 24"
+        errors.append(RowError(file, toml.line_of(TIMEOUT_OPTION), "options", message))
 
 
 def _rooms(file: str, toml: TomlFile, errors: list[RowError]) -> list[str] | None:
@@ -98,6 +112,11 @@ def _setting_data(
         closed_dates=sorted(str(value) for value in closed),
         options=dict(table("options")),
     )
+
+
+def _is_hours(value: object) -> bool:
+    """A number of hours above 0 (TOML's true and false are no number)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
 def _is_time_span(span: str) -> bool:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.models import Conversation
 from bot.pipeline.engine import Engine, TurnResult
 from bot.types import InboundMessage
 
@@ -54,3 +59,10 @@ def reply_text(result: TurnResult) -> str:
     return "\n".join(
         reply.text + " " + " ".join(c.label for c in reply.choices) for reply in result.replies
     )
+
+
+def conversation(sessions: sessionmaker[Session]) -> tuple[str, dict[str, Any]]:
+    """The state and context of the only conversation in the database."""
+    with sessions() as session:
+        row = session.scalars(select(Conversation)).one()
+        return row.state, row.context

@@ -116,3 +116,13 @@ def test_a_stalled_translation_holds_up_no_other_parent(
         polish.join(10)
     assert english.records and waited < 5  # not queued behind Magda's translation
     assert [call[1:] for call in stalled.calls] == [("pl", "en")]  # made once, before her turn
+
+
+def test_a_language_declined_is_not_offered_again(engine: Engine) -> None:
+    first = say(engine, SARAH, "Maya jest dzisiaj chora, ma gorączkę", channel="webchat")
+    offered = [choice.id for reply in first.replies for choice in reply.choices]
+    assert "language:keep" in offered
+    kept = say(engine, SARAH, "Nie, dziękuję", channel="webchat", choice_id="language:keep")
+    assert "keep writing in the language I use now" in reply_text(kept)
+    again = say(engine, SARAH, "Leo też jest dzisiaj chory, ma wysypkę", channel="webchat")
+    assert "language:keep" not in [c.id for reply in again.replies for c in reply.choices]

@@ -182,7 +182,7 @@ def test_the_chase_puts_the_guardians_conversation_in_the_chase_state(
     run(sessions, chase_missing, CHASE_TIME)
     with sessions() as session:
         states = {c.state for c in session.scalars(select(Conversation))}
-    assert states == {"chase"}
+    assert states == {"chase:asked"}  # the chase flow's one step
 
 
 def test_a_notice_for_another_day_leaves_todays_check_open(
@@ -196,3 +196,16 @@ def test_a_notice_for_another_day_leaves_todays_check_open(
             select(AbsenceChase).where(AbsenceChase.child_id == child_id(sessions, "Maya"))
         ).one()
         assert maya.answered_at is None
+
+
+def test_the_chase_keeps_the_languages_a_guardian_declined(
+    sessions: sessionmaker[Session], make_engine_at: Callable[[datetime], Engine]
+) -> None:
+    early = make_engine_at(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    asked = say(early, SARAH, "Czy przedszkole jest otwarte w sobotę i niedzielę?")
+    assert "language:keep" in [choice.id for reply in asked.replies for choice in reply.choices]
+    say(early, SARAH, "", choice_id="language:keep")
+    run(sessions, chase_missing, CHASE_TIME)
+    answer = say(make_engine_at(CHASE_TIME), SARAH, "Maya jest dzisiaj chora, ma gorączkę")
+    assert [r["children"] for r in answer.records] == [["Maya Thompson"]]
+    assert "language:keep" not in [c.id for reply in answer.replies for c in reply.choices]

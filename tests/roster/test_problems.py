@@ -209,3 +209,18 @@ def test_setting_toml_problems_name_their_line(tmp_path: Path) -> None:
         "setting.toml:11: closed_dates: '2026-12-32' is not a date (YYYY-MM-DD)",
         "setting.toml:18: opening_hours: fri = '07:30-5pm': use mon = \"07:30-18:00\"",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [('"a day"', "'a day'"), ("0", "0"), ("-2", "-2"), ("true", "True")]
+)
+def test_the_conversation_timeout_must_be_a_number_of_hours_above_zero(
+    tmp_path: Path, written: str, read: str
+) -> None:
+    folder = demo_copy(tmp_path)
+    option = f"conversation_timeout_hours = {written}"
+    replace_line(folder / "setting.toml", "[options]", f"[options]\n{option}")
+    assert _problems(folder) == [
+        f"setting.toml:20: options: conversation_timeout_hours = {read}: "
+        "use a number of hours above 0, e.g. 24"
+    ]
