@@ -167,13 +167,14 @@ def chat(
     db: DbOption = None,
 ) -> None:
     """Chat with the bot in the terminal as a guardian or member of staff."""
+    from bot.service import CoreService
     from channels.terminal import run_terminal_chat
     from parentbot.wiring import reach
 
     config = AppConfig.from_env()
     sessions = _served_database(db or config.database_url, demo=True)
     engine = Engine(sessions, _setting_id(sessions, config.setting_slug), reach=reach(config.demo))
-    run_terminal_chat(engine, as_phone)
+    run_terminal_chat(CoreService(engine), as_phone)
 
 
 @app.command()
@@ -270,6 +271,7 @@ def telegram_set_webhook() -> None:
 @telegram_app.command("poll")
 def telegram_poll(db: DbOption = None) -> None:
     """Fetch updates by long polling instead of a webhook (development; no public URL needed)."""
+    from bot.service import CoreService
     from channels.telegram import run_polling
     from parentbot.wiring import reach, telegram_config
 
@@ -280,7 +282,8 @@ def telegram_poll(db: DbOption = None) -> None:
     sessions = setup.open_database(db or settings.database_url)
     setting_id = _setting_id(sessions, settings.setting_slug)
     engine = Engine(sessions, setting_id, reach=reach(settings.demo))
-    asyncio.run(_until_interrupted(lambda stop: run_polling(engine, config, stop)))
+    core = CoreService(engine)
+    asyncio.run(_until_interrupted(lambda stop: run_polling(core, config, stop)))
 
 
 @app.command()

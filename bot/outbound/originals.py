@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Outbox
 from bot.flows.turn import StepResult, Turn
 from bot.i18n.catalog import Catalog
+from bot.outbound.render import answer_number, choice_for
 from bot.types import Intent, Reply
 
 PREFIX = "original:"
@@ -70,15 +71,12 @@ def _asked_for(session: Session, turn: Turn, guardian_id: int) -> str | None:
     """The tapped choice id, or the one the numbered answer picks from the last message sent to
     this guardian."""
     choice_id = turn.choice_id
-    answer = turn.text.strip().rstrip(".")
-    if not (choice_id or "").startswith(PREFIX) and answer.isdecimal():
+    if not (choice_id or "").startswith(PREFIX) and answer_number(turn.text) is not None:
         last = session.scalar(
             select(Outbox.choices)
             .where(Outbox.guardian_id == guardian_id)
             .order_by(Outbox.id.desc())
             .limit(1)
         )
-        number = int(answer)
-        if last and 1 <= number <= len(last):
-            choice_id = str(last[number - 1]["id"])
+        choice_id = choice_for(turn.text, [str(choice["id"]) for choice in last or []]) or choice_id
     return choice_id

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.flows import refs
 from bot.flows.draft import Draft
 from bot.outbound.originals import sent_original
+from bot.outbound.render import choice_for
 from bot.recording.notices import own_notice
 
 
@@ -42,7 +43,7 @@ def read_choice(
     offered: list[str],
 ) -> ChoiceAnswer:
     """The tapped choice, or the offered one a numbered answer picks, checked as above."""
-    choice_id = tapped or numbered_choice(text, offered)
+    choice_id = tapped or choice_for(text, offered)
     if choice_id is None:
         return ChoiceAnswer()
     if guardian_id is None:  # unknown senders get the same answer whatever they send
@@ -54,11 +55,3 @@ def read_choice(
         notice = own_notice(session, guardian_id, asked.refs) if asked else None
         return ChoiceAnswer(choice_id, notice) if notice else EXPIRED
     return ChoiceAnswer(choice_id) if choice_id in offered else EXPIRED
-
-
-def numbered_choice(text: str, offered: list[str]) -> str | None:
-    """SMS-style "1", "2" answers mapped back to the choices last offered."""
-    answer = text.strip().rstrip(".")
-    if answer.isdecimal() and 1 <= int(answer) <= len(offered):
-        return offered[int(answer) - 1]
-    return None
