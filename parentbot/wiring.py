@@ -50,8 +50,16 @@ def twilio_config(env: Env = os.environ) -> TwilioConfig | None:
     return TwilioConfig.from_env(env) if env.get("TWILIO_ACCOUNT_SID") else None
 
 
+def _telegram_routes(core: CoreService, env: Env) -> APIRouter:
+    return telegram.build_router(core, telegram.TelegramConfig.from_env(env))
+
+
 def _telegram_sender(recipients: Recipients, env: Env) -> ChannelSender:
     return telegram.TelegramSender(telegram.make_bot(telegram.TelegramConfig.from_env(env)))
+
+
+def _sms_routes(core: CoreService, env: Env) -> APIRouter:
+    return twilio_sms.build_router(core, TwilioConfig.from_env(env))
 
 
 def _sms_sender(recipients: Recipients, env: Env) -> ChannelSender:
@@ -59,36 +67,27 @@ def _sms_sender(recipients: Recipients, env: Env) -> ChannelSender:
     return twilio_sms.SmsSender(make_client(config), config)
 
 
+def _whatsapp_routes(core: CoreService, env: Env) -> APIRouter:
+    return whatsapp.build_router(core, TwilioConfig.from_env(env))
+
+
 def _whatsapp_sender(recipients: Recipients, env: Env) -> ChannelSender:
     config = TwilioConfig.from_env(env)
     return whatsapp.WhatsAppSender(make_client(config), config, recipients)
 
 
+def _webchat_routes(core: CoreService, env: Env) -> APIRouter:
+    return webchat.build_router(core)
+
+
+TELEGRAM_ON = ("TELEGRAM_BOT_TOKEN",)
+SMS_ON = ("TWILIO_ACCOUNT_SID", "TWILIO_SMS_FROM")
+WHATSAPP_ON = ("TWILIO_ACCOUNT_SID", "TWILIO_WHATSAPP_FROM")
 CHANNELS = (
-    ChannelSpec(
-        "telegram",
-        telegram.CAPABILITIES,
-        lambda core, env: telegram.build_router(core, telegram.TelegramConfig.from_env(env)),
-        _telegram_sender,
-        needs=("TELEGRAM_BOT_TOKEN",),
-    ),
-    ChannelSpec(
-        "sms",
-        twilio_sms.CAPABILITIES,
-        lambda core, env: twilio_sms.build_router(core, TwilioConfig.from_env(env)),
-        _sms_sender,
-        needs=("TWILIO_ACCOUNT_SID", "TWILIO_SMS_FROM"),
-    ),
-    ChannelSpec(
-        "whatsapp",
-        whatsapp.CAPABILITIES,
-        lambda core, env: whatsapp.build_router(core, TwilioConfig.from_env(env)),
-        _whatsapp_sender,
-        needs=("TWILIO_ACCOUNT_SID", "TWILIO_WHATSAPP_FROM"),
-    ),
-    ChannelSpec(
-        webchat.CHANNEL, webchat.CAPABILITIES, lambda core, env: webchat.build_router(core), None
-    ),
+    ChannelSpec("telegram", telegram.CAPABILITIES, _telegram_routes, _telegram_sender, TELEGRAM_ON),
+    ChannelSpec("sms", twilio_sms.CAPABILITIES, _sms_routes, _sms_sender, SMS_ON),
+    ChannelSpec("whatsapp", whatsapp.CAPABILITIES, _whatsapp_routes, _whatsapp_sender, WHATSAPP_ON),
+    ChannelSpec(webchat.CHANNEL, webchat.CAPABILITIES, _webchat_routes, None),  # demo mode only
 )
 
 
