@@ -36,28 +36,14 @@ class SenderKind(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-class ButtonStyle(enum.StrEnum):
-    """How a channel can offer choices."""
-
-    INLINE = "inline"  # tappable buttons that send back a payload (Telegram, web chat)
-    QUICK_REPLY = "quick_reply"  # a few buttons, within a session window (WhatsApp)
-    NUMBERED = "numbered"  # a numbered list answered with "1", "2", ... (SMS)
-    NONE = "none"
-
-
 @dataclass(frozen=True, slots=True)
 class ChannelCapabilities:
-    """What one channel can carry, as data the core and the renderer both read."""
+    """What one channel can show, as data: the renderer (bot/outbound/render.py) reads the
+    buttons; the adapter reads the text length (Telegram splits longer texts, WhatsApp cuts)."""
 
-    name: str
-    max_text_length: int
-    buttons: ButtonStyle
-    max_buttons: int = 0
-    max_button_label: int = 64
-    polls: bool = False
-    media: bool = False
-    segment_budget: int | None = None  # SMS: most segments one reply may use
-    reply_window_hours: int | None = None  # WhatsApp: free-form only within this window
+    max_text_length: int  # characters one message may carry
+    max_buttons: int = 0  # tappable choices one message may carry; 0: a numbered list instead
+    max_button_label: int = 64  # characters of a button's label; a longer one: a numbered list
 
 
 @dataclass(frozen=True, slots=True)

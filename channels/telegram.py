@@ -1,9 +1,10 @@
 """Telegram: a secret-checked webhook, inline keyboards, contact linking, the real PTB `Bot`.
 
-Updates are parsed here (pure), handed to the core once (the core dedupes on update_id), and
-replies leave through the outbox and `TelegramSender`. /start, a shared contact and /link CODE
-are answered here: linking is the adapter's business, done in one transaction with the inbound
-log row and the queued answer, so a replayed update does nothing twice.
+Updates are parsed here (pure) and handed to the core once (the core dedupes on update_id);
+replies leave through the outbox and `TelegramSender`, as the renderer shows them (buttons as an
+inline keyboard). /start, a shared contact and /link CODE go to the core's linking
+(`CoreService.answer_linking`: the inbound row, the link and the answer in one transaction, so a
+replayed update does nothing twice).
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from telegram import (
     Bot,
@@ -33,22 +32,11 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.db.session import transaction
-from bot.i18n.names import parent_catalog
-from bot.outbound.channel import SendResult, SendStatus
-from bot.outbound.delivery import OPTED_OUT, RateLimit
-from bot.outbound.outbox import enqueue
+from bot.outbound.channel import OPTED_OUT, RateLimit, SendResult, SendStatus
+from bot.outbound.render import Rendered, render
 from bot.outbound.sms_text import split_text
-from bot.pipeline.identity import find_identity
-from bot.pipeline.inbound import log_once
-from bot.pipeline.linking import link_phone, redeem_link_code
-from bot.types import (
-    ButtonStyle,
-    ChannelCapabilities,
-    Choice,
-    OutboundMessage,
-    Reply,
-)
+from bot.service import CONTACT_REQUEST, CoreService, LinkRequest
+from bot.types import ChannelCapabilities, Choice, OutboundMessage
 from channels.limits import TELEGRAM_BODY_LIMIT
 from channels.telegram_update import CALLBACK_DATA_LIMIT, TelegramUpdate, parse_update
 
@@ -56,18 +44,8 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-CONTACT_REQUEST = "contact_request"  # outbox kind: rendered with a request_contact button
 ALLOWED_UPDATES = ("message", "callback_query")
-TELEGRAM_CAPABILITIES = ChannelCapabilities(
-    name="telegram",
-    max_text_length=4096,
-    buttons=ButtonStyle.INLINE,
-    max_buttons=10,
-    max_button_label=64,
-)
-
-if TYPE_CHECKING:
-    from bot.pipeline.engine import Engine
+CAPABILITIES = ChannelCapabilities(max_text_length=4096, max_buttons=10, max_button_label=64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,49 +84,23 @@ def secret_ok(given: str | None, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def answer_linking(engine: Engine, update: TelegramUpdate) -> bool:
-    """Answer a linking command (/start, a shared contact, /link); False for a replay."""
-    with transaction(engine.sessions) as session:
-        if log_once(session, update.inbound, status="handled") is None:
-            return False
-        reply, kind = _linking_reply(session, engine.setting_id, update)
-        enqueue(session, "telegram", update.inbound.sender_id, reply, kind=kind)
-    return True
+def link_request(update: TelegramUpdate) -> LinkRequest:
+    """A linking command for the core, in the language the person's Telegram app uses: they are
+    not on the roster yet, so that is the only hint."""
+    language = update.inbound.raw.get("language_code")
+    command = update.command or ""
+    return LinkRequest(command, update.argument, language if isinstance(language, str) else "")
 
 
-def _linking_reply(session: Session, setting_id: int, update: TelegramUpdate) -> tuple[Reply, str]:
-    """Do what /start, a shared contact or /link asks, and say what happened."""
-    user_id = update.inbound.sender_id
-    if update.command == "contact" and update.inbound.contact_phone:
-        linked = link_phone(session, setting_id, "telegram", user_id, update.inbound.contact_phone)
-        return Reply(_say("linked" if linked else "not_found", update)), "reply"
-    if update.command in ("link", "start") and update.argument:  # /start CODE: a deep link
-        redeemed = redeem_link_code(session, setting_id, "telegram", user_id, update.argument)
-        return Reply(_say("code_ok" if redeemed else "code_bad", update)), "reply"
-    identity = find_identity(session, "telegram", user_id)
-    if update.command == "start" and identity and (identity.guardian_id or identity.staff_id):
-        return Reply(_say("already", update)), "reply"
-    text = _say("own_contact" if update.command == "foreign_contact" else "share_contact", update)
-    return Reply(text, (Choice("share_contact", _say("share_button", update)),)), CONTACT_REQUEST
-
-
-def _say(key: str, update: TelegramUpdate) -> str:
-    """Curated linking text in the language the person's Telegram app uses (English otherwise):
-    they are not on the roster yet, so that is the only hint."""
-    language = str(update.inbound.raw.get("language_code") or "")[:2].lower()
-    catalog = parent_catalog()
-    return catalog.text(f"linking.{key}", language if language in catalog.languages else "en")
-
-
-async def dispatch(engine: Engine, data: object) -> str | None:
+async def dispatch(core: CoreService, data: object) -> str | None:
     """Parse and handle one Update; the callback query id to answer, if one was handled."""
     update = parse_update(data)
     if update is None:
         return None
     if update.command is None:
-        taken = await asyncio.wrap_future(engine.submit(update.inbound))
+        taken = await asyncio.wrap_future(core.submit(update.inbound))
     else:
-        taken = await run_in_threadpool(answer_linking, engine, update)
+        taken = await run_in_threadpool(core.answer_linking, update.inbound, link_request(update))
     return update.callback_query_id if taken else None
 
 
@@ -160,7 +112,7 @@ async def answer_callback(bot: Bot, callback_query_id: str) -> None:
         log.warning("answerCallbackQuery failed: %s", exc)
 
 
-def build_router(engine: Engine, config: TelegramConfig) -> APIRouter:
+def build_router(core: CoreService, config: TelegramConfig) -> APIRouter:
     """POST /telegram/webhook, checked against the secret header before anything is read."""
     router = APIRouter(max_body_size=TELEGRAM_BODY_LIMIT)
     bots: list[Bot] = []  # made on first use, inside the server's event loop
@@ -173,7 +125,7 @@ def build_router(engine: Engine, config: TelegramConfig) -> APIRouter:
             data = json.loads(await request.body())
         except (ValueError, RecursionError) as exc:  # too deeply nested: RecursionError
             raise HTTPException(status_code=400, detail="not JSON") from exc
-        query_id = await dispatch(engine, data)
+        query_id = await dispatch(core, data)
         if query_id:
             bots[:] = bots or [make_bot(config, pool_size=4)]
             background.add_task(answer_callback, bots[0], query_id)
@@ -195,7 +147,7 @@ async def set_webhook(config: TelegramConfig, bot: Bot | None = None) -> bool:
         )
 
 
-async def run_polling(engine: Engine, config: TelegramConfig, stop: asyncio.Event) -> None:
+async def run_polling(core: CoreService, config: TelegramConfig, stop: asyncio.Event) -> None:
     """Development mode without a public URL: long-poll getUpdates until `stop` is set.
 
     Replies still leave through the outbox, so run the delivery worker alongside.
@@ -214,7 +166,7 @@ async def run_polling(engine: Engine, config: TelegramConfig, stop: asyncio.Even
                 continue
             for raw in updates:
                 offset = max(offset, raw.update_id + 1)
-                query_id = await dispatch(engine, raw.to_dict())
+                query_id = await dispatch(core, raw.to_dict())
                 if query_id:
                     await answer_callback(bot, query_id)
 
@@ -224,19 +176,18 @@ def callback_data(choice: Choice, number: int) -> str:
     return choice.id if len(choice.id.encode()) <= CALLBACK_DATA_LIMIT else f"#{number}"
 
 
-def reply_markup(message: OutboundMessage) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
-    """Choices as an inline keyboard, one per row; a contact request as a request_contact key."""
-    choices = message.reply.choices
-    if message.kind == CONTACT_REQUEST:
-        label = choices[0].label if choices else parent_catalog().text("linking.share_button", "en")
-        button = KeyboardButton(label, request_contact=True)
-        return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
-    if not choices:
+def reply_markup(shown: Rendered, kind: str) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    """Buttons as an inline keyboard, one per row; a contact request's as a request_contact key."""
+    buttons = shown.buttons
+    if not buttons:
         return None
+    if kind == CONTACT_REQUEST:
+        button = KeyboardButton(buttons[0].label, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(c.label, callback_data=callback_data(c, n))]
-            for n, c in enumerate(choices, 1)
+            for n, c in enumerate(buttons, 1)
         ]
     )
 
@@ -268,7 +219,7 @@ def _seconds(exc: RetryAfter) -> float:
 class TelegramSender:
     """Sends outbox rows with the real PTB Bot: split at 4,096, keyboard on the last part."""
 
-    capabilities = TELEGRAM_CAPABILITIES
+    capabilities = CAPABILITIES
     # Telegram allows about 30/s overall and 1/s per chat; pacing at exactly 30/s lets network
     # jitter push a 31st message into some one-second window, so keep a small margin.
     rate_limit = RateLimit(per_second=29.5, per_recipient_per_second=1)
@@ -278,8 +229,9 @@ class TelegramSender:
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Send every part once; a failure after a part went out is UNKNOWN (no resend)."""
-        parts = split_text(message.reply.text, self.capabilities.max_text_length)
-        markup = reply_markup(message)
+        shown = render(message.reply, self.capabilities)
+        parts = split_text(shown.body, self.capabilities.max_text_length)
+        markup = reply_markup(shown, message.kind)
         sent: list[str] = []
         for number, part in enumerate(parts, 1):
             try:

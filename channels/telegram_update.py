@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.roster.fields import FieldError, phone_e164
+from bot.service import phone_e164
 from bot.types import InboundMessage
 from channels.limits import TELEGRAM_TEXT_LIMIT, clean_text
 
@@ -188,5 +188,5 @@ def normalise_phone(value: str) -> str | None:
     digits = value.strip()
     try:
         return phone_e164(digits if digits.startswith(("+", "0")) else "+" + digits)
-    except FieldError:
+    except ValueError:
         return None

@@ -1,4 +1,4 @@
-"""The terminal channel: `parentbot chat --as PHONE`, numbered choices like SMS."""
+"""The terminal channel: `parentbot chat --as PHONE`, choices numbered as on SMS."""
 
 from __future__ import annotations
 
@@ -7,29 +7,18 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.db.session import transaction
-from bot.outbound.outbox import mark_shown
-from bot.pipeline.engine import Engine
-from bot.roster.fields import FieldError, phone_e164
-from bot.types import ButtonStyle, ChannelCapabilities, InboundMessage, Reply
+from bot.outbound.render import render
+from bot.service import CoreService, phone_e164
+from bot.types import ChannelCapabilities, InboundMessage
 
-CAPABILITIES = ChannelCapabilities(
-    name="terminal", max_text_length=10_000, buttons=ButtonStyle.NUMBERED, max_buttons=10
-)
+CAPABILITIES = ChannelCapabilities(max_text_length=10_000)  # no buttons: a numbered list
 
 
-def render(reply: Reply) -> str:
-    """Reply text followed by a numbered list of its choices."""
-    lines = [reply.text]
-    lines += [f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1)]
-    return "\n".join(lines)
-
-
-def run_terminal_chat(engine: Engine, phone: str) -> None:
+def run_terminal_chat(core: CoreService, phone: str) -> None:
     """Read lines from the terminal until end of input or `quit`, printing each reply."""
     try:
         sender = phone_e164(phone)
-    except FieldError as problem:
+    except ValueError as problem:
         raise typer.BadParameter(str(problem)) from None
     typer.echo("Type a message (answer choices with their number); `quit` to leave.")
     while True:
@@ -39,7 +28,7 @@ def run_terminal_chat(engine: Engine, phone: str) -> None:
             return
         if text.strip().lower() in {"quit", "exit"}:
             return
-        result = engine.receive(
+        answered = core.answer(
             InboundMessage(
                 channel="terminal",
                 sender_id=sender,
@@ -48,9 +37,5 @@ def run_terminal_chat(engine: Engine, phone: str) -> None:
                 received_at=datetime.now(UTC),
             )
         )
-        if result is None:
-            continue
-        with transaction(engine.sessions) as session:
-            mark_shown(session, result.inbound_id, "terminal")
-        for reply in result.replies:
-            typer.echo(render(reply))
+        for reply in answered.replies if answered else ():
+            typer.echo(render(reply, CAPABILITIES).body)

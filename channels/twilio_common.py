@@ -6,15 +6,14 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import ConnectTimeout, RequestException
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -22,11 +21,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
-from bot.outbound.channel import SendResult, SendStatus
-from bot.outbound.delivery import OPTED_OUT, OUTSIDE_WINDOW, apply_status
-from bot.outbound.optout import Keyword, classify, set_opt_out
-from bot.pipeline.identity import identity_for
-from bot.pipeline.inbound import log_once
+from bot.outbound.channel import OPTED_OUT, OUTSIDE_WINDOW, SendResult, SendStatus
+from bot.service import CoreService, Keyword, classify
 from bot.types import InboundMessage
 from channels.limits import TWILIO_BODY_LIMIT, TWILIO_TEXT_LIMIT, clean_text
 
@@ -39,11 +35,6 @@ ERROR_REASONS = {21610: OPTED_OUT, 63016: OUTSIDE_WINDOW}
 MESSAGE_SID = re.compile(r"[A-Za-z0-9]{1,64}")  # Twilio's are 34: "SM" or "MM" and 32 hex digits
 SENDER = re.compile(r"[^\x00-\x1f\x7f]{1,32}")  # E.164 is 16 at most; audit rows hold 64
 ERROR_CODE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() but int("²") fails
-
-SessionFactory = Callable[[], Session]
-
-if TYPE_CHECKING:
-    from bot.pipeline.engine import Engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +76,17 @@ def inbound_path(channel: str) -> str:
     return f"/twilio/{channel}"
 
 
-def build_channel_router(engine: Engine, config: TwilioConfig, channel: str) -> APIRouter:
+def build_channel_router(core: CoreService, config: TwilioConfig, channel: str) -> APIRouter:
     """POST /twilio/<channel> (inbound) and /twilio/<channel>/status (delivery status)."""
     router = APIRouter(max_body_size=TWILIO_BODY_LIMIT)
 
     @router.post(inbound_path(channel))
     async def inbound_webhook(request: Request) -> Response:
-        return await handle_inbound(engine, await verified_form(request, config), channel)
+        return await handle_inbound(core, await verified_form(request, config), channel)
 
     @router.post(inbound_path(channel) + "/status")
     async def status_callback(request: Request) -> Response:
-        return await handle_status(engine.sessions, await verified_form(request, config))
+        return await handle_status(core, await verified_form(request, config))
 
     return router
 
@@ -150,7 +141,7 @@ def parse_inbound(params: Mapping[str, str], channel: str) -> InboundMessage:
     )
 
 
-async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str) -> Response:
+async def handle_inbound(core: CoreService, params: Mapping[str, str], channel: str) -> Response:
     """Record opt-out/in keywords, then hand the message to the core (which dedupes it).
 
     STOP is logged and recorded here and goes no further: Twilio answers it and nothing more
@@ -164,35 +155,21 @@ async def handle_inbound(engine: Engine, params: Mapping[str, str], channel: str
         raise HTTPException(status_code=400, detail="not a message webhook") from None
     keyword = classify(inbound.text, channel)
     if keyword in (Keyword.STOP, Keyword.START):
-        await run_in_threadpool(_record_keyword, engine, inbound, keyword is Keyword.STOP)
+        await run_in_threadpool(core.record_opt_out, inbound, keyword is Keyword.STOP)
     if keyword is not Keyword.STOP:
-        await asyncio.wrap_future(engine.submit(inbound))
+        await asyncio.wrap_future(core.submit(inbound))
     return twiml_response()
 
 
-def _record_keyword(engine: Engine, inbound: InboundMessage, opted_out: bool) -> None:
-    """Set the identity's opt-out flag; a STOP, which the core never sees, is logged here once."""
-    with engine.sessions() as session, session.begin():
-        if opted_out and log_once(session, inbound, status="handled") is None:
-            return
-        identity = identity_for(session, engine.setting_id, inbound.channel, inbound.sender_id)
-        set_opt_out(session, identity, opted_out)
-
-
-async def handle_status(sessions: SessionFactory, params: Mapping[str, str]) -> Response:
+async def handle_status(core: CoreService, params: Mapping[str, str]) -> Response:
     """A status callback: move the outbox row forward (never back). A callback for an id no
     Twilio message has changes nothing; an ErrorCode that is not a number is left out."""
     sid, status = params.get("MessageSid", ""), params.get("MessageStatus")
     if MESSAGE_SID.fullmatch(sid) and status:
         code = params.get("ErrorCode", "")
         error = reason_for(int(code)) if ERROR_CODE.fullmatch(code) else None
-        await run_in_threadpool(_apply, sessions, sid, status, error)
+        await run_in_threadpool(core.apply_status, sid, status, error)
     return Response(status_code=204)
-
-
-def _apply(sessions: SessionFactory, sid: str, status: str, error: str | None) -> None:
-    with sessions() as session, session.begin():
-        apply_status(session, sid, status, error)
 
 
 def reason_for(code: int | None) -> str:

@@ -3,39 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
 from twilio.rest import Client
 
-from bot.outbound.channel import SendResult
-from bot.outbound.delivery import RateLimit
-from bot.outbound.sms_text import fit_segments, gsm_safe, numbered
-from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage, Reply
+from bot.outbound.channel import RateLimit, SendResult
+from bot.outbound.render import render
+from bot.outbound.sms_text import fit_segments, gsm_safe
+from bot.service import CoreService
+from bot.types import ChannelCapabilities, OutboundMessage, Reply
 from channels.twilio_common import TwilioConfig, build_channel_router, create_message
 
-SMS_CAPABILITIES = ChannelCapabilities(
-    name="sms",
-    max_text_length=1600,
-    buttons=ButtonStyle.NUMBERED,
-    max_buttons=9,
-    max_button_label=40,
-    segment_budget=3,
-)
-
-if TYPE_CHECKING:
-    from bot.pipeline.engine import Engine
+# No buttons: choices go as a numbered list, answered "1", "2". Twilio takes 1,600 characters;
+# the segment budget (SMS_SEGMENT_BUDGET) keeps a reply well inside that.
+CAPABILITIES = ChannelCapabilities(max_text_length=1600)
 
 
 def render_sms(reply: Reply, segment_budget: int) -> str:
     """The SMS body: GSM-safe text cut to the segment budget, the numbered choices kept whole."""
-    return fit_segments(gsm_safe(reply.text), segment_budget, gsm_safe(numbered(reply.choices)))
+    shown = render(reply, CAPABILITIES)
+    return fit_segments(gsm_safe(shown.text), segment_budget, gsm_safe(shown.listed))
 
 
 class SmsSender:
     """Sends outbox rows as SMS with the real twilio Client (sync, so in a thread)."""
 
-    capabilities = SMS_CAPABILITIES
+    capabilities = CAPABILITIES
 
     def __init__(self, client: Client, config: TwilioConfig) -> None:
         self._client = client
@@ -54,6 +47,6 @@ class SmsSender:
         )
 
 
-def build_router(engine: Engine, config: TwilioConfig) -> APIRouter:
+def build_router(core: CoreService, config: TwilioConfig) -> APIRouter:
     """POST /twilio/sms (inbound SMS) and POST /twilio/sms/status (delivery status)."""
-    return build_channel_router(engine, config, "sms")
+    return build_channel_router(core, config, "sms")

@@ -14,21 +14,17 @@ import asyncio
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter
-from sqlalchemy import select
 from twilio.rest import Client
 
-from bot.db.models import ChannelIdentity, utcnow
-from bot.outbound.channel import SendResult, SendStatus
-from bot.outbound.delivery import OUTSIDE_WINDOW, RateLimit
-from bot.outbound.sms_text import numbered
-from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage, Reply
+from bot.outbound.channel import OUTSIDE_WINDOW, RateLimit, SendResult, SendStatus
+from bot.outbound.render import render
+from bot.service import CoreService, Recipients
+from bot.types import ChannelCapabilities, OutboundMessage, Reply
 from channels.twilio_common import (
     WHATSAPP_PREFIX,
-    SessionFactory,
     TwilioConfig,
     build_channel_router,
     create_message,
@@ -36,25 +32,16 @@ from channels.twilio_common import (
 
 WINDOW = timedelta(hours=24)
 TEMPLATE_VARIABLE_LIMIT = 1000  # WhatsApp template variables: no newlines, kept short
-WHATSAPP_CAPABILITIES = ChannelCapabilities(
-    name="whatsapp",
-    max_text_length=1600,
-    buttons=ButtonStyle.NUMBERED,
-    max_buttons=10,
-    max_button_label=60,
-    reply_window_hours=24,
-)
-
-if TYPE_CHECKING:
-    from bot.pipeline.engine import Engine
+# No buttons (see above): choices go as a numbered list. Twilio takes 1,600 characters.
+CAPABILITIES = ChannelCapabilities(max_text_length=1600)
 
 
 def render_whatsapp(reply: Reply) -> str:
     """Free-form text with numbered choices, within Twilio's 1,600-character body limit."""
-    suffix = numbered(reply.choices)
-    room = WHATSAPP_CAPABILITIES.max_text_length - len(suffix)
-    text = reply.text if len(reply.text) <= room else reply.text[: room - 3].rstrip() + "..."
-    return text + suffix
+    shown = render(reply, CAPABILITIES)
+    room = CAPABILITIES.max_text_length - len(shown.listed)
+    text = shown.text if len(shown.text) <= room else shown.text[: room - 3].rstrip() + "..."
+    return text + shown.listed
 
 
 def template_variables(reply: Reply) -> str:
@@ -71,25 +58,27 @@ def in_window(last_inbound_at: datetime | None, now: datetime) -> bool:
 class WhatsAppSender:
     """Sends outbox rows on WhatsApp: free-form inside the window, template outside it."""
 
-    capabilities = WHATSAPP_CAPABILITIES
+    capabilities = CAPABILITIES
 
     def __init__(
         self,
         client: Client,
         config: TwilioConfig,
-        sessions: SessionFactory,
-        clock: Callable[[], datetime] = utcnow,
+        recipients: Recipients,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """clock tells the time the 24-hour window is judged at (the engine's clock in tests)."""
         self._client = client
         self._config = config
-        self._sessions = sessions
+        self._recipients = recipients
         self._clock = clock
         self.rate_limit = RateLimit(per_second=config.messages_per_second)
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Create one WhatsApp message; FAILED "outside_window" when nothing may go."""
-        last_inbound = await asyncio.to_thread(self._last_inbound, message.recipient_id)
+        last_inbound = await asyncio.to_thread(
+            self._recipients.last_inbound_at, "whatsapp", message.recipient_id
+        )
         params: dict[str, str] = {
             "from_": WHATSAPP_PREFIX + self._config.whatsapp_from,
             "to": WHATSAPP_PREFIX + message.recipient_id,
@@ -104,15 +93,7 @@ class WhatsAppSender:
             return SendResult(SendStatus.FAILED, error=OUTSIDE_WINDOW)
         return await asyncio.to_thread(create_message, self._client, **params)
 
-    def _last_inbound(self, phone: str) -> datetime | None:
-        with self._sessions() as session:
-            return session.scalar(
-                select(ChannelIdentity.last_inbound_at).where(
-                    ChannelIdentity.channel == "whatsapp", ChannelIdentity.external_id == phone
-                )
-            )
 
-
-def build_router(engine: Engine, config: TwilioConfig) -> APIRouter:
+def build_router(core: CoreService, config: TwilioConfig) -> APIRouter:
     """POST /twilio/whatsapp (inbound) and POST /twilio/whatsapp/status (delivery status)."""
-    return build_channel_router(engine, config, "whatsapp")
+    return build_channel_router(core, config, "whatsapp")

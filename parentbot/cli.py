@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,11 +20,11 @@ from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.pipeline.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
-from parentbot.config import AppConfig, ConfigError, refuse_unsafe_demo
+from parentbot.cli_channels import commands as channel_commands
+from parentbot.cli_shared import DbOption, fail, setting_to_serve
+from parentbot.config import AppConfig, ConfigError
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
-
     from bot.i18n.services import Translation
 
 app = typer.Typer(
@@ -34,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(channel_commands)  # serve, deliver, chat, telegram (parentbot/cli_channels.py)
 
 NO_CHANNEL = (
     "No channel is configured (TELEGRAM_BOT_TOKEN, TWILIO_*): notices and broadcasts reach "
@@ -45,35 +44,6 @@ UNCURATED = (
     "and broadcasts machine-translated when TRANSLATOR is set."
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="Database URL (default: DATABASE_URL or the SQLite file in the data dir)."
-    ),
-]
-
-
-def _setting_id(sessions: sessionmaker[Session], slug: str | None) -> int:
-    """The setting to serve, or a clear message (no traceback) when there is none or several."""
-    try:
-        return setup.find_setting_id(sessions, slug)
-    except LookupError as problem:
-        raise _fail(str(problem)) from None
-
-
-def _app(demo: bool) -> FastAPI:
-    from parentbot.web import create_app
-
-    try:
-        return create_app(demo=demo)
-    except LookupError as problem:
-        raise _fail(str(problem)) from None
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code=1)
-
 
 def _import_or_exit(url: str, folder: Path) -> int:
     sessions = setup.open_database(url)
@@ -82,7 +52,7 @@ def _import_or_exit(url: str, folder: Path) -> int:
     except RosterInvalid as invalid:
         for error in invalid.errors:
             typer.echo(str(error), err=True)
-        raise _fail(f"{len(invalid.errors)} problem(s) in {folder}; nothing was changed.") from None
+        raise fail(f"{len(invalid.errors)} problem(s) in {folder}; nothing was changed.") from None
     for problem in summary.policy_problems:
         typer.echo(f"policy not imported: {problem}", err=True)
     typer.echo(
@@ -100,7 +70,7 @@ def _import_or_exit(url: str, folder: Path) -> int:
 def import_command(folder: Path, db: DbOption = None) -> None:
     """Validate and import a setting folder (setting.toml, CSVs, policies/): all or nothing."""
     if not folder.is_dir():
-        raise _fail(f"{folder} is not a folder")
+        raise fail(f"{folder} is not a folder")
     url = db or AppConfig.from_env().database_url
     _warn_unreachable(url, _import_or_exit(url, folder))
 
@@ -144,9 +114,9 @@ def _fixed_time(value: str) -> datetime:
     try:
         fixed = datetime.fromisoformat(value)
     except ValueError:
-        raise _fail(f"--now {value!r} is not an ISO 8601 date-time") from None
+        raise fail(f"--now {value!r} is not an ISO 8601 date-time") from None
     if fixed.tzinfo is None:
-        raise _fail("--now needs a UTC offset, e.g. 2026-11-23T08:15:00+00:00")
+        raise fail("--now needs a UTC offset, e.g. 2026-11-23T08:15:00+00:00")
     return fixed.astimezone(UTC)
 
 
@@ -162,67 +132,6 @@ def scheduler(db: DbOption = None) -> None:
 
 
 @app.command()
-def chat(
-    as_phone: Annotated[str, typer.Option("--as", help="Your phone number (a roster entry).")],
-    db: DbOption = None,
-) -> None:
-    """Chat with the bot in the terminal as a guardian or member of staff."""
-    from channels.terminal import run_terminal_chat
-    from parentbot.wiring import reach
-
-    config = AppConfig.from_env()
-    sessions = _served_database(db or config.database_url, demo=True)
-    engine = Engine(sessions, _setting_id(sessions, config.setting_slug), reach=reach(config.demo))
-    run_terminal_chat(engine, as_phone)
-
-
-@app.command()
-def serve(
-    demo: Annotated[
-        bool,
-        typer.Option(
-            help="Load the demo nursery if the database is empty and enable the demo web chat."
-        ),
-    ] = False,
-) -> None:
-    """Run the web app (web chat, webhooks) with uvicorn."""
-    import uvicorn
-
-    config = AppConfig.from_env()
-    if demo or config.demo:
-        refuse_unsafe_demo(config.host)  # before the demo nursery is loaded anywhere
-    _served_database(config.database_url, demo=demo)
-    web_app = _app(demo or config.demo)
-    typer.echo(f"parentbot is serving on http://{config.host}:{config.port}/", err=True)
-    uvicorn.run(web_app, host=config.host, port=config.port, log_level="warning")
-
-
-def _served_database(url: str, *, demo: bool) -> sessionmaker[Session]:
-    sessions = setup.open_database(url)
-    if demo and setup.setting_count(sessions) == 0:
-        setup.import_setting_folder(sessions, setup.demo_folder())
-    return sessions
-
-
-@app.command()
-def deliver(db: DbOption = None) -> None:
-    """Run the outbox delivery worker for every configured channel until interrupted."""
-    from bot.outbound.delivery import DeliveryWorker
-    from parentbot.wiring import pull_channels, senders
-
-    config = AppConfig.from_env()
-    sessions = setup.open_database(db or config.database_url, migrate=False)
-    channel_senders = senders(sessions)
-    if not channel_senders:
-        raise _fail("No channel is configured: set TELEGRAM_BOT_TOKEN and/or TWILIO_* (README).")
-    typer.echo(f"Delivering outbox messages for: {', '.join(sorted(channel_senders))}", err=True)
-    worker = DeliveryWorker(
-        sessions, channel_senders, lease=config.delivery_lease, pulled=pull_channels(config.demo)
-    )
-    asyncio.run(_until_interrupted(worker.run_forever))
-
-
-@app.command()
 def turns(db: DbOption = None) -> None:
     """Run THE turns process (one keeps each parent's messages in order): answer the messages
     webhooks kept (PARENTBOT_TURNS=queued)."""
@@ -232,55 +141,14 @@ def turns(db: DbOption = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url, migrate=False)
-    engine = Engine(sessions, _setting_id(sessions, config.setting_slug), reach=reach(config.demo))
+    setting_id = setting_to_serve(sessions, config.setting_slug)
+    engine = Engine(sessions, setting_id, reach=reach(config.demo))
     engine.warm()
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())
     typer.echo("Answering kept messages until interrupted", err=True)
     run_turns(engine, stop)
-
-
-async def _until_interrupted(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signal_number, stop.set)
-    await run(stop)
-
-
-telegram_app = typer.Typer(help="Telegram: register the webhook, or poll during development.")
-app.add_typer(telegram_app, name="telegram")
-
-
-@telegram_app.command("set-webhook")
-def telegram_set_webhook() -> None:
-    """Register PUBLIC_BASE_URL/telegram/webhook with Telegram, with the secret token."""
-    from channels.telegram import set_webhook
-    from parentbot.wiring import telegram_config
-
-    config = telegram_config()
-    if config is None or not config.public_base_url or not config.webhook_secret:
-        raise _fail("Set TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET and PUBLIC_BASE_URL first.")
-    if not asyncio.run(set_webhook(config)):
-        raise _fail("Telegram refused the webhook; check the token and that the URL is https.")
-    typer.echo(f"Webhook set to {config.public_base_url}/telegram/webhook", err=True)
-
-
-@telegram_app.command("poll")
-def telegram_poll(db: DbOption = None) -> None:
-    """Fetch updates by long polling instead of a webhook (development; no public URL needed)."""
-    from channels.telegram import run_polling
-    from parentbot.wiring import reach, telegram_config
-
-    config = telegram_config()
-    if config is None:
-        raise _fail("Set TELEGRAM_BOT_TOKEN first.")
-    settings = AppConfig.from_env()
-    sessions = setup.open_database(db or settings.database_url)
-    setting_id = _setting_id(sessions, settings.setting_slug)
-    engine = Engine(sessions, setting_id, reach=reach(settings.demo))
-    asyncio.run(_until_interrupted(lambda stop: run_polling(engine, config, stop)))
 
 
 @app.command()
@@ -329,9 +197,9 @@ def eval_qa(
 
     unknown = sorted(set(splits or ()) - set(SPLITS))
     if unknown:
-        raise _fail(f"unknown split {', '.join(unknown)}; the splits are {', '.join(SPLITS)}")
+        raise fail(f"unknown split {', '.join(unknown)}; the splits are {', '.join(SPLITS)}")
     if turns and ask_back:
-        raise _fail("--turns and --ask-back measure different things: choose one")
+        raise fail("--turns and --ask-back measure different things: choose one")
     chosen = tuple(splits) if splits else DEFAULT_SPLITS
     if turns:
         from parentbot.eval_turns import cli_main as turns_main
@@ -383,12 +251,12 @@ def link_code(
     try:
         e164 = phone_e164(phone)
     except FieldError as problem:
-        raise _fail(str(problem)) from None
-    setting_id = _setting_id(sessions, config.setting_slug)
+        raise fail(str(problem)) from None
+    setting_id = setting_to_serve(sessions, config.setting_slug)
     with transaction(sessions) as session:
         person = person_by_phone(session, setting_id, e164)
         if person is None:
-            raise _fail(f"Nobody on the roster has the phone {e164}.")
+            raise fail(f"Nobody on the roster has the phone {e164}.")
         role = (
             {"guardian_id": person.id} if isinstance(person, Guardian) else {"staff_id": person.id}
         )
@@ -408,13 +276,13 @@ def broadcast_command(
     from bot.i18n.services import Translation
 
     if not text.strip():
-        raise _fail("--text is empty.")
+        raise fail("--text is empty.")
     from bot.outbound.broadcast import BroadcastRefused
     from parentbot.wiring import reach
 
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url)
-    setting_id = _setting_id(sessions, config.setting_slug)
+    setting_id = setting_to_serve(sessions, config.setting_slug)
     try:
         typer.echo(
             send_broadcast(
@@ -422,7 +290,7 @@ def broadcast_command(
             )
         )
     except (LookupError, BroadcastRefused) as problem:
-        raise _fail(str(problem)) from None
+        raise fail(str(problem)) from None
 
 
 def send_broadcast(

@@ -1,4 +1,5 @@
-"""The FastAPI app: health check, the demo web chat, and the configured channel webhooks."""
+"""The FastAPI app: health check, the demo web chat, and the configured channel webhooks
+(parentbot/wiring.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 
 from bot.pipeline.engine import Engine
+from bot.service import CoreService
 from parentbot import setup
 from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import reach, webhook_routers
@@ -53,12 +55,8 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
         return {"status": "warming up"}
 
     app.add_exception_handler(RequestValidationError, invalid_request)
-    for router in webhook_routers(engine):
+    for router in webhook_routers(CoreService(engine), demo_chat):
         app.include_router(router)
-    if demo_chat:
-        from channels import webchat
-
-        app.include_router(webchat.build_router(engine))
     return app
 
 

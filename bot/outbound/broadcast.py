@@ -32,7 +32,8 @@ from bot.i18n.staff_view import language_name
 from bot.i18n.translator import TranslationUnavailable, Translator, TranslatorNotConfigured
 from bot.outbound.originals import SHOW_KEY, keep_original
 from bot.outbound.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses
-from bot.outbound.sms_text import numbered, sms_overflow, sms_parts
+from bot.outbound.render import numbered
+from bot.outbound.sms_text import sms_overflow, sms_parts
 from bot.types import Choice, Reply
 
 UNTRANSLATED_NOTE_KEY = "broadcast.untranslated"  # a translator is configured but failed

@@ -1,4 +1,5 @@
-"""The adapter protocol: what the core asks of a channel to deliver an outbound message."""
+"""The adapter protocol: what the core asks of a channel to deliver an outbound message, and the
+outcomes, failure reasons and pacing a sender reports in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.types import ChannelCapabilities, OutboundMessage
+
+# Send failures the core acts on (SendResult.error): both send the message on through the
+# guardian's next channel (bot/outbound/delivery_status.py).
+OPTED_OUT = "opted_out"  # the recipient blocked this channel: record it, use another channel
+OUTSIDE_WINDOW = "outside_window"  # WhatsApp: no open session and no template
 
 
 class SendStatus(enum.StrEnum):
@@ -28,8 +34,18 @@ class SendResult:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """How fast a channel may send: overall, and to any one recipient. A sender declares it as
+    `rate_limit` (absent: unpaced); the delivery worker paces by it."""
+
+    per_second: float
+    per_recipient_per_second: float | None = None
+
+
 class ChannelSender(Protocol):
-    """One adapter's outbound side. Adapters render `Reply` for their own capabilities."""
+    """One adapter's outbound side: it shows each `Reply` as `bot.outbound.render.render` makes
+    it for the sender's `capabilities`, and only transports the result."""
 
     capabilities: ChannelCapabilities
 

@@ -41,11 +41,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import ChannelIdentity, Outbox, utcnow
-from bot.outbound.channel import ChannelSender, SendResult, SendStatus
-from bot.outbound.delivery_status import OPTED_OUT, OUTSIDE_WINDOW, apply_status, fail_row
-from bot.outbound.outbox import UNDELIVERABLE
-from bot.outbound.pacing import FloodGuard, Pacer, RateLimit
-from bot.types import Choice, OutboundMessage, Reply
+from bot.outbound.channel import (
+    OPTED_OUT,
+    OUTSIDE_WINDOW,
+    ChannelSender,
+    RateLimit,
+    SendResult,
+    SendStatus,
+)
+from bot.outbound.delivery_status import apply_status, fail_row
+from bot.outbound.outbox import UNDELIVERABLE, detached
+from bot.outbound.pacing import FloodGuard, Pacer
+from bot.types import OutboundMessage
 
 log = logging.getLogger(__name__)
 __all__ = ["OPTED_OUT", "OUTSIDE_WINDOW", "DeliveryWorker", "RateLimit", "apply_status"]
@@ -208,7 +215,7 @@ class DeliveryWorker:
                     fail_row(session, row, OPTED_OUT)
                 else:
                     self._leases[row.id] = lease
-                    claimed.append(_detach(row))
+                    claimed.append(detached(row))
             return claimed
 
     def _mark_unserved(self, session: Session, now: datetime) -> None:
@@ -386,15 +393,3 @@ def _opted_out(session: Session, rows: Any) -> set[tuple[str, str]]:
         )
     ).all()
     return {(channel, external_id) for channel, external_id in found}
-
-
-def _detach(row: Outbox) -> OutboundMessage:
-    """The message a sender needs, free of the session."""
-    choices = tuple(Choice(id=str(c["id"]), label=str(c["label"])) for c in row.choices or [])
-    return OutboundMessage(
-        outbox_id=row.id,
-        channel=row.channel,
-        recipient_id=row.recipient_id,
-        reply=Reply(text=row.text, choices=choices),
-        kind=row.kind,
-    )

@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import ChannelIdentity, Outbox
+from bot.outbound.channel import OPTED_OUT, OUTSIDE_WINDOW
 from bot.outbound.optout import next_channel, set_opt_out
 from bot.outbound.outbox import UNDELIVERABLE
 from bot.pipeline.identity import find_identity
 
-OPTED_OUT = "opted_out"  # the recipient blocked this channel: record it, use another channel
-OUTSIDE_WINDOW = "outside_window"  # WhatsApp: no open session and no template
 FALLBACK_ERRORS = frozenset({OPTED_OUT, OUTSIDE_WINDOW})
 # Forward-only status progress; provider statuses (Twilio callbacks) share the ladder.
 PROGRESS = {

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Outbox
 from bot.flows.original import PREFIX
 from bot.i18n.catalog import Catalog
+from bot.outbound.render import answer_number, choice_for
 
 SHOW_KEY = "original.show"
 MAX_DIGITS = 12  # an outbox id; a longer forged number is no row (and no database error)
@@ -55,8 +56,7 @@ def asked_original(session: Session, guardian_id: int, tapped: str | None, text:
     it from the last message sent to this guardian; None when it asks for none."""
     if (tapped or "").startswith(PREFIX):
         return tapped
-    answer = text.strip().rstrip(".")
-    if not answer.isdecimal():
+    if answer_number(text) is None:
         return None
     last = session.scalar(
         select(Outbox.choices)
@@ -64,6 +64,5 @@ def asked_original(session: Session, guardian_id: int, tapped: str | None, text:
         .order_by(Outbox.id.desc())
         .limit(1)
     )
-    number = int(answer)
-    picked = str(last[number - 1]["id"]) if last and 1 <= number <= len(last) else ""
+    picked = choice_for(text, [str(choice["id"]) for choice in last or []]) or ""
     return picked if picked.startswith(PREFIX) else None

@@ -15,8 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import ChannelIdentity, Guardian, Outbox, Staff, table_of
-from bot.outbound.sms_text import numbered, sms_parts
-from bot.types import Choice, Reply
+from bot.outbound.render import numbered
+from bot.outbound.sms_text import sms_parts
+from bot.types import Choice, OutboundMessage, Reply
 
 # A plain table statement built once: no ORM bookkeeping for rows only the worker reads back.
 ENQUEUE = insert(table_of(Outbox)).returning(table_of(Outbox).c.id)
@@ -190,7 +191,7 @@ def mark_shown(session: Session, inbound_id: int, channel: str) -> None:
         row.status, row.attempts = "delivered", row.attempts + 1
 
 
-def take_pending(session: Session, channel: str, recipient_id: str) -> list[Outbox]:
+def take_pending(session: Session, channel: str, recipient_id: str) -> list[OutboundMessage]:
     """Pending messages for one recipient of a pull channel (web chat inbox), now delivered."""
     rows = list(
         session.scalars(
@@ -206,4 +207,16 @@ def take_pending(session: Session, channel: str, recipient_id: str) -> list[Outb
     )
     for row in rows:
         row.status, row.attempts = "delivered", row.attempts + 1
-    return rows
+    return [detached(row) for row in rows]
+
+
+def detached(row: Outbox) -> OutboundMessage:
+    """The message an outbox row holds, free of the session."""
+    choices = tuple(Choice(id=str(c["id"]), label=str(c["label"])) for c in row.choices or [])
+    return OutboundMessage(
+        outbox_id=row.id,
+        channel=row.channel,
+        recipient_id=row.recipient_id,
+        reply=Reply(text=row.text, choices=choices),
+        kind=row.kind,
+    )

@@ -6,18 +6,9 @@ import asyncio
 import math
 import time
 from collections import deque
-from dataclasses import dataclass
 
 FLOOD_MIN = 3  # refusals within one second, at least, for a channel-wide pause ...
 FLOOD_SHARE = 0.5  # ... that are also at least this share of that second's answers
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """How fast a channel may send: overall, and to any one recipient."""
-
-    per_second: float
-    per_recipient_per_second: float | None = None
 
 
 class Pacer:

@@ -1,7 +1,8 @@
 """Text for narrow channels: GSM-7 / UCS-2 segments, GSM-safe punctuation, cutting at sentences.
 
 Cutting serves SMS (fit a segment budget, or split into numbered parts that each fit) and
-Telegram (split at 4,096 characters). Pure text functions: the core measures broadcasts with them.
+Telegram (split at 4,096 characters). Pure text functions: the core measures broadcasts with them,
+and adapters fit what the renderer (bot/outbound/render.py) made of a reply.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-
-from bot.types import Choice
 
 # GSM 03.38 basic character set (one septet each) and extension table (escape + char: two).
 GSM_BASIC = frozenset(
@@ -65,11 +64,6 @@ def segment_count(text: str) -> int:
 def gsm_safe(text: str) -> str:
     """Swap typographic punctuation for GSM look-alikes and drop emoji; other scripts stay."""
     return _EMOJI.sub("", text.translate(_SUBSTITUTIONS))
-
-
-def numbered(choices: tuple[Choice, ...]) -> str:
-    """Choices as lines "1. Label", to answer with the number (the core maps it back)."""
-    return "".join(f"\n{number}. {choice.label}" for number, choice in enumerate(choices, 1))
 
 
 def fit_segments(text: str, budget: int, suffix: str = "") -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.outbound.originals import asked_original
+from bot.outbound.render import choice_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +39,10 @@ def read_choice(
     if guardian_id is None:  # unknown senders get the same answer whatever they send
         return ChoiceAnswer()
     choice_id = (
-        asked_original(session, guardian_id, tapped, text)
-        or tapped
-        or numbered_choice(text, offered)
+        asked_original(session, guardian_id, tapped, text) or tapped or choice_for(text, offered)
     )
     if choice_id is None:
         return ChoiceAnswer()
     if choice_id in offered or checked_by_flow(choice_id):
         return ChoiceAnswer(choice_id)
     return ChoiceAnswer(expired=True)
-
-
-def numbered_choice(text: str, offered: list[str]) -> str | None:
-    """SMS-style "1", "2" answers mapped back to the choices last offered."""
-    answer = text.strip().rstrip(".")
-    if answer.isdecimal() and 1 <= int(answer) <= len(offered):
-        return offered[int(answer) - 1]
-    return None

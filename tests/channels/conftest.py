@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Setting
 from bot.db.session import transaction
+from bot.service import CoreService
 from channels import telegram, twilio_sms, whatsapp
 from channels.telegram import TelegramConfig
 from channels.twilio_common import TwilioConfig
@@ -94,9 +95,10 @@ def twilio_http() -> RecordingTwilioHttpClient:
 def app(engine: Engine, telegram_config: TelegramConfig, twilio_config: TwilioConfig) -> FastAPI:
     """A FastAPI app with the three adapters' routers and a real Engine on the demo nursery."""
     application = FastAPI()
-    application.include_router(telegram.build_router(engine, telegram_config))
-    application.include_router(twilio_sms.build_router(engine, twilio_config))
-    application.include_router(whatsapp.build_router(engine, twilio_config))
+    core = CoreService(engine)
+    application.include_router(telegram.build_router(core, telegram_config))
+    application.include_router(twilio_sms.build_router(core, twilio_config))
+    application.include_router(whatsapp.build_router(core, twilio_config))
     return application
 
 

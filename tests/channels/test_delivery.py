@@ -15,9 +15,9 @@ from bot.db.models import ChannelIdentity, Guardian, Outbox, utcnow
 from bot.db.session import transaction
 from bot.outbound.channel import SendResult, SendStatus
 from bot.outbound.delivery import DeliveryWorker, RateLimit, apply_status
-from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage
+from bot.types import ChannelCapabilities, OutboundMessage
 
-CAPS = ChannelCapabilities(name="fake", max_text_length=1000, buttons=ButtonStyle.NUMBERED)
+CAPS = ChannelCapabilities(max_text_length=1000)
 
 
 @dataclass

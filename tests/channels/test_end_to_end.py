@@ -11,6 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.db.models import Outbox
 from bot.outbound.delivery import DeliveryWorker
+from bot.service import Recipients
 from channels.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramConfig, TelegramSender, make_bot
 from channels.twilio_common import TwilioConfig, make_client
 from channels.twilio_sms import SmsSender
@@ -75,7 +76,10 @@ async def test_sms_and_whatsapp_replies_go_out_through_the_twilio_client(
         # The window is judged by the clock the engine stamped Sarah's message with, a minute on
         # (by the machine's clock it closed 24 hours after the fixed test morning).
         "whatsapp": WhatsAppSender(
-            twilio, twilio_config, sessions, clock=lambda: MONDAY_MORNING + timedelta(minutes=1)
+            twilio,
+            twilio_config,
+            Recipients(sessions),
+            clock=lambda: MONDAY_MORNING + timedelta(minutes=1),
         ),
     }
     handled = await DeliveryWorker(sessions, senders).run_once()

@@ -48,6 +48,17 @@ async def test_choices_become_an_inline_keyboard(bot: Bot, fake_bot_api: FakeBot
     ]
 
 
+async def test_more_choices_than_a_keyboard_holds_go_as_a_numbered_list(
+    bot: Bot, fake_bot_api: FakeBotApi
+) -> None:
+    days = tuple(Choice(f"date:2026-11-{day}", f"Day {day}") for day in range(10, 21))  # 11
+    await TelegramSender(bot).send(outbound("Which day?", days))
+    [call] = fake_bot_api.sent()
+    assert call.params["text"].startswith("Which day?\n1. Day 10\n2. Day 11\n")
+    assert call.params["text"].endswith("\n11. Day 20")
+    assert "reply_markup" not in call.params
+
+
 async def test_contact_request_uses_a_request_contact_key(
     bot: Bot, fake_bot_api: FakeBotApi
 ) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import ChannelIdentity, InboundLog, Outbox
 from bot.db.session import transaction
 from bot.pipeline.linking import issue_link_code
+from bot.service import CoreService
 from channels.telegram import (
     CONTACT_REQUEST,
     SECRET_HEADER,
@@ -196,7 +197,7 @@ async def test_polling_mode_handles_updates_like_the_webhook(
 ) -> None:
     fake_bot_api.updates = [message_update(20, "/start")]
     stop = asyncio.Event()
-    polling = asyncio.create_task(run_polling(engine, telegram_config, stop))
+    polling = asyncio.create_task(run_polling(CoreService(engine), telegram_config, stop))
     for _ in range(100):
         if outbox(sessions):
             break

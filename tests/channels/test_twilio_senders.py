@@ -12,6 +12,7 @@ from bot.db.models import ChannelIdentity, utcnow
 from bot.db.session import transaction
 from bot.outbound.channel import SendStatus
 from bot.outbound.sms_text import segment_count
+from bot.service import Recipients
 from bot.types import Choice, OutboundMessage, Reply
 from channels.twilio_common import TwilioConfig, make_client
 from channels.twilio_sms import SmsSender
@@ -86,7 +87,7 @@ async def test_whatsapp_inside_the_window_sends_free_text(
 ) -> None:
     set_last_inbound(outbox_db, hours_ago=23)
     http = RecordingTwilioHttpClient()
-    sender = WhatsAppSender(make_client(twilio_config, http), twilio_config, outbox_db)
+    sender = WhatsAppSender(make_client(twilio_config, http), twilio_config, Recipients(outbox_db))
     result = await sender.send(message(channel="whatsapp"))
     assert result.status is SendStatus.SENT
     data = http.calls[0].data
@@ -99,7 +100,7 @@ async def test_whatsapp_outside_the_window_without_template_fails_for_fallback(
 ) -> None:
     set_last_inbound(outbox_db, hours_ago=25)
     http = RecordingTwilioHttpClient()
-    sender = WhatsAppSender(make_client(twilio_config, http), twilio_config, outbox_db)
+    sender = WhatsAppSender(make_client(twilio_config, http), twilio_config, Recipients(outbox_db))
     result = await sender.send(message(channel="whatsapp"))
     assert (result.status, result.error, http.calls) == (SendStatus.FAILED, "outside_window", [])
 
@@ -110,7 +111,7 @@ async def test_whatsapp_outside_the_window_uses_the_template(
     set_last_inbound(outbox_db, hours_ago=None)  # never wrote
     config = TwilioConfig(**{**_fields(twilio_config), "whatsapp_template_sid": "HX" + "1" * 32})
     http = RecordingTwilioHttpClient()
-    await WhatsAppSender(make_client(config, http), config, outbox_db).send(
+    await WhatsAppSender(make_client(config, http), config, Recipients(outbox_db)).send(
         message(channel="whatsapp")
     )
     data = http.calls[0].data

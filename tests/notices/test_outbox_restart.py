@@ -9,7 +9,7 @@ from bot.db.session import make_engine, make_session_factory
 from bot.outbound.channel import SendResult, SendStatus
 from bot.outbound.delivery import DeliveryWorker
 from bot.pipeline.engine import Engine
-from bot.types import ButtonStyle, ChannelCapabilities, OutboundMessage
+from bot.types import ChannelCapabilities, OutboundMessage
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import say
 from tests.notices.support import JESS, PRIYA, SARAH
@@ -18,7 +18,7 @@ from tests.notices.support import JESS, PRIYA, SARAH
 class RecordingSms:
     """A fake SMS sender that records what it was asked to send."""
 
-    capabilities = ChannelCapabilities("sms", 1600, ButtonStyle.NUMBERED)
+    capabilities = ChannelCapabilities(max_text_length=1600)
 
     def __init__(self) -> None:
         self.sent: list[OutboundMessage] = []
