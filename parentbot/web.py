@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 
 from bot.pipeline.engine import Engine
-from parentbot import setup
+from parentbot import dashboard, setup
 from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import reach, webhook_routers
 
@@ -55,6 +55,7 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
     app.add_exception_handler(RequestValidationError, invalid_request)
     for router in webhook_routers(engine):
         app.include_router(router)
+    app.mount(dashboard.PREFIX, dashboard.build_app(engine, demo=demo_chat))
     if demo_chat:
         from channels import webchat
 

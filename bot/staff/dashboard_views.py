@@ -109,7 +109,7 @@ def today(session: Session, setting: Setting, day: date, viewer: Viewer) -> Toda
     if not open_on(setting, day):
         return Today(day, False, 0, [], [], [], [])
     data = load_day(session, setting, day)
-    rooms = _room_names(session, setting.id)
+    rooms = room_names(session, setting.id)
     seen = {
         child.id: ChildName(child.id, child.display_name, rooms.get(child.room_id or 0, ""))
         for child in data.children
@@ -127,7 +127,8 @@ def today(session: Session, setting: Setting, day: date, viewer: Viewer) -> Toda
     )
 
 
-def _room_names(session: Session, setting_id: int) -> dict[int, str]:
+def room_names(session: Session, setting_id: int) -> dict[int, str]:
+    """The setting's rooms: id -> name."""
     rows = session.execute(select(Room.id, Room.name).where(Room.setting_id == setting_id))
     return {room_id: name for room_id, name in rows}
 
@@ -237,7 +238,7 @@ def _handoffs(session: Session, setting_id: int, items: list[HandoffItem]) -> li
         .tuples()
         .all()
     )
-    rooms = _room_names(session, setting_id)
+    rooms = room_names(session, setting_id)
     children = {
         child.id: ChildName(child.id, child.display_name, rooms.get(child.room_id or 0, ""))
         for child in session.scalars(select(Child).where(Child.id.in_(child_ids)))

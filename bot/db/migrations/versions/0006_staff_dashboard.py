@@ -56,9 +56,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_staff_sessions_token_hash")),
     )
     with op.batch_alter_table("staff_sessions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_staff_sessions_staff_id"), ["staff_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_staff_sessions_staff_id"), ["staff_id"], unique=False)
 
 
 def downgrade() -> None:
