@@ -233,11 +233,12 @@ def handoff(session: Session, setting_id: int, handoff_id: int) -> Handoff | Non
 def _handoffs(session: Session, setting_id: int, items: list[HandoffItem]) -> list[Handoff]:
     guardian_ids = {item.guardian_id for item in items if item.guardian_id}
     child_ids = {item.child_id for item in items if item.child_id}
-    guardians = dict(
-        session.execute(select(Guardian.id, Guardian.name).where(Guardian.id.in_(guardian_ids)))
-        .tuples()
-        .all()
-    )
+    guardians = {
+        guardian_id: name
+        for guardian_id, name in session.execute(
+            select(Guardian.id, Guardian.name).where(Guardian.id.in_(guardian_ids))
+        )
+    }
     rooms = room_names(session, setting_id)
     children = {
         child.id: ChildName(child.id, child.display_name, rooms.get(child.room_id or 0, ""))
@@ -264,7 +265,7 @@ def _handoffs(session: Session, setting_id: int, items: list[HandoffItem]) -> li
 
 def _staff_names(session: Session, setting_id: int) -> dict[int, str]:
     rows = session.execute(select(Staff.id, Staff.name).where(Staff.setting_id == setting_id))
-    return dict(rows.tuples().all())
+    return {staff_id: name for staff_id, name in rows}
 
 
 def assignees(session: Session, setting_id: int, item: Handoff) -> list[tuple[int, str]]:

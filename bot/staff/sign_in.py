@@ -109,7 +109,8 @@ def request_code(
     member = member_for(session, setting_id, identifier)
     if member is None:
         return CodeSent()
-    if row.code_sent_at is not None and now - row.code_sent_at < RESEND_AFTER:
+    recent = row.code_sent_at is not None and now - row.code_sent_at < RESEND_AFTER
+    if row.code_hash is not None and recent:  # a double click: the code already sent stands
         return CodeSent()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     row.staff_id, row.code_hash = member.id, _code_hash(secret, identifier, code)

@@ -6,8 +6,8 @@ Server-rendered Jinja2 templates with HTMX (vendored in static/, see static/HTMX
 small stylesheet; no build step. Every string comes from content/dashboard/en.toml.
 
 Adding a screen (broadcasts, meetings, parents' evenings, policies): a `routes_<screen>.py`
-with `build_router()`, its templates, an `Action` in `bot.staff.access` and a line in
-`permits`, a nav entry in templates/layout.html, and its router in `build_app` below.
+with `add_routes(router)`, its templates, an `Action` in `bot.staff.access` and a line in
+`permits`, a nav entry in templates/layout.html, and the module in `create_dashboard` below.
 """
 
 from __future__ import annotations
@@ -60,9 +60,9 @@ def create_dashboard(engine: Engine, config: DashboardConfig) -> FastAPI:
     app.add_exception_handler(NotSignedIn, not_signed_in)
     app.add_exception_handler(NotAllowed, not_allowed)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(routes_sign_in.build_router(config.demo))
+    routes_sign_in.add_routes(app.router, config.demo)
     for module in (routes_today, routes_inbox, routes_office, routes_live):
-        app.include_router(module.build_router())
+        module.add_routes(app.router)
     app.middleware("http")(_security_headers)
     app.add_middleware(
         asgi_csrf,  # type: ignore[arg-type]  # untyped: a function of (app, **options)

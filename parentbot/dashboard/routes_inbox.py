@@ -28,8 +28,8 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Answer = Annotated[str, Form(min_length=1, max_length=1600)]  # what one SMS message may carry
 
 
-def build_router() -> APIRouter:
-    router = APIRouter()
+def add_routes(router: APIRouter) -> None:
+    """Add this module's routes to the dashboard's router."""
     router.add_api_route("/inbox", inbox_page, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/api/inbox", inbox_panel, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route(
@@ -38,7 +38,6 @@ def build_router() -> APIRouter:
     router.add_api_route("/inbox/{handoff_id}/reply", reply, methods=["POST"])
     router.add_api_route("/inbox/{handoff_id}/close", close, methods=["POST"])
     router.add_api_route("/inbox/{handoff_id}/reassign", reassign, methods=["POST"])
-    return router
 
 
 def _inbox(request: Request, dashboard: Dashboard, signed: Signed, template: str) -> Response:

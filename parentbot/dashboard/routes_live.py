@@ -12,10 +12,9 @@ from parentbot.dashboard.context import dashboard_of
 from parentbot.dashboard.live import CHANGED, live_state
 
 
-def build_router() -> APIRouter:
-    router = APIRouter()
+def add_routes(router: APIRouter) -> None:
+    """Add this module's routes to the dashboard's router."""
     router.add_api_route("/api/live", live, methods=["GET"], response_class=HTMLResponse)
-    return router
 
 
 SCREENS = ("today", "inbox", "child", "handoff", "delivery", "roster", "audit")

@@ -23,15 +23,18 @@ ROSTER_BODY_LIMIT = 4 * 1024 * 1024  # four CSVs of a few thousand rows fit many
 REQUIRED = ROSTER_FILES[:3]
 
 
-def build_router() -> APIRouter:
-    router = APIRouter()
+def add_routes(router: APIRouter) -> None:
+    """Add this module's routes to the dashboard's router."""
     router.add_api_route("/delivery", delivery, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/roster", roster_page, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/audit", audit, methods=["GET"], response_class=HTMLResponse)
-    uploads = APIRouter(max_body_size=ROSTER_BODY_LIMIT)
-    uploads.add_api_route("/roster", upload_roster, methods=["POST"], response_class=HTMLResponse)
-    router.include_router(uploads)
-    return router
+    router.add_api_route(
+        "/roster",
+        upload_roster,
+        methods=["POST"],
+        response_class=HTMLResponse,
+        max_body_size=ROSTER_BODY_LIMIT,
+    )
 
 
 def delivery(request: Request, signed: SignedInPage) -> Response:

@@ -32,9 +32,8 @@ SIGN_IN_CODE = "sign_in_code"  # the outbox kind of a sign-in code
 Text = Annotated[str, Form(max_length=500)]
 
 
-def build_router(demo: bool) -> APIRouter:
+def add_routes(router: APIRouter, demo: bool) -> None:
     """The sign-in routes; in demo mode the picker replaces the code."""
-    router = APIRouter()
     router.add_api_route("/sign-in", sign_in_page, methods=["GET"], response_class=HTMLResponse)
     if demo:
         router.add_api_route("/sign-in/as", sign_in_as, methods=["POST"])
@@ -43,7 +42,6 @@ def build_router(demo: bool) -> APIRouter:
         router.add_api_route("/sign-in/code", enter_code, methods=["POST"])
     router.add_api_route("/sign-out", sign_out, methods=["POST"])
     router.add_api_route("/sign-out-everywhere", sign_out_everywhere, methods=["POST"])
-    return router
 
 
 def sign_in_page(request: Request, next: str = "") -> Response:

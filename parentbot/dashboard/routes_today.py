@@ -29,8 +29,8 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Back = Annotated[str, Form(max_length=300)]  # the page the form was on
 
 
-def build_router() -> APIRouter:
-    router = APIRouter()
+def add_routes(router: APIRouter) -> None:
+    """Add this module's routes to the dashboard's router."""
     router.add_api_route("/", today_page, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/api/today", today_panel, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route(
@@ -38,7 +38,6 @@ def build_router() -> APIRouter:
     )
     router.add_api_route("/children/{child_id}/arrived", mark_in, methods=["POST"])
     router.add_api_route("/notices/{ref}/acknowledge", acknowledge, methods=["POST"])
-    return router
 
 
 def _today(request: Request, dashboard: Dashboard, signed: Signed, template: str) -> Response:
