@@ -28,7 +28,13 @@ from parentbot.dashboard import (
     routes_sign_in,
     routes_today,
 )
-from parentbot.dashboard.auth import NotAllowed, NotSignedIn, not_allowed, not_signed_in
+from parentbot.dashboard.auth import (
+    NotAllowed,
+    NotSignedIn,
+    is_multipart,
+    not_allowed,
+    not_signed_in,
+)
 from parentbot.dashboard.config import DashboardConfig
 from parentbot.dashboard.context import PREFIX, Dashboard
 
@@ -68,6 +74,7 @@ def create_dashboard(engine: Engine, config: DashboardConfig) -> FastAPI:
         asgi_csrf,  # type: ignore[arg-type]  # untyped: a function of (app, **options)
         signing_secret=config.secret.decode(),
         always_protect=SIGN_IN_FORMS,
+        skip_if_scope=is_multipart,  # checked by the route itself: see `multipart_csrf`
         cookie_path=PREFIX,
         cookie_secure=config.secure_cookies,
         cookie_samesite="Lax",

@@ -7,12 +7,14 @@ HX-Redirect header so an open page goes to the sign-in page by itself.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any, NoReturn
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.types import Scope
 
 from bot.audit import audit
 from bot.staff.access import Action, Target, Viewer, permits
@@ -117,3 +119,20 @@ def page_values(dashboard: Dashboard, signed: Signed, screen: str, **values: Any
     }
     live = live_state(dashboard, viewer)
     return {"viewer": viewer, "screens": screens, "screen": screen, "live": live, **values}
+
+
+def is_multipart(scope: Scope) -> bool:
+    """A file upload: asgi-csrf's own multipart reader does not work with the python-multipart
+    FastAPI needs (it passes an argument the parser no longer takes), so a route that takes
+    files checks the token itself (`multipart_csrf`)."""
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    return bool(content_type.split(b";", 1)[0].strip() == b"multipart/form-data")
+
+
+def multipart_csrf(request: Request, csrftoken: Annotated[str, Form(max_length=200)] = "") -> None:
+    """The same check asgi-csrf makes on other forms: the form's token must be the one its
+    signed cookie holds (a form of this site); 403 otherwise."""
+    expected = request.scope["csrftoken"]()
+    header = request.headers.get("x-csrftoken", "")
+    if not any(secrets.compare_digest(given, expected) for given in (csrftoken, header) if given):
+        raise HTTPException(403, "CSRF token missing or wrong")

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from bot.roster.apply import import_roster
@@ -16,7 +16,13 @@ from bot.roster.reach import reach_warnings
 from bot.staff.access import Action
 from bot.staff.dashboard_views import audit_page, room_names
 from bot.staff.views import delivery_problems
-from parentbot.dashboard.auth import SignedInPage, audited_view, page_values, require
+from parentbot.dashboard.auth import (
+    SignedInPage,
+    audited_view,
+    multipart_csrf,
+    page_values,
+    require,
+)
 from parentbot.dashboard.context import Dashboard, dashboard_of
 
 ROSTER_BODY_LIMIT = 4 * 1024 * 1024  # four CSVs of a few thousand rows fit many times over
@@ -55,7 +61,10 @@ def roster_page(request: Request, signed: SignedInPage) -> Response:
 
 
 async def upload_roster(
-    request: Request, signed: SignedInPage, files: Annotated[list[UploadFile], File()]
+    request: Request,
+    signed: SignedInPage,
+    checked: Annotated[None, Depends(multipart_csrf)],  # after signing in: anonymous is 303
+    files: Annotated[list[UploadFile], File()],
 ) -> Response:
     """Check the uploaded CSVs against each other and the setting's rooms: every problem is
     listed as `file:line: column: problem` and nothing changes until there are none."""
