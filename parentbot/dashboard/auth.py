@@ -18,6 +18,7 @@ from starlette.types import Scope
 
 from bot.audit import audit
 from bot.staff.access import Action, Target, Viewer, permits
+from bot.staff.dashboard_views import Today
 from bot.staff.sign_in import session_member
 from parentbot.dashboard.context import Dashboard, dashboard_of
 from parentbot.dashboard.live import live_state
@@ -117,7 +118,8 @@ def page_values(dashboard: Dashboard, signed: Signed, screen: str, **values: Any
         "roster": permits(viewer, Action.MANAGE_ROSTER),
         "audit": permits(viewer, Action.VIEW_AUDIT),
     }
-    live = live_state(dashboard, viewer)
+    register = values.get("today")
+    live = live_state(dashboard, viewer, register if isinstance(register, Today) else None)
     return {"viewer": viewer, "screens": screens, "screen": screen, "live": live, **values}
 
 

@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass
 
 from bot.staff.access import Viewer
-from bot.staff.dashboard_views import inbox, today
+from bot.staff.dashboard_views import Today, inbox, today
 from parentbot.dashboard.context import Dashboard
 
 CHANGED = "dashboard-changed"  # the event an open page's panel listens for
@@ -32,11 +32,12 @@ class Live:
     marker: str
 
 
-def live_state(dashboard: Dashboard, viewer: Viewer) -> Live:
-    """The viewer's register and inbox, read now."""
+def live_state(dashboard: Dashboard, viewer: Viewer, register: Today | None = None) -> Live:
+    """The viewer's register (unless the page just read it) and inbox, read now."""
     with dashboard.reading() as session:
         setting = dashboard.setting(session)
-        register = today(session, setting, dashboard.today(setting), viewer)
+        if register is None:
+            register = today(session, setting, dashboard.today(setting), viewer)
         items = inbox(session, setting.id, viewer)
     seen = repr((register, [(item.id, item.status, item.assigned_staff_id) for item in items]))
     marker = hashlib.sha256(seen.encode()).hexdigest()[:20]
