@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -232,19 +234,33 @@ def _remove_missing(
     guardians: dict[str, Guardian],
 ) -> int:
     """People no longer on the roster lose access at once (identities go by ON DELETE CASCADE)."""
-    removed = 0
-    kept_by_model: tuple[tuple[type[Guardian | Staff | Child], dict], ...] = (
-        (Guardian, guardians),
-        (Staff, staff),
-        (Child, children),
+    removed = sum(
+        (
+            _remove_unlisted(session, Guardian, setting_id, guardians.values()),
+            _remove_unlisted(session, Staff, setting_id, staff.values()),
+            _remove_unlisted(session, Child, setting_id, children.values()),
+        )
     )
-    for model, kept in kept_by_model:
-        keep_ids = {row.id for row in kept.values()}
-        for row in session.scalars(select(model).where(model.setting_id == setting_id)):
-            if row.id not in keep_ids:
-                session.delete(row)
-                removed += 1
     session.flush()
+    return removed
+
+
+Person = TypeVar("Person", Guardian, Staff, Child)
+
+
+def _remove_unlisted(
+    session: Session,
+    model: type[Person],
+    setting_id: int,
+    kept: Iterable[Person],
+) -> int:
+    """Delete the setting's rows of `model` not among `kept`; how many."""
+    keep_ids = {row.id for row in kept}
+    removed = 0
+    for row in session.scalars(select(model).where(model.setting_id == setting_id)):
+        if row.id not in keep_ids:
+            session.delete(row)
+            removed += 1
     return removed
 
 

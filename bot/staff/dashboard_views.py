@@ -100,8 +100,8 @@ class Today:
     @property
     def waiting(self) -> int:
         """Notices nobody has acknowledged yet."""
-        notices = [*self.absent, *self.changes]
-        return sum(1 for notice in notices if notice.acknowledged_by is None)
+        absences = sum(1 for absence in self.absent if absence.acknowledged_by is None)
+        return absences + sum(1 for change in self.changes if change.acknowledged_by is None)
 
 
 def today(session: Session, setting: Setting, day: date, viewer: Viewer) -> Today:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asgi_csrf import asgi_csrf
+from asgi_csrf import asgi_csrf  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
@@ -71,7 +71,7 @@ def create_dashboard(engine: Engine, config: DashboardConfig) -> FastAPI:
         module.add_routes(app.router)
     app.middleware("http")(_security_headers)
     app.add_middleware(
-        asgi_csrf,  # type: ignore[arg-type]  # untyped: a function of (app, **options)
+        asgi_csrf,  # untyped: a function of (app, **options), as middleware classes are
         signing_secret=config.secret.decode(),
         always_protect=SIGN_IN_FORMS,
         skip_if_scope=is_multipart,  # checked by the route itself: see `multipart_csrf`

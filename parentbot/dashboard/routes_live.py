@@ -31,7 +31,7 @@ def live(
     state = live_state(dashboard, signed.viewer)
     if seen == state.marker:
         return Response(status_code=204)
-    values = {"live": state, "screen": screen if screen in SCREENS else "today"}
-    response = dashboard.render(request, "live_answer.html", **values)
+    shown = screen if screen in SCREENS else "today"
+    response = dashboard.render(request, "live_answer.html", live=state, screen=shown)
     response.headers["HX-Trigger"] = CHANGED
     return response

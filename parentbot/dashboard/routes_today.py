@@ -85,9 +85,12 @@ def acknowledge(request: Request, signed: SignedInPage, ref: str, back: Back = "
     match = NOTICE_REF.match(ref)
     if match is None:
         raise NotAllowed(f"notice:{ref[:20]}")
-    model = Absence if match[1] == "A" else CollectionChange
     with dashboard.reading() as session:
-        notice = session.get(model, int(match[2]))
+        notice: Absence | CollectionChange | None = (
+            session.get(Absence, int(match[2]))
+            if match[1] == "A"
+            else session.get(CollectionChange, int(match[2]))
+        )
         child_id = notice.child_id if notice is not None else 0
     _require_child(dashboard, signed, child_id, subject=f"notice:{ref}")
     note = StaffActions(dashboard).acknowledge(signed.viewer.staff_id, ref)
