@@ -107,13 +107,18 @@ def test_a_number_not_on_the_staff_list_gets_the_same_answer_and_no_code(
         latest_code(sessions, SARAH)
 
 
-def test_a_wrong_code_six_times_locks_the_sign_in_for_thirty_minutes(
-    client: TestClient, sessions: sessionmaker[Session]
-) -> None:
+def _ask_for_code(client: TestClient, sessions: sessionmaker[Session]) -> tuple[str, str, str]:
+    """Jess asks for a code: the form's CSRF token, the code her phone got, and a wrong one."""
     token = csrf_token(client)
     client.post("/staff/sign-in", data={"csrftoken": token, "identifier": JESS})
     code = latest_code(sessions, JESS)
-    wrong = "000000" if code != "000000" else "111111"
+    return token, code, "000000" if code != "000000" else "111111"
+
+
+def test_a_wrong_code_six_times_locks_the_sign_in_for_thirty_minutes(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    token, _, wrong = _ask_for_code(client, sessions)
     answers = []
     for attempt in range(6):
         if attempt == 5:  # five tries used the first code up: ask for another
@@ -136,20 +141,14 @@ def test_a_wrong_code_six_times_locks_the_sign_in_for_thirty_minutes(
 def test_a_code_survives_four_wrong_tries_and_not_five(
     client: TestClient, sessions: sessionmaker[Session]
 ) -> None:
-    token = csrf_token(client)
-    client.post("/staff/sign-in", data={"csrftoken": token, "identifier": JESS})
-    code = latest_code(sessions, JESS)
-    wrong = "000000" if code != "000000" else "111111"
+    token, code, wrong = _ask_for_code(client, sessions)
     data = {"csrftoken": token, "identifier": JESS, "code": wrong}
     for _ in range(4):
         client.post("/staff/sign-in/code", data=data)
     right = {**data, "code": code}
     assert client.post("/staff/sign-in/code", data=right, follow_redirects=False).status_code == 303
     client.cookies.clear()
-    token = csrf_token(client)
-    client.post("/staff/sign-in", data={"csrftoken": token, "identifier": JESS})
-    code = latest_code(sessions, JESS)
-    wrong = "000000" if code != "000000" else "111111"
+    token, code, wrong = _ask_for_code(client, sessions)
     data = {"csrftoken": token, "identifier": JESS, "code": wrong}
     for _ in range(5):
         client.post("/staff/sign-in/code", data=data)
