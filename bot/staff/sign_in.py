@@ -1,7 +1,8 @@
 """Staff sign-in to the dashboard: a one-time code sent to the member's own channel, and sessions.
 
 - A code is six digits, valid for 10 minutes and 5 tries, kept only as an HMAC (keyed by the
-  deployment's secret), and goes out through the outbox like any staff alert.
+  deployment's secret), and goes out through the outbox like any staff alert; at most 5 an
+  hour go to one member of staff.
 - Six wrong codes in a row for one identifier lock its sign-in for 30 minutes. An identifier no
   one on the staff has is counted and locked the same way, and asking for its code answers the
   same, so the sign-in page never tells whether a number belongs to the staff.
@@ -22,7 +23,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.audit import audit
-from bot.db.models import Staff, StaffSession, StaffSignIn
+from bot.db.models import AuditLog, Staff, StaffSession, StaffSignIn
 from bot.db.session import insert_unless_present
 from bot.roster.fields import FieldError, phone_e164
 
@@ -32,6 +33,7 @@ CODE_TRIES = 5  # wrong tries one code survives
 LOCK_AFTER = 6  # wrong codes in a row that lock the sign-in
 LOCK_FOR = timedelta(minutes=30)
 RESEND_AFTER = timedelta(seconds=30)  # asking again sooner sends nothing new
+CODES_PER_HOUR = 5  # more are not sent: nobody can flood a member's phone with codes
 SESSION_LIFETIME = timedelta(hours=12)
 FORGET_AFTER = timedelta(days=1)  # sign-in rows with no code or lock left are removed then
 
@@ -112,6 +114,8 @@ def request_code(
     recent = row.code_sent_at is not None and now - row.code_sent_at < RESEND_AFTER
     if row.code_hash is not None and recent:  # a double click: the code already sent stands
         return CodeSent()
+    if _codes_sent_since(session, member.id, now - timedelta(hours=1)) >= CODES_PER_HOUR:
+        return CodeSent()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     row.staff_id, row.code_hash = member.id, _code_hash(secret, identifier, code)
     row.code_sent_at, row.code_expires_at, row.code_tries = now, now + CODE_LIFETIME, 0
@@ -119,6 +123,18 @@ def request_code(
     send(member, code)
     audit(session, f"staff:{member.id}", "sign_in_code_sent", f"staff:{member.id}")
     return CodeSent()
+
+
+def _codes_sent_since(session: Session, staff_id: int, since: datetime) -> int:
+    """Codes sent to the member of staff since then (their audit entries say so)."""
+    count = session.scalar(
+        select(func.count(AuditLog.id)).where(
+            AuditLog.action == "sign_in_code_sent",
+            AuditLog.subject == f"staff:{staff_id}",
+            AuditLog.at >= since,
+        )
+    )
+    return count or 0
 
 
 def check_code(

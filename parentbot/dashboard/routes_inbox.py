@@ -21,7 +21,7 @@ from parentbot.dashboard.auth import (
     refuse,
     require,
 )
-from parentbot.dashboard.context import Dashboard, dashboard_of
+from parentbot.dashboard.context import PREFIX, Dashboard, dashboard_of
 from parentbot.dashboard.routes_today import done
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -97,6 +97,9 @@ def _may(signed: Signed, item: Handoff, action: Action) -> bool:
 def reply(request: Request, signed: SignedInPage, handoff_id: Id, answer: Answer) -> Response:
     dashboard = dashboard_of(request)
     _handoff(dashboard, signed, handoff_id, Action.VIEW_HANDOFF)
+    if not answer.strip():
+        page = f"{PREFIX}/inbox/{handoff_id}"
+        return done(dashboard, dashboard.say("inbox.answer_empty"), page)
     note = StaffActions(dashboard).reply(signed.viewer.staff_id, handoff_id, answer)
     return done(dashboard, note, "", to="/inbox")
 

@@ -101,6 +101,18 @@ def test_replying_to_a_polish_parent_sends_her_the_answer_in_polish(
     assert f"[pl] {answer}" in sent.text
 
 
+def test_an_empty_answer_is_not_sent(
+    client: TestClient, engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    say(engine, MAGDA, POLISH_CONCERN)
+    item = newest_handoff(sessions)
+    token = sign_in(client, sessions, TOM)
+    page = client.post(f"/staff/inbox/{item}/reply", data={"csrftoken": token, "answer": "   "})
+    assert "Nothing was sent" in page.text and POLISH_CONCERN in page.text
+    with sessions() as session:
+        assert session.get_one(HandoffItem, item).status == "open"
+
+
 def test_a_key_person_passes_a_handoff_to_a_colleague_who_is_told(
     client: TestClient, engine: Engine, sessions: sessionmaker[Session]
 ) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import Mount
 
-from bot.db.models import AuditLog, Child, StaffSession
+from bot.db.models import AuditLog, Child, Outbox, StaffSession
 from bot.pipeline.engine import Engine
 from parentbot.config import ConfigError
 from parentbot.dashboard import PREFIX, create_dashboard
@@ -309,3 +309,17 @@ def test_the_secret_key_is_required_outside_demo_mode(
         create_app(demo=False, engine=engine)
     monkeypatch.delenv("PARENTBOT_SECRET_KEY")
     assert create_app(demo=True, engine=engine)  # demo mode makes its own
+
+
+def test_no_more_than_five_codes_an_hour_go_to_one_member(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    now = [datetime.now(UTC)]
+    client = _client_at(engine, now)
+    token = csrf_token(client)
+    for _ in range(7):
+        client.post("/staff/sign-in", data={"csrftoken": token, "identifier": JESS})
+        now[0] += timedelta(minutes=1)  # past the double-click guard
+    with sessions() as session:
+        sent = session.scalars(select(Outbox).where(Outbox.recipient_id == JESS)).all()
+    assert len(sent) == 5
