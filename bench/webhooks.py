@@ -108,6 +108,7 @@ def server_environment(db_url: str) -> dict[str, str]:
         "TWILIO_SMS_FROM": "+447700900500",
         "TWILIO_WHATSAPP_FROM": "+447700900501",
         "PARENTBOT_TURNS": TURNS,
+        "PARENTBOT_SECRET_KEY": "bench-" + "x" * 40,  # the staff dashboard's, required
     }
 
 

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 
 from bot.pipeline.engine import Engine
 from bot.service import CoreService
-from parentbot import setup
+from parentbot import dashboard, setup
 from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import reach, webhook_routers
 
@@ -57,6 +57,7 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
     app.add_exception_handler(RequestValidationError, invalid_request)
     for router in webhook_routers(CoreService(engine), demo_chat):
         app.include_router(router)
+    app.mount(dashboard.PREFIX, dashboard.build_app(engine, demo=demo_chat))
     return app
 
 

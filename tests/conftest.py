@@ -24,6 +24,13 @@ MONDAY_MORNING = datetime(2026, 11, 23, 8, 15, tzinfo=UTC)  # Mon 23 Nov 2026, 0
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 
 
+@pytest.fixture(autouse=True)
+def dashboard_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside demo mode the web app needs PARENTBOT_SECRET_KEY (the staff dashboard signs its
+    cookies with it); tests use a fixed one."""
+    monkeypatch.setenv("PARENTBOT_SECRET_KEY", "test-secret-" + "x" * 32)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""

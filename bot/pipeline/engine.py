@@ -36,9 +36,10 @@ from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
-from bot.nlu import NluContext, detect_language, understand, warm_up
+from bot.nlu import detect_language, understand, warm_up
 from bot.outbound.originals import original_text
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
+from bot.pipeline import views
 from bot.pipeline.choices import read_choice
 from bot.pipeline.conversation import lock_conversation, save_conversation
 from bot.pipeline.identity import guardian_for, identify
@@ -233,7 +234,7 @@ class Engine:
             offered,
             self.flows.checks_choice,
         )
-        setting_view = _setting_view(setting)
+        setting_view = views.setting_view(setting)
         tapped = bool(choice.choice_id) or choice.expired
         found = self._understand(inbound.text, tapped, sender, setting_view, now, languages)
         language = self._reply_language(sender, found)
@@ -265,12 +266,29 @@ class Engine:
         now: datetime,
     ) -> TurnResult:
         """Staff commands (register, arrived, ack, reply, broadcast, help): never parent flows."""
+        replies = self.staff_command(session, setting, staff, inbound.text, now, inbound_id)
+        result = replies.turn_result(inbound_id, Intent.OTHER.value, "en", ())
+        _answer(session, inbound, inbound_id, result.replies, staff_id=staff.id)
+        mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
+        return result
+
+    def staff_command(
+        self,
+        session: Session,
+        setting: Setting,
+        staff: Staff,
+        text: str,
+        now: datetime,
+        inbound_id: int | None = None,
+    ) -> EffectContext:
+        """One staff command decided and applied in the caller's transaction, whether it came
+        by chat or from the dashboard; what it changed (its replies among them)."""
         languages = self.translation.for_turn(session, self.setting_id)
         request = StaffRequest(
             session,
             setting,
             staff,
-            inbound.text,
+            text,
             now,
             self.catalog,
             self.staff_catalog,
@@ -289,11 +307,9 @@ class Engine:
             catalog=self.catalog,
             translator=languages.translator,
         )
+        effects.replies.extend(step.replies)  # the command's own replies come first
         apply_effects(effects, step.effects)
-        result = effects.turn_result(inbound_id, Intent.OTHER.value, "en", step.replies)
-        _answer(session, inbound, inbound_id, result.replies, staff_id=staff.id)
-        mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
-        return result
+        return effects
 
     def _understand(
         self,
@@ -308,7 +324,7 @@ class Engine:
             return Understanding(Intent.OTHER, 0.0, detect_language(text, None))
         if tapped and not text.strip():
             return Understanding(Intent.OTHER, 0.0, sender.language)
-        context = nlu_context(sender, setting, now)
+        context = views.nlu_context(sender, setting, now)
         found = understand(text, context)
         if found.confidence >= UNSURE or found.language == "en" or not languages.available:
             return found
@@ -362,28 +378,3 @@ def _answer(
             staff_id=staff_id,
             inbound_id=inbound_id,
         )
-
-
-def nlu_context(sender: SenderView, setting: SettingView, now: datetime) -> NluContext:
-    """What the understanding step may know about a guardian's message besides its text."""
-    return NluContext(
-        children=tuple(child.ref for child in sender.children),
-        now=now,
-        timezone=setting.timezone,
-        preferred_language=sender.language,
-        closed_dates=setting.closed_dates,
-        open_weekdays=setting.open_weekdays,
-    )
-
-
-def _setting_view(setting: Setting) -> SettingView:
-    return SettingView(
-        name=setting.name,
-        phone=setting.phone,
-        email=setting.email,
-        address=setting.address,
-        timezone=setting.timezone,
-        closed_dates=setting.closed_days,
-        open_weekdays=setting.open_weekdays,
-        options=dict(setting.options),
-    )

@@ -22,7 +22,13 @@ from bot.db.models import (
 from bot.i18n.names import parent_catalog
 from bot.policies.store import import_policies
 from bot.roster import fields
-from bot.roster.folder import GuardianRow, SettingFolder, read_setting_folder
+from bot.roster.folder import (
+    EmergencyContactRow,
+    GuardianRow,
+    Roster,
+    SettingFolder,
+    read_setting_folder,
+)
 from bot.roster.setting import SettingData
 
 Person = TypeVar("Person", Guardian, Staff, Child)
@@ -52,25 +58,60 @@ def import_setting(session: Session, folder: SettingFolder) -> ImportSummary:
     """Upsert the setting, rooms, staff, children, guardians and links; import policies."""
     setting = _upsert_setting(session, folder.setting)
     rooms = _upsert_rooms(session, setting.id, folder.setting.rooms)
-    staff = _upsert_staff(session, setting.id, folder, rooms)
-    children = _upsert_children(session, setting.id, folder, rooms, staff)
-    guardians = _upsert_guardians(session, setting.id, folder, children)
-    removed = _remove_missing(session, setting.id, staff, children, guardians)
-    _replace_emergency_contacts(session, folder, children)
+    people = _import_people(session, setting.id, folder.roster, rooms)
     report = import_policies(session, setting.id, folder.policies_dir)
-    details = {"folder": str(folder.path), "removed": removed}
+    details = {"folder": str(folder.path), "removed": people.removed}
     audit(session, "import", "roster_imported", f"setting:{setting.id}", details)
     session.flush()
     return ImportSummary(
         setting_id=setting.id,
         rooms=len(rooms),
-        staff=len(staff),
-        children=len(children),
-        guardians=len(guardians),
+        staff=people.staff,
+        children=people.children,
+        guardians=people.guardians,
         policies=len(report.added) + len(report.updated) + len(report.unchanged),
-        removed=removed,
+        removed=people.removed,
         policy_problems=tuple(f"{failure.filename}: {failure.reason}" for failure in report.failed),
-        uncurated_languages=_uncurated_languages(folder.guardians),
+        uncurated_languages=people.uncurated_languages,
+    )
+
+
+@dataclass(frozen=True)
+class PeopleImported:
+    """What importing a roster's people changed."""
+
+    staff: int
+    children: int
+    guardians: int
+    removed: int
+    uncurated_languages: tuple[str, ...]  # guardians' languages with no curated messages
+
+
+def import_roster(session: Session, setting_id: int, roster: Roster, actor: str) -> PeopleImported:
+    """Import a roster upload (`bot.roster.folder.read_roster`) into an existing setting: its
+    people only, with the setting's rooms as they are; audited as done by `actor`."""
+    rooms = {
+        room.name: room
+        for room in session.scalars(select(Room).where(Room.setting_id == setting_id))
+    }
+    people = _import_people(session, setting_id, roster, rooms)
+    audit(session, actor, "roster_imported", f"setting:{setting_id}", {"removed": people.removed})
+    return people
+
+
+def _import_people(
+    session: Session, setting_id: int, roster: Roster, rooms: dict[str, Room]
+) -> PeopleImported:
+    """Upsert staff, children, guardians and links; remove people no longer listed; replace
+    emergency contacts (unless the roster has none to give)."""
+    staff = _upsert_staff(session, setting_id, roster, rooms)
+    children = _upsert_children(session, setting_id, roster, rooms, staff)
+    guardians = _upsert_guardians(session, setting_id, roster, children)
+    removed = _remove_missing(session, setting_id, staff, children, guardians)
+    if roster.emergency_contacts is not None:
+        _replace_emergency_contacts(session, roster.emergency_contacts, children)
+    return PeopleImported(
+        len(staff), len(children), len(guardians), removed, _uncurated_languages(roster.guardians)
     )
 
 
@@ -117,13 +158,13 @@ def _upsert_rooms(session: Session, setting_id: int, names: list[str]) -> dict[s
 
 
 def _upsert_staff(
-    session: Session, setting_id: int, folder: SettingFolder, rooms: dict[str, Room]
+    session: Session, setting_id: int, roster: Roster, rooms: dict[str, Room]
 ) -> dict[str, Staff]:
     existing = {
         s.name: s for s in session.scalars(select(Staff).where(Staff.setting_id == setting_id))
     }
     result: dict[str, Staff] = {}
-    for row in folder.staff:
+    for row in roster.staff:
         member = existing.get(row.name) or Staff(setting_id=setting_id, name=row.name)
         member.phone, member.email, member.roles = row.phone, row.email, row.roles
         member.room_id = rooms[row.room].id if row.room else None
@@ -136,7 +177,7 @@ def _upsert_staff(
 def _upsert_children(
     session: Session,
     setting_id: int,
-    folder: SettingFolder,
+    roster: Roster,
     rooms: dict[str, Room],
     staff: dict[str, Staff],
 ) -> dict[str, Child]:
@@ -145,7 +186,7 @@ def _upsert_children(
         for c in session.scalars(select(Child).where(Child.setting_id == setting_id))
     }
     result: dict[str, Child] = {}
-    for row in folder.children:
+    for row in roster.children:
         child = existing.get(row.full_name) or Child(
             setting_id=setting_id, first_name=row.first_name, last_name=row.last_name
         )
@@ -162,14 +203,14 @@ def _upsert_children(
 
 
 def _upsert_guardians(
-    session: Session, setting_id: int, folder: SettingFolder, children: dict[str, Child]
+    session: Session, setting_id: int, roster: Roster, children: dict[str, Child]
 ) -> dict[str, Guardian]:
     existing = {
         g.phone: g
         for g in session.scalars(select(Guardian).where(Guardian.setting_id == setting_id))
     }
     result: dict[str, Guardian] = {}
-    for row in folder.guardians:
+    for row in roster.guardians:
         guardian = existing.get(row.phone) or Guardian(setting_id=setting_id, phone=row.phone)
         guardian.name, guardian.email = row.name, row.email
         guardian.relationship_to_child = row.relationship
@@ -217,7 +258,7 @@ def _remove_unlisted(
 
 
 def _replace_emergency_contacts(
-    session: Session, folder: SettingFolder, children: dict[str, Child]
+    session: Session, contacts: list[EmergencyContactRow], children: dict[str, Child]
 ) -> None:
     child_ids = [child.id for child in children.values()]
     session.execute(delete(EmergencyContact).where(EmergencyContact.child_id.in_(child_ids)))
@@ -228,6 +269,6 @@ def _replace_emergency_contacts(
             phone=row.phone,
             relationship_to_child=row.relationship,
         )
-        for row in folder.emergency_contacts
+        for row in contacts
     )
     session.flush()

@@ -8,7 +8,7 @@ rooms, staff and children checked: fixing one problem never reveals another on t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,15 +67,23 @@ class EmergencyContactRow:
 
 
 @dataclass(frozen=True)
+class Roster:
+    """The people of a setting folder's CSVs, validated: staff, children, guardians and their
+    emergency contacts (None when emergency_contacts.csv was not given to a roster upload)."""
+
+    staff: list[StaffRow]
+    children: list[ChildRow]
+    guardians: list[GuardianRow]
+    emergency_contacts: list[EmergencyContactRow] | None
+
+
+@dataclass(frozen=True)
 class SettingFolder:
     """Everything a setting folder holds, validated and ready to import."""
 
     path: Path
     setting: SettingData
-    staff: list[StaffRow]
-    children: list[ChildRow]
-    guardians: list[GuardianRow]
-    emergency_contacts: list[EmergencyContactRow] = field(default_factory=list)
+    roster: Roster
 
     @property
     def policies_dir(self) -> Path:
@@ -154,10 +162,41 @@ def read_setting_folder(path: Path) -> SettingFolder:
     """Validate the whole folder; raise RosterInvalid listing every problem found."""
     errors: list[RowError] = []
     setting, rooms = read_setting(path / "setting.toml", errors)
+    tables = _read_people(path, rooms, errors)
+    if setting is not None and (path / illness.FILENAME).exists():
+        setting.options[illness.OPTION] = illness.read_table(path / illness.FILENAME, errors)
+    if errors or setting is None:
+        raise RosterInvalid(errors)
+    return SettingFolder(path, setting, _built(*tables))
+
+
+def read_roster(path: Path, rooms: set[str]) -> Roster:
+    """Validate the roster CSVs in `path` against the setting's `rooms` (a roster upload: no
+    setting.toml, no policies); raise RosterInvalid listing every problem found. Without an
+    emergency_contacts.csv the roster's `emergency_contacts` is None (keep the current ones)."""
+    errors: list[RowError] = []
+    tables = _read_people(path, rooms, errors)
+    if errors:
+        raise RosterInvalid(errors)
+    roster = _built(*tables)
+    if not (path / CONTACTS_FILE).exists():
+        return Roster(roster.staff, roster.children, roster.guardians, None)
+    return roster
+
+
+CONTACTS_FILE = "emergency_contacts.csv"
+ROSTER_FILES = ("staff.csv", "children.csv", "guardians.csv", CONTACTS_FILE)
+
+
+def _read_people(
+    path: Path, rooms: set[str] | None, errors: list[RowError]
+) -> tuple[_Table, _Table, _Table, _Table]:
+    """The CSVs read and checked against each other and the rooms (None: not judged); a
+    missing emergency_contacts.csv is an empty one."""
     staff = _read_table(path / "staff.csv", _STAFF, errors)
     children = _read_table(path / "children.csv", _CHILDREN, errors)
     guardians = _read_table(path / "guardians.csv", _GUARDIANS, errors)
-    contacts_path = path / "emergency_contacts.csv"
+    contacts_path = path / CONTACTS_FILE
     contacts = (
         _read_table(contacts_path, _CONTACTS, errors)
         if contacts_path.exists()
@@ -173,13 +212,12 @@ def read_setting_folder(path: Path) -> SettingFolder:
     guardians.check_refs("children", child_names, "child", errors)
     contacts.check_unique(("name", "child"), "contact for this child", errors)
     contacts.check_refs("child", child_names, "child", errors)
-    if setting is not None and (path / illness.FILENAME).exists():
-        setting.options[illness.OPTION] = illness.read_table(path / illness.FILENAME, errors)
-    if errors or setting is None:
-        raise RosterInvalid(errors)
-    return SettingFolder(
-        path=path,
-        setting=setting,
+    return staff, children, guardians, contacts
+
+
+def _built(staff: _Table, children: _Table, guardians: _Table, contacts: _Table) -> Roster:
+    """The checked tables as rows (only once no problem was found)."""
+    return Roster(
         staff=staff.built(StaffRow, role="roles"),
         children=children.built(ChildRow),
         guardians=guardians.built(GuardianRow),

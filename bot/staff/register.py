@@ -39,6 +39,14 @@ class Day:
     changes: list[CollectionChange]
     staff_names: dict[int, str]
 
+    def sorted_on(self, day: date) -> tuple[list[Child], list[Child], list[Child], list[Child]]:
+        """Expected, in, absent (not in), and expected but not yet seen: each child once."""
+        expected = [child for child in self.children if attends_on(child.attendance_days, day)]
+        arrived = [child for child in self.children if child.id in self.arrivals]
+        absent = [c for c in self.children if c.id in self.absences and c.id not in self.arrivals]
+        unseen = [c for c in expected if c.id not in self.arrivals and c.id not in self.absences]
+        return expected, arrived, absent, unseen
+
 
 def load_day(session: Session, setting: Setting, day: date) -> Day:
     """Read the day's arrivals, active absences, absence checks and collection changes."""
@@ -85,10 +93,7 @@ def register_text(session: Session, setting: Setting, now: datetime, say: Say) -
     def clock(moment: datetime) -> str:
         return moment.astimezone(zone).strftime("%H:%M")
 
-    expected = [child for child in data.children if attends_on(child.attendance_days, day)]
-    arrived = [child for child in data.children if child.id in data.arrivals]
-    absent = [c for c in data.children if c.id in data.absences and c.id not in data.arrivals]
-    unseen = [c for c in expected if c.id not in data.arrivals and c.id not in data.absences]
+    expected, arrived, absent, unseen = data.sorted_on(day)
     sections = {
         "register.in": [_arrived_item(data, c, say, clock) for c in arrived],
         "register.absent": [_absent_item(data, c, say) for c in absent],

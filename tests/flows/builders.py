@@ -19,7 +19,7 @@ from bot.flows.registry import FLOWS, OFFERED, Registry
 from bot.flows.turn import END, ChildView, SenderView, SettingView, StepResult, Turn
 from bot.i18n.names import parent_catalog
 from bot.nlu import understand
-from bot.pipeline.engine import nlu_context
+from bot.pipeline.views import nlu_context
 from bot.types import ChildRef, Intent, SenderKind, Understanding
 
 LONDON = ZoneInfo("Europe/London")

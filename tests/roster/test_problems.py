@@ -191,7 +191,9 @@ def test_language_must_be_an_iso_639_1_code(tmp_path: Path, value: str, problem:
 def test_valid_language_without_curated_messages_is_accepted(tmp_path: Path) -> None:
     folder = demo_copy(tmp_path)
     replace_line(folder / "guardians.csv", "mother,pl,", "mother,FR,")
-    magda = next(g for g in read_setting_folder(folder).guardians if g.name == "Magda Kowalska")
+    magda = next(
+        g for g in read_setting_folder(folder).roster.guardians if g.name == "Magda Kowalska"
+    )
     assert magda.language == "fr"
 
 

@@ -1,0 +1,64 @@
+"""Typed SQLAlchemy models, one module per area; every schema change comes with a migration.
+
+Everything is importable from `bot.db.models` itself."""
+
+from bot.db.models.base import NAMING, Base, UTCDateTime, table_of, utcnow
+from bot.db.models.messages import (
+    ChannelIdentity,
+    Conversation,
+    InboundLog,
+    Outbox,
+    TranslationCacheEntry,
+)
+from bot.db.models.operations import JobRun, StaffSession, StaffSignIn
+from bot.db.models.policies import PolicyDocument, PolicyPassage
+from bot.db.models.records import (
+    SAFEGUARDING_HANDOFF,
+    Absence,
+    AbsenceChase,
+    Arrival,
+    AuditLog,
+    CollectionChange,
+    HandoffItem,
+)
+from bot.db.models.roster import (
+    Child,
+    EmergencyContact,
+    Guardian,
+    GuardianChild,
+    Room,
+    Setting,
+    Staff,
+)
+
+__all__ = [
+    "NAMING",
+    "SAFEGUARDING_HANDOFF",
+    "Absence",
+    "AbsenceChase",
+    "Arrival",
+    "AuditLog",
+    "Base",
+    "ChannelIdentity",
+    "Child",
+    "CollectionChange",
+    "Conversation",
+    "EmergencyContact",
+    "Guardian",
+    "GuardianChild",
+    "HandoffItem",
+    "InboundLog",
+    "JobRun",
+    "Outbox",
+    "PolicyDocument",
+    "PolicyPassage",
+    "Room",
+    "Setting",
+    "Staff",
+    "StaffSession",
+    "StaffSignIn",
+    "TranslationCacheEntry",
+    "UTCDateTime",
+    "table_of",
+    "utcnow",
+]

@@ -1,0 +1,67 @@
+"""Every change the dashboard makes, in one place.
+
+Marking a child in, acknowledging a notice and replying to a parent go through the chat's own
+staff commands, decided and applied by `Engine.staff_command` as if the member of staff had sent
+"arrived Maya Thompson", "ack A12" or "reply H12 ...", so the dashboard and the chat can never
+differ in what they record, audit, or tell parents. Closing and reassigning a handoff have no chat
+command: they are `bot.staff.inbox`'s. The caller has asked `bot.staff.access.permits` first.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import Child, Staff
+from bot.pipeline.engine import Engine
+from bot.staff.alerts import StaffAlerts
+from bot.staff.inbox import close_handoff, reassign_handoff
+from parentbot.dashboard.context import Dashboard
+
+
+class StaffActions:
+    """The dashboard's staff actions, each in its own transaction; each answers with the text
+    staff would have got in the chat (or the dashboard's own note)."""
+
+    def __init__(self, dashboard: Dashboard) -> None:
+        self.dashboard = dashboard
+        self.engine: Engine = dashboard.engine
+
+    def mark_in(self, staff_id: int, child_id: int) -> str:
+        """Mark the child in now ("arrived First Last")."""
+        with self.dashboard.writing() as session:
+            child = session.get_one(Child, child_id)
+            return self._command(session, staff_id, f"arrived {child.first_name} {child.last_name}")
+
+    def acknowledge(self, staff_id: int, ref: str) -> str:
+        """Acknowledge notice A12 or C7 ("ack A12")."""
+        with self.dashboard.writing() as session:
+            return self._command(session, staff_id, f"ack {ref}")
+
+    def reply(self, staff_id: int, handoff_id: int, text: str) -> str:
+        """Answer the parent behind a handoff in their language and close it ("reply H12 ...")."""
+        with self.dashboard.writing() as session:
+            return self._command(session, staff_id, f"reply H{handoff_id} {text}")
+
+    def close(self, staff_id: int, handoff_id: int) -> str:
+        with self.dashboard.writing() as session:
+            done = close_handoff(session, self.engine.setting_id, handoff_id, staff_id)
+        return self.dashboard.say("inbox.closed" if done else "inbox.gone", ref=f"H{handoff_id}")
+
+    def reassign(self, staff_id: int, handoff_id: int, to_staff_id: int) -> str:
+        """Pass a handoff on; its new owner is told on their own channel."""
+        say = self.dashboard.say
+        with self.dashboard.writing() as session:
+            setting_id, ref = self.engine.setting_id, f"H{handoff_id}"
+            if not reassign_handoff(session, setting_id, handoff_id, to_staff_id, staff_id):
+                return say("inbox.gone", ref=ref)
+            by, to = session.get_one(Staff, staff_id), session.get_one(Staff, to_staff_id)
+            alerts = StaffAlerts(session, setting_id, None, [], self.engine.reach)
+            alerts.to([to], say("inbox.passed_alert", ref=ref, staff=by.name))
+            return say("inbox.reassigned", ref=ref, staff=to.name)
+
+    def _command(self, session: Session, staff_id: int, text: str) -> str:
+        setting = self.dashboard.setting(session)
+        now = self.engine.clock().astimezone(self.dashboard.zone(setting))
+        staff = session.get_one(Staff, staff_id)
+        done = self.engine.staff_command(session, setting, staff, text, now)
+        return "\n".join(reply.text for reply in done.replies)
