@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
+import json
 import logging
 import signal
 import sys
@@ -16,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Guardian
+from bot.audit import audit, viewed
+from bot.db.models import Guardian, utcnow
 from bot.db.session import transaction
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.pipeline.engine import Engine
@@ -354,6 +357,7 @@ def unanswered(db: DbOption = None) -> None:
     sessions = setup.open_database(db or AppConfig.from_env().database_url)
     for line in unanswered_questions(sessions):
         typer.echo(line)
+    _viewed(sessions, "handoffs:policy_unanswered")
 
 
 @app.command("delivery-problems")
@@ -366,6 +370,7 @@ def delivery_problems_command(db: DbOption = None) -> None:
     sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
     for line in delivery_problems(sessions) or ["No delivery problems."]:
         typer.echo(line)
+    _viewed(sessions, "outbox:delivery_problems")
 
 
 @app.command("link-code")
@@ -393,6 +398,8 @@ def link_code(
             {"guardian_id": person.id} if isinstance(person, Guardian) else {"staff_id": person.id}
         )
         code = issue_link_code(session, setting_id, **role)
+        person_ref = "guardian" if isinstance(person, Guardian) else "staff"
+        audit(session, cli_actor(), "link_code_issued", f"{person_ref}:{person.id}")
     typer.echo(f"Code for {person.name}: {code} (send it to the bot as /link {code}; 48 hours)")
 
 
@@ -444,11 +451,147 @@ def send_broadcast(
             setting_id,
             text.strip(),
             translation.for_turn(session, setting_id).translator,
-            actor="cli",
+            actor=cli_actor(),
             say=lambda key, **values: staff_catalog().text(key, "en", **values),
             room=room,
             reach=reach,
         )
+
+
+# --- Data protection (bot.privacy): subject access export, erasure, retention; audit actor ---
+
+
+def cli_actor() -> str:
+    """The audit log's actor for a command: "cli" and the OS user running it, when known."""
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "cli"
+
+
+def _viewed(sessions: sessionmaker[Session], subject: str) -> None:
+    """Audit that the person at the command line looked at `subject`."""
+    with transaction(sessions) as session:
+        viewed(session, cli_actor(), subject)
+
+
+def _phone_or_exit(value: str) -> str:
+    from bot.roster.fields import FieldError, phone_e164
+
+    try:
+        return phone_e164(value)
+    except FieldError as problem:
+        raise _fail(str(problem)) from None
+
+
+@app.command("export")
+def export_command(
+    guardian: Annotated[
+        str | None, typer.Option("--guardian", help="The guardian's phone (any UK format).")
+    ] = None,
+    child: Annotated[
+        str | None, typer.Option("--child", help="The child's name, e.g. 'Maya Thompson'.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the JSON to this file (default: stdout).")
+    ] = None,
+    include_safeguarding: Annotated[
+        bool,
+        typer.Option(
+            "--include-safeguarding",
+            help="Include safeguarding items, once the designated safeguarding lead agrees.",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Everything held about a guardian (and their children) or a child, as JSON: for a subject
+    access request. Audited."""
+    from bot.privacy.export import export_for
+
+    if (guardian is None) == (child is None):
+        raise _fail("Give --guardian PHONE or --child NAME (one of them).")
+    phone = _phone_or_exit(guardian) if guardian is not None else None
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url)
+    setting_id = _setting_id(sessions, config.setting_slug)
+    try:
+        with transaction(sessions) as session:
+            exported = export_for(
+                session,
+                setting_id,
+                utcnow(),
+                cli_actor(),
+                phone=phone,
+                child=child,
+                include_safeguarding=include_safeguarding,
+            )
+    except LookupError as problem:
+        raise _fail(str(problem)) from None
+    text = json.dumps(exported, ensure_ascii=False, indent=2)
+    if out is None:
+        typer.echo(text)
+        return
+    out.write_text(text + "\n", encoding="utf-8")
+    withheld = len(exported["withheld"])
+    typer.echo(f"Wrote {out} ({withheld} safeguarding rows withheld).", err=True)
+
+
+class _Preview(Exception):
+    """Rolls back an erasure that was only to be shown (no --yes)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("preview")
+        self.lines = lines
+
+
+@app.command("erase")
+def erase_command(
+    guardian: Annotated[str, typer.Option("--guardian", help="The guardian's phone.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Erase (without it: only say what).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Erase a guardian's personal data now (messages, replies, identities, preferences); the
+    records the setting must keep stay, with a reference instead of them. Says what it kept."""
+    from bot.privacy.erase import erase_guardian
+
+    phone = _phone_or_exit(guardian)
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url)
+    setting_id = _setting_id(sessions, config.setting_slug)
+    try:
+        with transaction(sessions) as session:
+            report = erase_guardian(session, setting_id, phone, utcnow(), cli_actor())
+            if not yes:
+                raise _Preview(report.lines())
+    except LookupError as problem:
+        raise _fail(str(problem)) from None
+    except _Preview as preview:
+        for line in preview.lines:
+            typer.echo(line)
+        raise _fail("Nothing was erased: run again with --yes to erase.") from None
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command("retention")
+def retention_command(
+    now: Annotated[
+        str | None, typer.Option("--now", help="Run as at this time (ISO 8601 with offset).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Run the daily retention job once: due erasures, and messages and records older than the
+    setting keeps them (retain_messages_days, retain_records_years). Prints the counts."""
+    from bot.privacy.retention import run_retention
+
+    at = _fixed_time(now) if now else utcnow()
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url)
+    setting_id = _setting_id(sessions, config.setting_slug)
+    with transaction(sessions) as session:
+        report = run_retention(session, setting_id, at)
+    for line in report.lines():
+        typer.echo(line)
 
 
 def main() -> None:

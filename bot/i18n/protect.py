@@ -1,16 +1,21 @@
 """Keep names, numbers and addresses away from the translation provider.
 
-`protect` swaps each name, setting term, email, web address and number (phones, dates, times)
-for a token like ⟦1⟧ before the text leaves, and returns a function that puts them back. Only
-the masked text reaches the provider. Restoring tolerates what engines do to tokens (spaces
-inside, native digits such as ١ or ১, square brackets) and refuses output that lost a token.
+`protect` swaps each name, setting term, email, web address, full date ("14 March 2023",
+"20 maja 2022": a date of birth, in any curated language) and number (phones, dates, times) for
+a token like ⟦1⟧ before the text leaves, and returns a function that puts them back. Only the
+masked text reaches the provider. Restoring tolerates what engines do to tokens (spaces inside,
+native digits such as ١ or ১, square brackets) and refuses output that lost a token.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache, lru_cache
 
+from babel.dates import get_month_names
+
+from bot.i18n.catalog import Catalog
 from bot.i18n.translator import TranslationUnavailable, Translator
 
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -45,17 +50,45 @@ def protect(
 
 
 def _pattern(names: Iterable[str]) -> re.Pattern[str]:
-    words = sorted(
-        {name.strip() for name in names if len(name.strip()) >= MIN_NAME_LENGTH},
-        key=len,
-        reverse=True,
-    )
-    alternatives = [EMAIL, URL]
+    words = {name.strip() for name in names if len(name.strip()) >= MIN_NAME_LENGTH}
+    return _compiled(tuple(sorted(words, key=lambda word: (-len(word), word))))
+
+
+@lru_cache(maxsize=16)
+def _compiled(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern for these names (longest first), built once: a setting's names are the same
+    from one message to the next."""
+    alternatives = [EMAIL, URL, full_date()]
     if words:
         spaced = (re.escape(word).replace(r"\ ", r"\s+") for word in words)
         alternatives.append(rf"(?<!\w)(?:{'|'.join(spaced)})(?!\w)")
     alternatives.append(rf"(?<!\w){NUMBER}")
     return re.compile("|".join(f"(?:{item})" for item in alternatives), re.IGNORECASE)
+
+
+@cache
+def full_date() -> str:
+    """A day, a month's name in any curated language and a year, either way round ("14th March
+    2023", "March 14, 2023", "20 maja 2022", "5 de mayo de 2022"): a date of birth, kept whole.
+    A day and month alone are left to the numbers (the month is translated)."""
+    months = sorted(month_names(Catalog.load().languages), key=len, reverse=True)
+    month = "(?:" + "|".join(re.escape(name.rstrip(".")) for name in months) + r")\.?"
+    day = r"\d{1,2}(?:st|nd|rd|th|\.|º)?"
+    link = r"(?:\s+(?:of|de|del)\s+|\s*)"
+    year = r"[,،]?\s*(?:de\s+)?\d{4}(?!\d)"
+    return rf"(?<!\w)(?:{day}{link}{month}|{month}\s+{day}){year}"
+
+
+def month_names(languages: Iterable[str]) -> set[str]:
+    """Every month's full and short name, in both grammatical forms, in these languages."""
+    return {
+        name
+        for language in languages
+        for width in ("wide", "abbreviated")
+        for context in ("format", "stand-alone")
+        for name in get_month_names(width, context, language).values()
+        if name
+    }
 
 
 def _restore(translated: str, originals: list[str]) -> str:

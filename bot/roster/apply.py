@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -17,9 +18,12 @@ from bot.db.models import (
     Room,
     Setting,
     Staff,
+    utcnow,
 )
 from bot.i18n.names import parent_catalog
 from bot.policies.store import import_policies
+from bot.privacy.erase import REMOVED_FROM_ROSTER, pending_erasure, restore, revoke
+from bot.privacy.options import privacy_options
 from bot.roster import fields
 from bot.roster.folder import GuardianRow, SettingFolder, read_setting_folder
 from bot.roster.setting import SettingData
@@ -173,6 +177,10 @@ def _upsert_guardians(
         guardian.language, guardian.can_collect = row.language, row.can_collect
         session.add(guardian)
         session.flush()
+        if row.phone not in existing and (
+            erasure := pending_erasure(session, setting_id, row.phone)
+        ):
+            restore(session, erasure, guardian, "import")  # back before they were erased
         session.execute(delete(GuardianChild).where(GuardianChild.guardian_id == guardian.id))
         session.add_all(
             GuardianChild(guardian_id=guardian.id, child_id=children[name].id)
@@ -190,7 +198,10 @@ def _remove_missing(
     children: dict[str, Child],
     guardians: dict[str, Guardian],
 ) -> int:
-    """People no longer on the roster lose access at once (identities go by ON DELETE CASCADE)."""
+    """People no longer on the roster lose access at once (identities go by ON DELETE CASCADE);
+    a guardian's erasure is scheduled `erase_after_days` later (bot.privacy.erase)."""
+    options = privacy_options(session.get_one(Setting, setting_id).options)
+    erase_at = utcnow() + timedelta(days=options.erase_after_days)
     removed = 0
     kept_by_model: tuple[tuple[type[Guardian | Staff | Child], dict], ...] = (
         (Guardian, guardians),
@@ -201,7 +212,12 @@ def _remove_missing(
         keep_ids = {row.id for row in kept.values()}
         for row in session.scalars(select(model).where(model.setting_id == setting_id)):
             if row.id not in keep_ids:
-                session.delete(row)
+                if isinstance(row, Guardian):
+                    revoke(
+                        session, row, reason=REMOVED_FROM_ROSTER, actor="import", due_at=erase_at
+                    )
+                else:
+                    session.delete(row)
                 removed += 1
     session.flush()
     return removed

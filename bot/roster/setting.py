@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.privacy.options import option_problems
 from bot.roster import fields
 from bot.roster.errors import RowError, TomlFile, read_toml
 
@@ -84,6 +85,9 @@ def _setting_data(
             fields.iso_date(str(value))
         except fields.FieldError as bad:
             problem("closed_dates", str(bad))
+    options = dict(table("options"))
+    for key, message in option_problems(options):
+        problem(key, message)
     return SettingData(
         slug=str(data.get("slug") or path.parent.name),
         name=name,
@@ -95,7 +99,7 @@ def _setting_data(
         rooms=rooms,
         opening_hours=hours,
         closed_dates=sorted(str(value) for value in closed),
-        options=dict(table("options")),
+        options=options,
     )
 
 

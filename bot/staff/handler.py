@@ -40,6 +40,7 @@ def handle(request: StaffRequest) -> StaffOutcome:
     match parse(request.text):
         case Register():
             text = register_text(request.session, request.setting, request.now, request.say)
+            request.audit("viewed", f"register:{request.now.date().isoformat()}")
             return StaffOutcome(Reply(text))
         case Arrived(names=names):
             return _arrived(request, names)
