@@ -331,9 +331,7 @@ class CollectionChange(Base):
     authorised: Mapped[bool] = mapped_column(Boolean, default=False)  # on the child's list
     status: Mapped[str] = mapped_column(String(16), default="active")
     # who gave it: None once that guardian is erased (the record stays: bot.privacy)
-    guardian_id: Mapped[int | None] = mapped_column(
-        ForeignKey("guardians.id", ondelete="SET NULL")
-    )
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id", ondelete="SET NULL"))
     acknowledged_by_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL")
     )

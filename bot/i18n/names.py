@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -53,11 +52,17 @@ def setting_names(session: Session, setting_id: int) -> set[str]:
     ]
     rooms = session.scalars(select(Room.name).where(Room.setting_id == setting_id))
     words = name_variants(people)
-    birthdays = birthday_forms(c.date_of_birth for c in children if c.date_of_birth is not None)
-    return words | name_forms(words) | birthdays | {setting.name, *rooms} - {""}
+    birthdays = {
+        form
+        for child in children
+        if child.date_of_birth is not None
+        for form in birthday_forms(child.date_of_birth)
+    }
+    return words | name_forms(frozenset(words)) | birthdays | {setting.name, *rooms} - {""}
 
 
-def name_forms(words: Iterable[str]) -> set[str]:
+@lru_cache(maxsize=16)
+def name_forms(words: frozenset[str]) -> frozenset[str]:
     """Each name's nicknames and other spellings (content/nlu/names.toml) and the inflected forms
     its endings rules make ("Kuba" -> "Kubę", "Kuby"; "Zofia" -> "Zosia", "Zosi"), leaving out
     forms that are ordinary words in a lexicon."""
@@ -70,20 +75,23 @@ def name_forms(words: Iterable[str]) -> set[str]:
         for ending, replacement in table.suffixes
         if name.endswith(replacement) and len(name) > len(replacement)
     }
-    return (names | forms) - common_words()
+    return frozenset((names | forms) - common_words())
 
 
-def birthday_forms(days: Iterable[date]) -> set[str]:
-    """Each day and month written out in every curated language ("14 March", "14 marca"), and
-    in English month first and with ordinals ("March 14", "14th March", "March 14th")."""
-    forms = set()
-    for day in days:
-        for language in parent_catalog().languages:
-            forms |= {format_date(day, pattern, locale=language) for pattern in ("d MMMM", "d MMM")}
-        nth = f"{day.day}{_ordinal(day.day)}"
-        month = format_date(day, "MMMM", locale="en")
-        forms |= {f"{month} {day.day}", f"{nth} {month}", f"{month} {nth}", f"{nth} of {month}"}
-    return forms
+@lru_cache(maxsize=512)
+def birthday_forms(day: date) -> frozenset[str]:
+    """The day and month written out in every curated language ("14 March", "14 marca"), and in
+    English month first and with ordinals ("March 14", "14th March", "March 14th")."""
+    forms = {
+        format_date(day, pattern, locale=language)
+        for language in parent_catalog().languages
+        for pattern in ("d MMMM", "d MMM")
+    }
+    nth = f"{day.day}{_ordinal(day.day)}"
+    month = format_date(day, "MMMM", locale="en")
+    return frozenset(
+        forms | {f"{month} {day.day}", f"{nth} {month}", f"{month} {nth}", f"{nth} of {month}"}
+    )
 
 
 def _ordinal(day: int) -> str:
