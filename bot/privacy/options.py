@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 RETAIN_MESSAGES_DAYS = 365  # parents' messages, replies and staff alerts
-RETAIN_RECORDS_YEARS = 3  # attendance records: see README, "Data protection"
+RETAIN_RECORDS_YEARS = 6  # attendance records: see README, "Data protection" (why six)
 ERASE_AFTER_DAYS = 30  # a guardian dropped from the roster is erased this long after
 
 # option -> (default, smallest, largest, unit shown in problems)

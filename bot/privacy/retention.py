@@ -4,7 +4,7 @@
   alerts, broadcasts), conversations, unknown senders' identities, the translation cache and
   the items parents raised for staff that are messages (questions, meeting requests, concerns).
   A message whose words a safeguarding item holds keeps only a pointer to that item.
-- Records (`retain_records_years`, default 3): absences, arrivals, collection changes, first-day
+- Records (`retain_records_years`, default 6): absences, arrivals, collection changes, first-day
   chases and call tasks; audit entries after the longest period any setting keeps records.
 - Safeguarding items are never deleted here: the designated safeguarding lead decides.
 - Erasures whose time has come are carried out (bot.privacy.erase).

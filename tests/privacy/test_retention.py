@@ -100,13 +100,13 @@ def test_records_are_kept_retain_records_years_after_their_day(
 ) -> None:
     say(engine, SARAH, "Maya's off today, temperature")  # Monday 23 November 2026
     say(engine, "+447700900003", "in Leo")
-    three_years_on = datetime(2029, 11, 23, 12, 0, tzinfo=UTC)
-    _retain(sessions, demo_setting, three_years_on)
+    six_years_on = datetime(2032, 11, 23, 12, 0, tzinfo=UTC)
+    _retain(sessions, demo_setting, six_years_on)
     with sessions() as session:
         assert session.scalars(select(Absence)).all() and session.scalars(select(Arrival)).all()
-    report = _retain(sessions, demo_setting, three_years_on + timedelta(days=1))
+    report = _retain(sessions, demo_setting, six_years_on + timedelta(days=1))
     assert report.deleted["absences"] == 1 and report.deleted["arrivals"] == 1
-    assert not _retain(sessions, demo_setting, three_years_on + timedelta(days=1)).changed
+    assert not _retain(sessions, demo_setting, six_years_on + timedelta(days=1)).changed
 
 
 def test_a_disclosure_outlives_message_retention_on_its_safeguarding_item(
