@@ -122,25 +122,40 @@ def _years_before(day: date, years: int) -> date:
 
 
 def _other_settings(session: Session, setting_id: int) -> Subject:
-    """The phones and chat addresses of people of other settings in the same database."""
-    guardians = select(Guardian.id).where(Guardian.setting_id != setting_id)
-    staff = select(Staff.id).where(Staff.setting_id != setting_id)
+    """The phones and chat addresses of people of other settings in the same database, but not
+    of this one's (a parent at two nurseries of a group has their messages kept by neither
+    longer than the shorter period)."""
+    own_phones, own_addresses = _people(
+        session, Guardian.setting_id == setting_id, Staff.setting_id == setting_id
+    )
+    phones, addresses = _people(
+        session, Guardian.setting_id != setting_id, Staff.setting_id != setting_id
+    )
+    return Subject(
+        setting_id,
+        "other settings",
+        phones=frozenset(phones - own_phones),
+        addresses=frozenset(addresses - own_addresses),
+    )
+
+
+def _people(
+    session: Session, guardians_where: ColumnElement[bool], staff_where: ColumnElement[bool]
+) -> tuple[set[str], set[tuple[str, str]]]:
+    """(phones, chat addresses) of the guardians and staff these conditions choose."""
+    guardians = select(Guardian.id).where(guardians_where)
+    staff = select(Staff.id).where(staff_where)
     phones = session.scalars(
         select(Guardian.phone)
-        .where(Guardian.setting_id != setting_id)
-        .union(select(Staff.phone).where(Staff.setting_id != setting_id, Staff.phone.is_not(None)))
+        .where(Guardian.id.in_(guardians))
+        .union(select(Staff.phone).where(Staff.id.in_(staff), Staff.phone.is_not(None)))
     )
     addresses = session.execute(
         select(ChannelIdentity.channel, ChannelIdentity.external_id).where(
             ChannelIdentity.guardian_id.in_(guardians) | ChannelIdentity.staff_id.in_(staff)
         )
     )
-    return Subject(
-        setting_id,
-        "other settings",
-        phones=frozenset(phones),
-        addresses=frozenset((channel, external) for channel, external in addresses),
-    )
+    return {str(phone) for phone in phones}, {(ch, ext) for ch, ext in addresses}
 
 
 def _expire_messages(

@@ -26,6 +26,9 @@ MIN_WORDS_LENGTH = 12  # shorter messages ("ok thanks") are too common to find s
 _SEPARATOR = r"[\s().-]*"
 
 KeepWords = set[tuple[str, Any]]  # (table, primary key) rows whose words are kept on purpose
+# Other people's own messages: their words stay even where they match the person's (a parent
+# writing the same "Maya's off today, temperature" as the other); numbers and names still go.
+OWN_WORDS_TABLES = frozenset({"inbound_log"})
 
 
 def phone_pattern(e164: str) -> str:
@@ -123,7 +126,7 @@ def _scrub_table(
         return []
     changed = []
     for row in session.execute(select(key[0], *columns)).all():
-        keep = (table.name, row[0]) in keep_words
+        keep = table.name in OWN_WORDS_TABLES or (table.name, row[0]) in keep_words
         values = {
             column.name: scrubber.value(old, keep_words=keep)
             for column, old in zip(columns, row[1:], strict=True)

@@ -182,3 +182,26 @@ def test_erase_after_days_is_read_from_the_setting(
     drop_guardian(folder, "Mark Thompson")
     setup.import_setting_folder(sessions, folder)
     assert _retain(sessions, demo_setting, datetime.now(UTC)).erased == ["E1"]
+
+
+def test_each_setting_expires_its_own_peoples_messages(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    first = roster_copy(tmp_path / "first")
+    set_option(first, "retain_messages_days = 30")
+    second = roster_copy(tmp_path / "second")
+    for name, old, new in [
+        ("setting.toml", 'slug = "bramble-lane"', 'slug = "oak-tree"'),
+        ("guardians.csv", "07700 900121", "07700 900921"),
+    ]:
+        text = (second / name).read_text(encoding="utf-8")
+        (second / name).write_text(text.replace(old, new), encoding="utf-8")
+    ours = setup.import_setting_folder(sessions, first).setting_id
+    theirs = setup.import_setting_folder(sessions, second).setting_id
+    sarah_wrote = say(Engine(sessions, ours), SARAH, "Maya's off today").inbound_id
+    other_wrote = say(Engine(sessions, theirs), "+447700900921", "Isla's off today").inbound_id
+    _age(sessions, [sarah_wrote, other_wrote], 100)
+    report = _retain(sessions, ours, datetime.now(UTC))
+    assert report.deleted["inbound_log"] == 1
+    with sessions() as session:  # the other setting keeps its people's messages a year
+        assert set(session.scalars(select(InboundLog.id))) == {other_wrote}
