@@ -17,7 +17,7 @@ their history back (`restore`). Their children's records stay whoever else cares
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -169,6 +169,13 @@ def pending_erasure(session: Session, setting_id: int, phone: str) -> Erasure | 
         .order_by(Erasure.id)
     )
     return next((e for e in pending if phone in e.identifiers.get("phones", [])), None)
+
+
+def pending_subject(erasure: Erasure) -> Subject:
+    """Who an erasure not yet done is about, with the items they raised (whose link to them
+    went with the guardian row), for an export before it is done."""
+    subject = Subject.from_json(erasure.setting_id, erasure.identifiers)
+    return replace(subject, raised=frozenset(erasure.links.get(HANDOFF_LINK, [])))
 
 
 def restore(session: Session, erasure: Erasure, guardian: Guardian, actor: str) -> None:

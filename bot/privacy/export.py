@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.audit import audit
 from bot.db.models import AuditLog, Setting
 from bot.pipeline.identity import PHONE_CHANNELS
+from bot.privacy.erase import pending_erasure, pending_subject
 from bot.privacy.subject import (
     Subject,
     child_subject,
@@ -52,9 +53,12 @@ def _subject(
 ) -> tuple[Subject, str]:
     if phone is not None:
         guardian = guardian_with_phone(session, setting_id, phone)
-        if guardian is None:
-            raise LookupError(f"No guardian on the roster has the phone {phone}.")
-        return guardian_subject(session, guardian), f"guardian:{guardian.id}"
+        if guardian is not None:
+            return guardian_subject(session, guardian), f"guardian:{guardian.id}"
+        pending = pending_erasure(session, setting_id, phone)
+        if pending is None:
+            raise LookupError(f"No guardian on the roster, or waiting for erasure, has {phone}.")
+        return pending_subject(pending), f"erasure:{pending.id}"
     found = children_named(session, setting_id, child or "")
     if len(found) != 1:
         names = ", ".join(f"{c.first_name} {c.last_name}" for c in found)

@@ -47,9 +47,10 @@ from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.privacy.erase import REDACTED, deleted_rows, kept_on, kept_on_item, perform
 from bot.privacy.options import RETAIN_RECORDS_YEARS, privacy_options
 from bot.privacy.subject import Subject
+from bot.privacy.tables import CALL_TASK
 
 log = logging.getLogger(__name__)
-RECORD_HANDOFFS = ("call_task",)  # kept as records; safeguarding items are never expired
+RECORD_HANDOFFS = (CALL_TASK,)  # kept as records; safeguarding items are never expired
 
 
 @dataclass

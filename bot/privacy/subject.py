@@ -24,6 +24,7 @@ class Subject:
     emails: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()  # full names
     addresses: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (channel, id)
+    raised: frozenset[int] = frozenset()  # items they raised, once the guardian row is gone
 
     def reached_at(
         self, channel: InstrumentedAttribute[str], address: InstrumentedAttribute[str]

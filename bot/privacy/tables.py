@@ -35,6 +35,7 @@ from bot.privacy.subject import Subject
 from bot.recording.handoffs import URGENT_ALERT
 
 Where = Callable[[Subject], ColumnElement[bool]]
+CALL_TASK = "call_task"  # HandoffItem.kind of a first-day call task (bot.jobs.chase)
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,14 @@ def _disclosure_alerts(subject: Subject) -> ColumnElement[bool]:
 
 
 def _handoffs(subject: Subject) -> ColumnElement[bool]:
-    """Items they raised, and items about their children no other guardian raised (call tasks):
-    another parent's words are that parent's data."""
+    """Items they raised, and their children's call tasks (raised by no parent). Another
+    parent's items, even once that parent is erased, are not theirs: that parent's words."""
     return or_(
         HandoffItem.guardian_id.in_(subject.guardian_ids),
-        HandoffItem.child_id.in_(subject.child_ids) & HandoffItem.guardian_id.is_(None),
+        HandoffItem.id.in_(subject.raised),
+        HandoffItem.child_id.in_(subject.child_ids)
+        & HandoffItem.guardian_id.is_(None)
+        & (HandoffItem.kind == CALL_TASK),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,8 +11,10 @@ from typer.testing import CliRunner
 
 from bot.db.models import AuditLog, Base
 from bot.pipeline.engine import Engine
+from bot.privacy.erase import erase_guardian
 from bot.privacy.export import export_for
 from bot.privacy.tables import HELD, NOT_HELD
+from parentbot import setup
 from parentbot.cli import app
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import say
@@ -19,10 +22,13 @@ from tests.privacy.support import (
     FIONA,
     JESS,
     MAGDA,
+    MARK,
     SARAH,
+    drop_guardian,
     mentions,
     other_families,
     phone_forms,
+    roster_copy,
     strings_in,
 )
 
@@ -90,10 +96,10 @@ def test_safeguarding_items_are_withheld_until_the_lead_agrees(
 def test_another_parents_words_about_the_same_child_are_not_exported(
     engine: Engine, sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
-    say(engine, "+447700900102", "Please can Maya's key person ring me about her eczema cream")
+    say(engine, MARK, "Please can Maya's key person ring me about her eczema cream")
     exported = _export(sessions, demo_setting, phone=SARAH)
     assert "eczema" not in "\n".join(strings_in(exported))
-    assert _export(sessions, demo_setting, phone="+447700900102")["held"]["handoff_items"]
+    assert _export(sessions, demo_setting, phone=MARK)["held"]["handoff_items"]
 
 
 def test_every_table_is_exported_or_says_why_not() -> None:
@@ -146,3 +152,28 @@ def test_exported_rows_have_every_column_but_staff_addresses(
     assert alerts and all(row["recipient_id"].startswith("staff:") for row in alerts)
     text = "\n".join(strings_in(exported))
     assert not any(form in text for form in phone_forms(JESS))
+
+
+def test_a_guardian_waiting_for_erasure_can_still_have_their_data_exported(
+    engine: Engine, sessions: sessionmaker[Session], demo_setting: int, tmp_path: Path
+) -> None:
+    asked = "Please can Maya's key person ring me about her eczema cream"
+    say(engine, MARK, asked)
+    folder = roster_copy(tmp_path)
+    drop_guardian(folder, "Mark Thompson")
+    setup.import_setting_folder(sessions, folder)
+    exported = _export(sessions, demo_setting, phone=MARK)
+    assert exported["subject"] == "Mark Thompson (+447700900102)"
+    assert [row["text"] for row in exported["held"]["inbound_log"]] == [asked]
+    assert [row["text"] for row in exported["held"]["handoff_items"]] == [asked]
+
+
+def test_an_erased_parents_safeguarding_item_never_reaches_the_other_parent(
+    engine: Engine, sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    say(engine, SARAH, DISCLOSURE)
+    with sessions.begin() as session:
+        erase_guardian(session, demo_setting, SARAH, MONDAY_MORNING, "test")
+    for who in ({"phone": MARK}, {"child": "Maya Thompson"}):
+        exported = _export(sessions, demo_setting, include_safeguarding=True, **who)
+        assert DISCLOSURE not in "\n".join(strings_in(exported))
