@@ -258,13 +258,6 @@ def _erase_messages(
             subject.reached_at(InboundLog.channel, InboundLog.sender_id)
         )
     ).all()
-    words = [text for _, text in received]
-    kept_items = [item_id for table, item_id in keep_words if table == "handoff_items"]
-    held = dict(
-        session.execute(
-            select(HandoffItem.text, HandoffItem.id).where(HandoffItem.id.in_(kept_items))
-        ).all()
-    )
     inbound_ids = [row_id for row_id, _ in received]
     gone = delete(Outbox).where(
         Outbox.id.in_(links.get("outbox.guardian_id", []))
@@ -272,29 +265,34 @@ def _erase_messages(
         | Outbox.inbound_id.in_(inbound_ids)
     )
     report.count("outbox", deleted_rows(session, gone))
-    pointers = {row_id: held[text] for row_id, text in received if text in held}
-    for row_id, item_id in pointers.items():
-        session.execute(
-            update(InboundLog)
-            .where(InboundLog.id == row_id)
-            .values(
-                text=kept_on(item_id),
-                sender_id=f"erased:{reference}",
-                choice_id=None,
-                status=REDACTED,
-                error=None,
-            )
-        )
-    report.keep("inbound_log", list(pointers), "its words are kept on the safeguarding item")
-    gone = delete(InboundLog).where(
-        InboundLog.id.in_(inbound_ids), InboundLog.id.not_in(list(pointers))
-    )
+    pointers = _point_at_items(session, [(i, t) for i, t in received], keep_words, reference)
+    report.keep("inbound_log", pointers, "its words are kept on the safeguarding item")
+    gone = delete(InboundLog).where(InboundLog.id.in_(inbound_ids), InboundLog.id.not_in(pointers))
     report.count("inbound_log", deleted_rows(session, gone))
     identities = subject.reached_at(ChannelIdentity.channel, ChannelIdentity.external_id)
     report.count(
         "channel_identities", deleted_rows(session, delete(ChannelIdentity).where(identities))
     )
-    return words
+    return [text for _, text in received]
+
+
+def _point_at_items(
+    session: Session, received: list[tuple[int, str]], keep_words: KeepWords, reference: str
+) -> list[int]:
+    """Messages whose words a kept safeguarding item holds keep only a pointer to it, and the
+    reference for their sender; their ids."""
+    kept_items = [item_id for table, item_id in keep_words if table == "handoff_items"]
+    held = dict(
+        session.execute(
+            select(HandoffItem.text, HandoffItem.id).where(HandoffItem.id.in_(kept_items))
+        ).all()
+    )
+    pointers = {row_id: held[text] for row_id, text in received if text in held}
+    for row_id, item_id in pointers.items():
+        values: dict[str, str | None] = {"text": kept_on(item_id), "status": REDACTED}
+        values |= {"sender_id": f"erased:{reference}", "choice_id": None, "error": None}
+        session.execute(update(InboundLog).where(InboundLog.id == row_id).values(values))
+    return list(pointers)
 
 
 def kept_on(handoff_id: int) -> str:
