@@ -14,6 +14,7 @@ from sqlalchemy import JSON, String, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Base, Child, Guardian, GuardianChild
+from parentbot import setup
 from tests.conftest import DEMO
 
 SARAH = "+447700900101"  # Maya's and Leo's mum
@@ -112,3 +113,14 @@ def set_option(folder: Path, line: str) -> None:
     """Add a line to setting.toml's [options] (the last table in the demo's file)."""
     with (folder / "setting.toml").open("a", encoding="utf-8") as handle:
         handle.write(line + "\n")
+
+
+def import_without(
+    sessions: sessionmaker[Session], tmp_path: Path, name: str, *options: str
+) -> None:
+    """Import the demo roster again without this guardian (and with these option lines)."""
+    folder = roster_copy(tmp_path)
+    for line in options:
+        set_option(folder, line)
+    drop_guardian(folder, name)
+    setup.import_setting_folder(sessions, folder)

@@ -14,7 +14,6 @@ from bot.pipeline.engine import Engine
 from bot.privacy.erase import erase_guardian
 from bot.privacy.export import export_for
 from bot.privacy.tables import HELD, NOT_HELD
-from parentbot import setup
 from parentbot.cli import app
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import say
@@ -24,11 +23,10 @@ from tests.privacy.support import (
     MAGDA,
     MARK,
     SARAH,
-    drop_guardian,
+    import_without,
     mentions,
     other_families,
     phone_forms,
-    roster_copy,
     strings_in,
 )
 
@@ -159,9 +157,7 @@ def test_a_guardian_waiting_for_erasure_can_still_have_their_data_exported(
 ) -> None:
     asked = "Please can Maya's key person ring me about her eczema cream"
     say(engine, MARK, asked)
-    folder = roster_copy(tmp_path)
-    drop_guardian(folder, "Mark Thompson")
-    setup.import_setting_folder(sessions, folder)
+    import_without(sessions, tmp_path, "Mark Thompson")
     exported = _export(sessions, demo_setting, phone=MARK)
     assert exported["subject"] == "Mark Thompson (+447700900102)"
     assert [row["text"] for row in exported["held"]["inbound_log"]] == [asked]

@@ -29,8 +29,8 @@ from tests.privacy.support import (
     MAGDA,
     MARK,
     SARAH,
-    drop_guardian,
     every_stored_text,
+    import_without,
     phone_forms,
     roster_copy,
     set_option,
@@ -139,9 +139,7 @@ def test_a_dropped_guardian_is_erased_when_erase_after_days_have_passed(
 ) -> None:
     said = "Leo is off tomorrow, he has the dentist"
     say(engine, MARK, said)
-    folder = roster_copy(tmp_path)
-    drop_guardian(folder, "Mark Thompson")
-    setup.import_setting_folder(sessions, folder)
+    import_without(sessions, tmp_path, "Mark Thompson")
     assert say(engine, MARK, "Leo's off on Friday too").records == []  # access gone at once
     with sessions() as session:
         erasure = session.scalars(select(Erasure)).one()
@@ -164,9 +162,7 @@ def test_a_guardian_put_back_before_their_erasure_gets_their_notices_back(
 ) -> None:
     notice = say(engine, MARK, "Leo is off tomorrow, he has the dentist")
     withdraw = next(c.id for r in notice.replies for c in r.choices if "withdraw" in c.id)
-    folder = roster_copy(tmp_path)
-    drop_guardian(folder, "Mark Thompson")
-    setup.import_setting_folder(sessions, folder)
+    import_without(sessions, tmp_path, "Mark Thompson")
     setup.import_setting_folder(sessions, roster_copy(tmp_path / "again"))
     with sessions() as session:
         assert session.scalars(select(Erasure)).all() == []
@@ -177,10 +173,7 @@ def test_a_guardian_put_back_before_their_erasure_gets_their_notices_back(
 def test_erase_after_days_is_read_from_the_setting(
     engine: Engine, sessions: sessionmaker[Session], demo_setting: int, tmp_path: Path
 ) -> None:
-    folder = roster_copy(tmp_path)
-    set_option(folder, "erase_after_days = 0")
-    drop_guardian(folder, "Mark Thompson")
-    setup.import_setting_folder(sessions, folder)
+    import_without(sessions, tmp_path, "Mark Thompson", "erase_after_days = 0")
     assert _retain(sessions, demo_setting, datetime.now(UTC)).erased == ["E1"]
 
 
