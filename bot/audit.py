@@ -20,3 +20,11 @@ def audit(
     to `subject` ("absence:7")."""
     values = {"actor": actor, "action": action, "subject": subject, "details": details or {}}
     session.execute(AUDIT, values)
+
+
+def viewed(
+    session: Session, actor: str, subject: str, details: dict[str, Any] | None = None
+) -> None:
+    """Note that `actor` ("staff:2", "cli:ana", "dashboard:priya") looked at `subject` (a
+    family's data, the register, a list of messages), in the caller's transaction."""
+    audit(session, actor, "viewed", subject, details)

@@ -7,13 +7,13 @@ import signal
 import sys
 import tempfile
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.audit import audit
 from bot.db.models import Guardian
 from bot.db.session import transaction
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
@@ -21,7 +21,15 @@ from bot.pipeline.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
 from parentbot.cli_channels import commands as channel_commands
-from parentbot.cli_shared import DbOption, fail, setting_to_serve
+from parentbot.cli_privacy import commands as privacy_commands
+from parentbot.cli_shared import (
+    DbOption,
+    cli_actor,
+    fail,
+    fixed_time,
+    setting_to_serve,
+    viewed_at_cli,
+)
 from parentbot.config import AppConfig, ConfigError
 
 if TYPE_CHECKING:
@@ -33,6 +41,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(channel_commands)  # serve, deliver, chat, telegram (parentbot/cli_channels.py)
+app.add_typer(privacy_commands)  # export, erase, retention (parentbot/cli_privacy.py)
 
 NO_CHANNEL = (
     "No channel is configured (TELEGRAM_BOT_TOKEN, TWILIO_*): notices and broadcasts reach "
@@ -97,7 +106,7 @@ def simulate(
     """Read JSON lines on stdin, write one JSON line per input (see README for the contract)."""
     from parentbot import simulate as simulation
 
-    clock = simulation.SimClock(_fixed_time(now) if now else None)
+    clock = simulation.SimClock(fixed_time(now) if now else None)
     with tempfile.TemporaryDirectory(prefix="parentbot-sim-") as scratch:
         url = db or f"sqlite:///{Path(scratch) / 'simulate.sqlite3'}"
         setting_id = _import_or_exit(url, setting)
@@ -108,16 +117,6 @@ def simulate(
         for output in simulation.run(engine, sys.stdin, clock):
             sys.stdout.write(output + "\n")
             sys.stdout.flush()
-
-
-def _fixed_time(value: str) -> datetime:
-    try:
-        fixed = datetime.fromisoformat(value)
-    except ValueError:
-        raise fail(f"--now {value!r} is not an ISO 8601 date-time") from None
-    if fixed.tzinfo is None:
-        raise fail("--now needs a UTC offset, e.g. 2026-11-23T08:15:00+00:00")
-    return fixed.astimezone(UTC)
 
 
 @app.command()
@@ -222,6 +221,7 @@ def unanswered(db: DbOption = None) -> None:
     sessions = setup.open_database(db or AppConfig.from_env().database_url)
     for line in unanswered_questions(sessions):
         typer.echo(line)
+    viewed_at_cli(sessions, "handoffs:policy_unanswered")
 
 
 @app.command("delivery-problems")
@@ -234,6 +234,7 @@ def delivery_problems_command(db: DbOption = None) -> None:
     sessions = setup.open_database(db or AppConfig.from_env().database_url, migrate=False)
     for line in delivery_problems(sessions) or ["No delivery problems."]:
         typer.echo(line)
+    viewed_at_cli(sessions, "outbox:delivery_problems")
 
 
 @app.command("link-code")
@@ -261,6 +262,8 @@ def link_code(
             {"guardian_id": person.id} if isinstance(person, Guardian) else {"staff_id": person.id}
         )
         code = issue_link_code(session, setting_id, **role)
+        person_ref = "guardian" if isinstance(person, Guardian) else "staff"
+        audit(session, cli_actor(), "link_code_issued", f"{person_ref}:{person.id}")
     typer.echo(f"Code for {person.name}: {code} (send it to the bot as /link {code}; 48 hours)")
 
 
@@ -312,7 +315,7 @@ def send_broadcast(
             setting_id,
             text.strip(),
             translation.for_turn(session, setting_id).translator,
-            actor="cli",
+            actor=cli_actor(),
             say=lambda key, **values: staff_catalog().text(key, "en", **values),
             room=room,
             reach=reach,

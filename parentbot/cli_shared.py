@@ -1,12 +1,18 @@
-"""What the `parentbot` commands share: the --db option, failing in one clear line, the setting."""
+"""What the `parentbot` commands share: the --db option, failing in one clear line, the setting,
+the audit actor, and reading phones and times given on the command line."""
 
 from __future__ import annotations
 
+import getpass
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.audit import viewed
+from bot.db.session import transaction
+from bot.roster.fields import FieldError, phone_e164
 from parentbot import setup
 
 DbOption = Annotated[
@@ -29,3 +35,35 @@ def setting_to_serve(sessions: sessionmaker[Session], slug: str | None) -> int:
         return setup.find_setting_id(sessions, slug)
     except LookupError as problem:
         raise fail(str(problem)) from None
+
+
+def cli_actor() -> str:
+    """The audit log's actor for a command: "cli" and the OS user running it, when known."""
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "cli"
+
+
+def viewed_at_cli(sessions: sessionmaker[Session], subject: str) -> None:
+    """Audit that the person at the command line looked at `subject`."""
+    with transaction(sessions) as session:
+        viewed(session, cli_actor(), subject)
+
+
+def phone_or_exit(value: str) -> str:
+    try:
+        return phone_e164(value)
+    except FieldError as problem:
+        raise fail(str(problem)) from None
+
+
+def fixed_time(value: str) -> datetime:
+    """An ISO 8601 date-time with its offset, in UTC; one clear line otherwise."""
+    try:
+        fixed = datetime.fromisoformat(value)
+    except ValueError:
+        raise fail(f"--now {value!r} is not an ISO 8601 date-time") from None
+    if fixed.tzinfo is None:
+        raise fail("--now needs a UTC offset, e.g. 2026-11-23T08:15:00+00:00")
+    return fixed.astimezone(UTC)

@@ -62,7 +62,7 @@ def handle_line(engine: Engine, line: str, clock: Callable[[], datetime]) -> dic
 def run_tick(engine: Engine, value: object) -> dict[str, Any]:
     """Move the clock to `value` and run every scheduled job due by then, as a scheduler catching
     up would: a daily job whose time today has come and that has not run today, a polling job at
-    each tick (bot/jobs/registry.py)."""
+    each tick (bot/jobs/registry.py). `jobs` lists the runs that did or reported anything."""
     clock = engine.clock
     if not isinstance(clock, SimClock):
         raise BadLine("tick lines need simulate's clock")
@@ -84,7 +84,7 @@ def run_tick(engine: Engine, value: object) -> dict[str, Any]:
             catalog=engine.catalog,
             staff_catalog=engine.staff_catalog,
         )
-        if result is None:
+        if result is None or not result.did_anything:
             continue
         output["jobs"].append(job.name)
         for key, values in result.report().items():

@@ -1,17 +1,23 @@
 """Keep names, numbers and addresses away from the translation provider.
 
-`protect` swaps each name, setting term, email, web address and number (phones, dates, times)
-for a token like ⟦1⟧ before the text leaves, and returns a function that puts them back. Only
-the masked text reaches the provider. Restoring tolerates what engines do to tokens (spaces
-inside, native digits such as ١ or ১, square brackets) and refuses output that lost a token.
+`protect` swaps each name, setting term, email, web address, full date ("14 March 2023",
+"20 maja 2022": a date of birth, in any curated language) and number (phones, dates, times) for
+a token like ⟦1⟧ before the text leaves, and returns a function that puts them back. Only the
+masked text reaches the provider. Restoring tolerates what engines do to tokens (spaces inside,
+native digits such as ١ or ১, square brackets) and refuses output that lost a token.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache, lru_cache
 
+from babel.dates import get_month_names
+
+from bot.i18n.catalog import Catalog
 from bot.i18n.translator import TranslationUnavailable, Translator
+from bot.nlu.text import WORD, Text, fold, trie_regex
 
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 URL = r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)]"
@@ -27,35 +33,68 @@ def protect(
     text: str, names: Iterable[str], terms: Mapping[str, str] | None = None
 ) -> tuple[str, Restore]:
     """Mask `names` (restored as written), `terms` (restored as their mapped value), emails,
-    web addresses and numbers; return the masked text and the function that restores it."""
-    folded = {term.casefold(): value for term, value in (terms or {}).items()}
+    web addresses, full dates and numbers; return the masked text and the function that
+    restores it. Names are found as the understanding step finds them, on the folded text (any
+    case, with or without diacritics: "Kubę" is the form "kubę" of "Kuba"; Arabic-script
+    letter variants alike)."""
+    prepared = Text.of(text)  # positions in `folded` are positions in `raw`
+    restored_as = {fold(term): value for term, value in (terms or {}).items()}
     pattern = _pattern([*names, *(terms or {})])
     originals: list[str] = []
     index_of: dict[str, int] = {}
-
-    def mask(match: re.Match[str]) -> str:
-        found = match.group(0)
+    pieces: list[str] = []
+    done = 0
+    for match in pattern.finditer(prepared.folded):
+        found = prepared.raw[match.start() : match.end()]
         if found not in index_of:
-            originals.append(folded.get(" ".join(found.split()).casefold(), found))
+            originals.append(restored_as.get(" ".join(match.group().split()), found))
             index_of[found] = len(originals)
-        return f"⟦{index_of[found]}⟧"
-
-    masked = pattern.sub(mask, text)
+        pieces += [prepared.raw[done : match.start()], f"⟦{index_of[found]}⟧"]
+        done = match.end()
+    masked = "".join(pieces) + prepared.raw[done:] if pieces else text
     return masked, lambda translated: _restore(translated, originals)
 
 
 def _pattern(names: Iterable[str]) -> re.Pattern[str]:
-    words = sorted(
-        {name.strip() for name in names if len(name.strip()) >= MIN_NAME_LENGTH},
-        key=len,
-        reverse=True,
-    )
-    alternatives = [EMAIL, URL]
+    return _compiled(frozenset(names))
+
+
+@lru_cache(maxsize=16)
+def _compiled(names: frozenset[str]) -> re.Pattern[str]:
+    """The pattern for these names (folded, as a trie, longest first), built once: a setting's
+    names are the same from one message to the next."""
+    words = {" ".join(fold(name).split()) for name in names}
+    words = {word for word in words if len(word) >= MIN_NAME_LENGTH}
+    alternatives = [EMAIL, URL, full_date()]
     if words:
-        spaced = (re.escape(word).replace(r"\ ", r"\s+") for word in words)
-        alternatives.append(rf"(?<!\w)(?:{'|'.join(spaced)})(?!\w)")
+        alternatives.append(rf"(?<!{WORD})(?:{trie_regex(words)})(?!{WORD})")
     alternatives.append(rf"(?<!\w){NUMBER}")
-    return re.compile("|".join(f"(?:{item})" for item in alternatives), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{item})" for item in alternatives))
+
+
+@cache
+def full_date() -> str:
+    """A day, a month's name in any curated language and a year, either way round ("14th March
+    2023", "March 14, 2023", "20 maja 2022", "5 de mayo de 2022"): a date of birth, kept whole.
+    A day and month alone are left to the numbers (the month is translated)."""
+    months = {fold(name.rstrip(".")) for name in month_names(Catalog.load().languages)}
+    month = f"(?:{trie_regex(months)})" + r"\.?"
+    day = r"\d{1,2}(?:st|nd|rd|th|\.|º)?"
+    link = r"(?:\s+(?:of|de|del)\s+|\s*)"
+    year = r"[,،]?\s*(?:de\s+)?\d{4}(?!\d)"
+    return rf"(?<!\w)(?:{day}{link}{month}|{month}\s+{day}){year}"
+
+
+def month_names(languages: Iterable[str]) -> set[str]:
+    """Every month's full and short name, in both grammatical forms, in these languages."""
+    return {
+        name
+        for language in languages
+        for width in ("wide", "abbreviated")
+        for context in ("format", "stand-alone")
+        for name in get_month_names(width, context, language).values()
+        if name
+    }
 
 
 def _restore(translated: str, originals: list[str]) -> str:

@@ -1,5 +1,7 @@
 """The translator as one turn uses it: staff see parents' words in English, parents see answers in
 their language. Every call protects names and numbers, and a failure never stops a message.
+Parents' own words are never kept in the translation cache: they are messages, deleted with
+the message log (bot.privacy); only the setting's texts (quotes, replies, broadcasts) are.
 
 Everything here works inside the turn's own session (SQLite allows one writer at a time), except
 the English of a parent's message, made before the turn (`Translation.english_ahead`)."""
@@ -51,11 +53,11 @@ class Translation:
 
         `ahead` holds English already made for this message before the turn began."""
         translator = self._cached(session)
-        return TurnLanguages(translator, session, setting_id, self.available, dict(ahead or {}))
+        return TurnLanguages(
+            translator, session, setting_id, self.available, dict(ahead or {}), self.translator
+        )
 
-    def english_ahead(
-        self, sessions: sessionmaker[Session], text: str, language: str, names: frozenset[str]
-    ) -> EnglishAhead:
+    def english_ahead(self, text: str, language: str, names: frozenset[str]) -> EnglishAhead:
         """A parent's message in English, made before their turn takes the database.
 
         The provider may take seconds; made here, it holds up only this message, not every other
@@ -63,7 +65,7 @@ class Translation:
         are the setting's (`setting_names`), read by the caller before this call."""
         if language == ENGLISH or not self.available:
             return {}
-        english = english_for_staff(text, language, self._cached(sessions), names)
+        english = english_for_staff(text, language, self.translator, names)
         return {(text, language): english}
 
     def _cached(self, sessions: sessionmaker[Session] | Session) -> Translator:
@@ -86,6 +88,7 @@ class TurnLanguages:
     setting_id: int
     available: bool
     ahead: EnglishAhead = field(default_factory=dict)
+    uncached: Translator | None = None  # for parents' words (never cached); else `translator`
     _names: frozenset[str] | None = field(default=None, init=False)
 
     def names(self) -> frozenset[str]:
@@ -100,7 +103,7 @@ class TurnLanguages:
             return None
         if (text, language) not in self.ahead:
             self.ahead[text, language] = english_for_staff(
-                text, language, self.translator, self.names()
+                text, language, self.uncached or self.translator, self.names()
             )
         return self.ahead[text, language]
 

@@ -1,5 +1,5 @@
-"""Changes a scheduled job asks for. The job decides them; bot/recording/chases.py applies them in
-the job's transaction, with the system as the audit log's actor."""
+"""Changes a scheduled job asks for. The job decides them; bot/recording (chases.py, apply.py)
+applies them in the job's transaction, with the system as the audit log's actor."""
 
 from __future__ import annotations
 
@@ -41,4 +41,15 @@ class CreateCallTask:
     text: str  # the task as staff read it
 
 
-JobEffect = RecordChase | AskChase | CreateCallTask
+@dataclass(frozen=True, slots=True)
+class ExpireData:
+    """What the retention job found due (bot.privacy.retention): the erasures whose time has
+    come, and the moments before which messages and records are no longer kept."""
+
+    erasure_ids: tuple[int, ...]
+    messages_before: datetime
+    records_before: datetime
+    at: datetime
+
+
+JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData

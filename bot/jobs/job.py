@@ -77,6 +77,13 @@ class JobResult:
     call_tasks: list[dict[str, str]] = field(default_factory=list)  # {"child", "text"}
     staff_notifications: list[dict[str, str]] = field(default_factory=list)  # {"to", "text"}
     messages: list[dict[str, str]] = field(default_factory=list)  # to parents: {"to", "text"}
+    retention: list[str] = field(default_factory=list)  # "deleted 3 from outbox", "erased E7"
+
+    @property
+    def did_anything(self) -> bool:
+        """Whether the run reported anything it did (a tick lists only such runs): a job reports
+        what its effects did, so a run with nothing to report did nothing."""
+        return any(self.report().values())
 
     def report(self) -> dict[str, list[Any]]:
         """The report fields by name, in order."""

@@ -24,6 +24,7 @@ from bot.i18n.catalog import Catalog
 from bot.jobs.chase import chase_missing, create_call_tasks
 from bot.jobs.job import Daily, Every, Job, JobContext, JobResult
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
+from bot.privacy.retention import retention_job
 from bot.recording import EffectContext, apply_effects
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 JOBS: tuple[Job, ...] = (
     Job("chase", Daily("absence_chase_at"), chase_missing),
     Job("call_tasks", Daily("absence_call_task_at"), create_call_tasks),
+    Job("retention", Daily("retention_at", "02:00", open_days_only=False), retention_job),
 )
 
 
@@ -86,6 +88,7 @@ def perform(decide: Callable[[JobContext], JobResult], context: JobContext) -> J
     apply_effects(applied, result.effects)
     result.staff_notifications += applied.staff_notifications
     result.messages += applied.messages
+    result.retention += applied.retention
     return result
 
 

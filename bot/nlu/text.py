@@ -83,7 +83,7 @@ _START = rf"(?:(?<!{WORD})|(?!{WORD}))"
 _END = rf"(?:(?!{WORD})|(?<!{WORD}))"
 
 
-def _trie_regex(phrases: Iterable[str]) -> str:
+def trie_regex(phrases: Iterable[str]) -> str:
     """One regex for many phrases, shaped as a trie (fast to compile and to run, longest first)."""
     trie: dict[str, Any] = {}
     for phrase in phrases:
@@ -130,14 +130,14 @@ class _Compiled:
                 self.labels.setdefault(phrase, []).append(label)
                 if "\u0620" <= phrase[0] <= "\u064a":  # Arabic: "و" (and) attaches to the next word
                     self.labels.setdefault("و" + phrase, []).append(label)
-        body = _trie_regex(self.labels)
+        body = trie_regex(self.labels)
         self.plain = re.compile(f"{_START}(?:{body}){_END}") if body else None
         self.wild_labels = tuple(label for _, label in wild)
         groups = "|".join(f"(?P<w{i}>{pattern})" for i, (pattern, _) in enumerate(wild))
         self.wild = re.compile(groups) if wild else None
         # Every wildcard match holds its phrase's first word: texts without any skip the scan,
         # which tries each alternative at every position and costs far more than this search.
-        self.wild_hint = re.compile(_trie_regex(first_words)) if wild else None
+        self.wild_hint = re.compile(trie_regex(first_words)) if wild else None
 
     def run(self, text: str) -> list[Hit]:
         hits = []

@@ -172,7 +172,7 @@ class Engine:
             if language == ENGLISH:
                 return {}
             names = frozenset(setting_names(session, self.setting_id))
-        return self.translation.english_ahead(self.sessions, inbound.text, language, names)
+        return self.translation.english_ahead(inbound.text, language, names)
 
     def _turn(
         self,

@@ -22,8 +22,9 @@ from bot.flows.effects import (
     SetLanguage,
     WithdrawNotice,
 )
-from bot.jobs.effects import AskChase, CreateCallTask, JobEffect, RecordChase
+from bot.jobs.effects import AskChase, CreateCallTask, ExpireData, JobEffect, RecordChase
 from bot.pipeline.outcome import record_row
+from bot.privacy.retention import expire
 from bot.recording import chases, staff
 from bot.recording.context import (
     EffectContext,
@@ -46,6 +47,7 @@ from bot.staff.effects import (
     RefuseAnswer,
     SendBroadcast,
     StaffEffect,
+    Viewed,
 )
 
 AnyEffect = Effect | StaffEffect | JobEffect  # a flow's, a staff command's, a scheduled job's
@@ -83,6 +85,8 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 staff.answer_handoff(context, effect)
             case RefuseAnswer():
                 staff.refuse_answer(context, effect)
+            case Viewed():
+                staff.viewed(context, effect)
             case SendBroadcast():
                 staff.send_broadcast(context, effect)
             case RecordChase():
@@ -91,6 +95,9 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 chases.ask_chase(context, effect)
             case CreateCallTask():
                 chases.create_call_task(context, effect)
+            case ExpireData():
+                done = expire(context.session, context.setting_id, effect)
+                context.retention += done.lines() if done.changed else []
             case _:
                 assert_never(effect)
 

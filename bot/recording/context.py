@@ -47,6 +47,7 @@ class EffectContext:
     sources: list[dict[str, str]] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)  # to the sender (a broadcast's report)
     written: list[str] = field(default_factory=list)  # refs of the notices recorded ("A12")
+    retention: list[str] = field(default_factory=list)  # what the retention job deleted
     handoff: bool = False
 
     @cached_property

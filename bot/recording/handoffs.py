@@ -7,12 +7,10 @@ person or the room; only they may reply to it (bot.staff.messages)."""
 
 from __future__ import annotations
 
-from bot.db.models import SAFEGUARDING_HANDOFF, Child, HandoffItem, Staff
+from bot.db.models import SAFEGUARDING_ALERT, SAFEGUARDING_HANDOFF, Child, HandoffItem, Staff
 from bot.flows.effects import CreateHandoff, RaiseSafeguardingConcern
 from bot.recording.context import EffectContext, children_of
 from bot.staff.roles import SAFEGUARDING_LEAD, members_with
-
-URGENT_ALERT = "safeguarding_alert"  # the outbox kind of a safeguarding alert
 
 
 def create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
@@ -45,7 +43,7 @@ def raise_safeguarding_concern(context: EffectContext, effect: RaiseSafeguarding
     text = context.staff_text(
         "notify.safeguarding", guardian=_guardian_name(context), about=_about(context, child)
     )
-    context.alerts.to(recipients, _alert(context, text, effect.text, item), kind=URGENT_ALERT)
+    context.alerts.to(recipients, _alert(context, text, effect.text, item), kind=SAFEGUARDING_ALERT)
 
 
 def _add_item(

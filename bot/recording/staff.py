@@ -21,6 +21,7 @@ from bot.staff.effects import (
     MarkArrived,
     RefuseAnswer,
     SendBroadcast,
+    Viewed,
 )
 from bot.types import Reply
 
@@ -119,6 +120,11 @@ def answer_handoff(context: EffectContext, effect: AnswerHandoff) -> None:
 def refuse_answer(context: EffectContext, effect: RefuseAnswer) -> None:
     """Keep the refusal in the audit log."""
     context.audit("handoff_reply_refused", f"handoff:{effect.handoff_id}", {"kind": effect.kind})
+
+
+def viewed(context: EffectContext, effect: Viewed) -> None:
+    """Keep the look in the audit log."""
+    context.audit("viewed", effect.subject)
 
 
 def send_broadcast(context: EffectContext, effect: SendBroadcast) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,9 +20,12 @@ from bot.db.models import (
     Room,
     Setting,
     Staff,
+    utcnow,
 )
 from bot.i18n.names import parent_catalog
 from bot.policies.store import import_policies
+from bot.privacy.erase import REMOVED_FROM_ROSTER, pending_erasure, restore, revoke
+from bot.privacy.options import privacy_options
 from bot.roster import fields
 from bot.roster.folder import (
     EmergencyContactRow,
@@ -217,6 +222,10 @@ def _upsert_guardians(
         guardian.language, guardian.can_collect = row.language, row.can_collect
         session.add(guardian)
         session.flush()
+        if row.phone not in existing and (
+            erasure := pending_erasure(session, setting_id, row.phone)
+        ):
+            restore(session, erasure, guardian, "import")  # back before they were erased
         session.execute(delete(GuardianChild).where(GuardianChild.guardian_id == guardian.id))
         session.add_all(
             GuardianChild(guardian_id=guardian.id, child_id=children[name].id)
@@ -234,27 +243,37 @@ def _remove_missing(
     children: dict[str, Child],
     guardians: dict[str, Guardian],
 ) -> int:
-    """People no longer on the roster lose access at once (identities go by ON DELETE CASCADE)."""
+    """People no longer on the roster lose access at once (identities go by ON DELETE CASCADE);
+    a guardian's erasure is scheduled `erase_after_days` later (bot.privacy.erase)."""
+    options = privacy_options(session.get_one(Setting, setting_id).options)
+    erase_at = utcnow() + timedelta(days=options.erase_after_days)
+
+    def revoke_later(guardian: Guardian) -> None:
+        revoke(session, guardian, reason=REMOVED_FROM_ROSTER, actor="import", due_at=erase_at)
+
     removed = (
-        _remove_unlisted(session, setting_id, Guardian, guardians)
-        + _remove_unlisted(session, setting_id, Staff, staff)
-        + _remove_unlisted(session, setting_id, Child, children)
+        _remove_unlisted(session, setting_id, Guardian, guardians, revoke_later)
+        + _remove_unlisted(session, setting_id, Staff, staff, session.delete)
+        + _remove_unlisted(session, setting_id, Child, children, session.delete)
     )
     session.flush()
     return removed
 
 
 def _remove_unlisted(
-    session: Session, setting_id: int, model: type[Person], kept: dict[str, Person]
+    session: Session,
+    setting_id: int,
+    model: type[Person],
+    kept: dict[str, Person],
+    remove: Callable[[Person], None],
 ) -> int:
-    """Delete the setting's rows of this kind that are not kept; how many went."""
+    """`remove` the setting's rows of this kind that are not kept; how many went."""
     keep_ids = {row.id for row in kept.values()}
-    removed = 0
-    for row in session.scalars(select(model).where(model.setting_id == setting_id)):
+    gone = [row for row in session.scalars(select(model).where(model.setting_id == setting_id))]
+    for row in gone:
         if row.id not in keep_ids:
-            session.delete(row)
-            removed += 1
-    return removed
+            remove(row)
+    return sum(row.id not in keep_ids for row in gone)
 
 
 def _replace_emergency_contacts(

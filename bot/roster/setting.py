@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.calendar import WEEKDAYS
+from bot.privacy.options import option_problems
 from bot.roster import fields
 from bot.roster.errors import RowError, TomlFile, read_toml
 
@@ -99,6 +100,9 @@ def _setting_data(
             fields.iso_date(str(value))
         except fields.FieldError as bad:
             problem("closed_dates", str(bad))
+    options = dict(table("options"))
+    for key, message in [*option_problems(options), *_time_problems(options)]:
+        problem(key, message)
     return SettingData(
         slug=str(data.get("slug") or path.parent.name),
         name=name,
@@ -110,7 +114,7 @@ def _setting_data(
         rooms=rooms,
         opening_hours=hours,
         closed_dates=sorted(str(value) for value in closed),
-        options=dict(table("options")),
+        options=options,
     )
 
 
@@ -121,12 +125,26 @@ def _is_hours(value: object) -> bool:
 
 def _is_time_span(span: str) -> bool:
     parts = span.split("-")
-    if len(parts) != 2:
-        return False
-    try:
-        return all(
-            0 <= int(h) < 24 and 0 <= int(m) < 60
-            for h, m in (part.strip().split(":") for part in parts)
-        )
-    except ValueError:
-        return False
+    return len(parts) == 2 and all(_is_time(part.strip()) for part in parts)
+
+
+def _is_time(value: str) -> bool:
+    """Whether `value` is a time of day "HH:MM" (24-hour)."""
+    hours, _, minutes = value.partition(":")
+    return (
+        hours.isdecimal()
+        and minutes.isdecimal()
+        and len(minutes) == 2
+        and int(hours) < 24
+        and int(minutes) < 60
+    )
+
+
+def _time_problems(options: dict[str, Any]) -> list[tuple[str, str]]:
+    """(option, problem) for each time-of-day option (`..._at`, the scheduled jobs' times) that
+    is not a local time "HH:MM"."""
+    return [
+        (key, f'{value!r}: use a local time, e.g. {key} = "09:30"')
+        for key, value in options.items()
+        if key.endswith("_at") and not _is_time(str(value))
+    ]

@@ -58,4 +58,13 @@ class SendBroadcast:
     text: str
 
 
-StaffEffect = MarkArrived | AcknowledgeNotice | AnswerHandoff | RefuseAnswer | SendBroadcast
+@dataclass(frozen=True, slots=True)
+class Viewed:
+    """A member of staff looked at personal data (the register): only audited."""
+
+    subject: str  # "register:2026-11-23"
+
+
+StaffEffect = (
+    MarkArrived | AcknowledgeNotice | AnswerHandoff | RefuseAnswer | SendBroadcast | Viewed
+)

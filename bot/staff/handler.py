@@ -18,7 +18,7 @@ from bot.staff.commands import (
     match_children,
     parse,
 )
-from bot.staff.effects import AcknowledgeNotice, MarkArrived
+from bot.staff.effects import AcknowledgeNotice, MarkArrived, Viewed
 from bot.staff.messages import broadcast_from_chat, reply_to_parent
 from bot.staff.register import register_text
 from bot.staff.request import StaffRequest, StaffStep
@@ -32,7 +32,8 @@ def handle(request: StaffRequest) -> StaffStep:
     match parse(request.text):
         case Register():
             text = register_text(request.session, request.setting, request.now, request.say)
-            return StaffStep((Reply(text),))
+            viewed = Viewed(f"register:{request.now.date().isoformat()}")
+            return StaffStep((Reply(text),), (viewed,))
         case Arrived(names=names):
             return _arrived(request, names)
         case Acknowledge() as command:

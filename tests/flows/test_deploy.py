@@ -34,10 +34,10 @@ OLD_CONTEXT = {
 def before_the_deploy(db_url: str) -> Iterator[sessionmaker[Session]]:
     """The database at the revision before 0007, with the demo nursery and Sarah asked which day
     in the old shapes (state "notice.date", the draft at the top of the context)."""
-    command.downgrade(alembic_config(db_url), BEFORE)
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
-    setup.import_setting_folder(sessions, DEMO)
+    setup.import_setting_folder(sessions, DEMO)  # today's importer, then back to the old schema
+    command.downgrade(alembic_config(db_url), BEFORE)
     with transaction(sessions) as session:
         sarah = session.scalars(select(Guardian).where(Guardian.phone == SARAH)).one()
         identity = ChannelIdentity(channel="sms", external_id=SARAH, guardian_id=sarah.id)

@@ -22,7 +22,12 @@ def test_each_setting_gets_weekday_jobs_at_its_local_chase_times(
 ) -> None:
     scheduler = build_scheduler(sessions, BackgroundScheduler(timezone=UTC))
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"chase:bramble-lane", "call_tasks:bramble-lane", "outbox:requeue_stale"}
+    assert set(jobs) == {
+        "chase:bramble-lane",
+        "call_tasks:bramble-lane",
+        "retention:bramble-lane",  # every day, open or not (data protection)
+        "outbox:requeue_stale",
+    }
     summer_monday = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)  # London is on BST (UTC+1)
     chase = jobs["chase:bramble-lane"].trigger.get_next_fire_time(None, summer_monday)
     assert chase.astimezone(UTC) == datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
@@ -98,6 +103,7 @@ def test_the_simulate_command_answers_a_tick_line_with_one_json_line() -> None:
         "call_tasks",
         "staff_notifications",
         "messages",
+        "retention",
     }
     assert "Maya Thompson" in tick["chased"]
     assert answer["records"][0]["type"] == "late_arrival"  # "2" = On our way

@@ -226,3 +226,14 @@ def test_the_conversation_timeout_must_be_a_number_of_hours_above_zero(
         f"setting.toml:20: options: conversation_timeout_hours = {read}: "
         "use a number of hours above 0, e.g. 24"
     ]
+
+
+@pytest.mark.parametrize("written", ['"9.30"', '"25:00"', '"09:3"', "930"])
+def test_a_scheduled_jobs_time_must_be_a_local_time(tmp_path: Path, written: str) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(
+        folder / "setting.toml", 'absence_chase_at = "09:30"', f"absence_chase_at = {written}"
+    )
+    [problem] = _problems(folder)
+    assert problem.startswith("setting.toml:22: absence_chase_at: ")
+    assert problem.endswith('use a local time, e.g. absence_chase_at = "09:30"')

@@ -13,12 +13,14 @@ from bot.db.models.messages import (
 from bot.db.models.operations import JobRun, StaffSession, StaffSignIn
 from bot.db.models.policies import PolicyDocument, PolicyPassage
 from bot.db.models.records import (
+    SAFEGUARDING_ALERT,
     SAFEGUARDING_HANDOFF,
     Absence,
     AbsenceChase,
     Arrival,
     AuditLog,
     CollectionChange,
+    Erasure,
     HandoffItem,
 )
 from bot.db.models.roster import (
@@ -33,6 +35,7 @@ from bot.db.models.roster import (
 
 __all__ = [
     "NAMING",
+    "SAFEGUARDING_ALERT",
     "SAFEGUARDING_HANDOFF",
     "Absence",
     "AbsenceChase",
@@ -44,6 +47,7 @@ __all__ = [
     "CollectionChange",
     "Conversation",
     "EmergencyContact",
+    "Erasure",
     "Guardian",
     "GuardianChild",
     "HandoffItem",

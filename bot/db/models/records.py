@@ -1,4 +1,5 @@
-"""What the setting records: notices, arrivals, absence checks, handoffs and the audit log."""
+"""What the setting records: notices, arrivals, absence checks, handoffs, the audit log, and
+erasures of personal data."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.db.models.base import Base, utcnow
 
 SAFEGUARDING_HANDOFF = "safeguarding"  # HandoffItem.kind seen only by safeguarding leads, managers
+SAFEGUARDING_ALERT = "safeguarding_alert"  # the Outbox.kind of an urgent alert to the leads
 
 
 class HandoffItem(Base):
@@ -85,7 +87,8 @@ class CollectionChange(Base):
     minutes_late: Mapped[int | None] = mapped_column(Integer)
     authorised: Mapped[bool] = mapped_column(Boolean, default=False)  # on the child's list
     status: Mapped[str] = mapped_column(String(16), default="active")
-    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id", ondelete="CASCADE"))
+    # who gave it: None once that guardian is erased (the record stays: bot.privacy)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id", ondelete="SET NULL"))
     acknowledged_by_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL")
     )
@@ -119,3 +122,26 @@ class AbsenceChase(Base):
         ForeignKey("guardians.id", ondelete="SET NULL")
     )
     call_task_at: Mapped[datetime | None] = mapped_column()
+
+
+class Erasure(Base):
+    """A guardian's personal data to erase when due (`parentbot erase`, or removed from the
+    roster: `erase_after_days` later). Until then it holds what finds their data; afterwards
+    only what was kept, and why (bot.privacy.erase)."""
+
+    __tablename__ = "erasures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setting_id: Mapped[int] = mapped_column(ForeignKey("settings.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(32))  # erase_command, removed_from_roster
+    requested_by: Mapped[str] = mapped_column(String(64))  # an audit actor: "cli:ana", "import"
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    done_at: Mapped[datetime | None] = mapped_column()
+    identifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # emptied when done
+    links: Mapped[dict[str, Any]] = mapped_column(default=dict)  # "table.column" -> row ids
+    kept: Mapped[list[Any]] = mapped_column(default=list)  # [{"table", "id", "why"}] when done
+
+    @property
+    def reference(self) -> str:
+        """What kept records say instead of the person's name ("E7")."""
+        return f"E{self.id}"
