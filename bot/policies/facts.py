@@ -2,8 +2,8 @@
 
 Only questions about the setting: another place's hours ("what time does the park close"), the
 sender's own number ("what if my phone number changes?"), someone else's number ("the phone
-number for the doctors"), fees on closed days, an open day or what happens if it snows are left
-to the policies.
+number for the doctors"), fees on closed days, an open day, what happens if it snows or a
+recommendation for the days it is closed are left to the policies.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ _PHONE_WORDS = re.compile(
 _ADDRESS_WORDS = re.compile(r"\b(address|postcode|where are you|where is the nursery|find you)\b")
 _NOT_HOURS = re.compile(
     r"\b(late|fees?|charg\w*|pay|paid|paying|costs?|price\w*|refund\w*)\b"
-    r"|\bopen (?:day|evening|morning)s?\b|\bwhat (?:happens|if)\b"
+    r"|\bopen (?:day|evening|morning)s?\b|\bwhat (?:happens|if)\b|\brecommend"
 )
 # Who or what opens, closes or owns the hours asked about: "is the park open", "what time does
 # tesco shut", "the library's opening hours", "opening times of the pool".

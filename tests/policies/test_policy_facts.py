@@ -76,6 +76,7 @@ def test_policy_questions_are_left_to_the_policies(question: str) -> None:
         "whos in charge of data protection",
         "do i get charged for bank hols when ur shut",
         "what happens if it snows, do u close",
+        "any recommendations for a childminder for the days ur not open",
     ],
 )
 def test_the_senders_own_number_other_places_and_fees_are_no_setting_facts(
