@@ -4,7 +4,8 @@ supposed.
 A message is cut into clauses at punctuation and wherever one of the `[asking]` phrases of its
 lexicons starts (`question`: "how do i", "can you", "czy"; `opener`: the same, but only at the
 start of a clause, for words that are something else inside one, such as "what" or Romanian
-"ce"; `past`: "did", "was she", which ask what happened; `conditional`: "if", "in case").
+"ce"; `past`: "did", "was she", which ask what happened; `conditional`: "if", "in case";
+`then`: "then", Urdu "تو", where a supposition ends and the next clause starts).
 A `marker` is a question word that may stand anywhere in its clause and cuts nothing (Urdu
 "کیسے", Bengali "কীভাবে": "میں شکایت کیسے کروں؟" asks as a whole).
 
@@ -29,6 +30,7 @@ from bot.nlu.text import Hit, Text
 _BOUNDARY = re.compile(r"[.!?;:,\n…،؛؟।¿¡]")
 _QUESTION_MARKS = frozenset("?؟")
 _STARTS = {"question": "asked", "opener": "asked", "past": "said", "conditional": "supposed"}
+_THEN = "then"  # cuts a clause, which is then asked, said or supposed by what it holds
 
 
 class Kind(enum.StrEnum):
@@ -94,7 +96,7 @@ def clauses(text: Text, languages: tuple[str, ...]) -> Clauses:
             continue
         first = _first_word(folded, start, end)
         label = starts.get(first)
-        if label is not None:
+        if label is not None and label != _THEN:
             items.append(Clause(start, end, Kind(_STARTS[label]), phrased=label != "past"))
         elif any(start <= marker < end for marker in markers):
             items.append(Clause(start, end, Kind.ASKED, phrased=True))

@@ -166,7 +166,8 @@ class _Reader:
         if asked and scored.intent not in _NOTICE_INTENTS:
             return Intent.POLICY_QUESTION, scored.confidence, asked, None
         told = Told(
-            dated=self._dated,
+            dated=self._extracted_dates.dates is not None or self._extracted_dates.ambiguous,
+            timed=slots.extract_time(self.text, self.languages, self.hits["time"]) is not None,
             now=tuple(self.hits["now_cues"]),
             late=tuple(hit for hit in self.hits["late"] if hit.label == "late"),
             contact=signals.contact,
@@ -177,13 +178,6 @@ class _Reader:
     @cached_property
     def _small_talk(self) -> bool:
         return only_small_talk(self.text, self.languages)
-
-    @cached_property
-    def _dated(self) -> bool:
-        """Whether the message names a day or a time (a notice or a meeting asked for)."""
-        found = self._extracted_dates
-        time_named = slots.extract_time(self.text, self.languages, self.hits["time"])
-        return found.dates is not None or found.ambiguous or time_named is not None
 
     @cached_property
     def _extracted_dates(self) -> dates.DateResult:

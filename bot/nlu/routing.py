@@ -12,9 +12,10 @@ A message asks for a flow when it holds, for that flow:
 - one of its strong phrases anywhere, a request even when asked ("can you call me?"), except for
   notices: a notice is told, not asked ("does she need to stay home?" asks about the rules),
 - one of its patterns that is no topic ("can I speak to...", "mark her absent"),
-- for a notice or a meeting, a day or a time ("can we meet on Tuesday?"); for a notice, words
-  that mean now in a clause that tells ("he won't be in"), for a collection, lateness told; for
-  new details, the details themselves (a phone number, an e-mail, an address).
+- for a notice or a meeting, a day ("can we meet on Tuesday?"); for a collection, a time too
+  ("can her dad grab her at 4"); for a notice, words that mean now in a clause that tells ("he
+  won't be in"); for a collection, lateness told; for new details, the details themselves (a
+  phone number, an e-mail, an address).
 """
 
 from __future__ import annotations
@@ -50,10 +51,11 @@ TOUCH_SCORE = 3.0  # a touched flow holds at least one strong or topic phrase
 
 @dataclass(frozen=True, slots=True)
 class Told:
-    """What else in the message may ask for a flow: a day or a time, words that mean now,
+    """What else in the message may ask for a flow: a day, a time, words that mean now,
     lateness, new contact details."""
 
     dated: bool = False
+    timed: bool = False
     now: tuple[Hit, ...] = ()
     late: tuple[Hit, ...] = ()
     contact: bool = False
@@ -98,6 +100,8 @@ def asks_for(intent: Intent, found: Evidence, parts: Clauses, told: Told) -> boo
         if parts.said(hit) or (kind == "strong" and intent not in _NOTICES):
             return True
     if intent in _DATED and told.dated:
+        return True
+    if intent is Intent.COLLECTION_CHANGE and told.timed:
         return True
     if intent in _NOTICES and any(parts.said(hit) for hit in told.now):
         return True
