@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import PolicyDocument, Setting
 from bot.flows.turn import PolicyHit
 from bot.policies.facts import SettingFacts, answer_setting_fact
-from bot.policies.index import IndexedPassage, PolicyIndex, load_passages
+from bot.policies.index import PolicyIndex
+from bot.policies.matches import IndexedPassage, load_passages
 
 QUOTE_CHARS = 600
 
@@ -79,12 +80,18 @@ class Knowledge:
             return index
 
     def policy_answerer(
-        self, session: Session, setting: Setting
+        self,
+        session: Session,
+        setting: Setting,
+        to_english: Callable[[str], str | None] | None = None,
     ) -> Callable[[str], PolicyHit | None]:
-        """A function answering a question from the setting's policies (None when not covered)."""
+        """A function answering a question from the setting's policies (None when not covered).
+        With `to_english` (bot/i18n/services.py), a question in another language is searched in
+        its English translation when one can be made, else as written."""
 
         def answer(question: str) -> PolicyHit | None:
-            found = self.index(session, setting.id).answer(question, max_chars=QUOTE_CHARS)
+            searched = (to_english(question) if to_english else None) or question
+            found = self.index(session, setting.id).answer(searched, max_chars=QUOTE_CHARS)
             return (
                 PolicyHit(found.quote, found.document, found.section, found.source)
                 if found
