@@ -184,8 +184,11 @@ def _setting_number(text: str, facts: SettingFacts) -> bool:
 
 
 def _asks_manager(text: str, facts: SettingFacts) -> bool:
-    """Who runs the setting ("who's in charge"), not who is in charge of data protection."""
+    """Who runs the setting ("who's in charge"), not who is in charge of data protection nor
+    whether the owner can come to a meeting."""
     if not re.search(r"\b(manager|in charge|runs? the|head of|owner|boss)\b", text):
+        return False
+    if not re.search(r"\bwho|\bname\b|\bcalled\b", text):
         return False
     return all(_is_setting(m.group("what").strip(), facts) for m in _IN_CHARGE_OF.finditer(text))
 

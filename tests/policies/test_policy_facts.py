@@ -77,6 +77,7 @@ def test_policy_questions_are_left_to_the_policies(question: str) -> None:
         "do i get charged for bank hols when ur shut",
         "what happens if it snows, do u close",
         "any recommendations for a childminder for the days ur not open",
+        "can the nursery owner come to the complaint meeting",
     ],
 )
 def test_the_senders_own_number_other_places_and_fees_are_no_setting_facts(
@@ -92,6 +93,8 @@ def test_the_senders_own_number_other_places_and_fees_are_no_setting_facts(
         ("what time does bramble lane close on fridays", "close at 5:30pm"),
         ("what's the phone number for the nursery", "0113 496 0123"),
         ("who is in charge of the nursery", "Priya Shah"),
+        ("what's the manager called", "Priya Shah"),
+        ("whos the boss", "Priya Shah"),
     ],
 )
 def test_the_setting_named_as_the_subject_is_still_answered(question: str, expected: str) -> None:
