@@ -20,7 +20,7 @@ from bot.nlu.intent import Signals, find_evidence, hits_for, only_small_talk, sc
 from bot.nlu.language import SUPPORTED_LANGUAGES, detect_language
 from bot.nlu.lexicon import active_languages
 from bot.nlu.personal import personal_fact
-from bot.nlu.routing import Told, route
+from bot.nlu.routing import Route, Told, route
 from bot.nlu.text import Text
 from bot.types import ChildRef, DateRange, Intent, Understanding
 
@@ -100,7 +100,8 @@ class _Reader:
             language_named=bool(self.hits["language_names"]),
             late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
         )
-        intent, confidence, asked, touches = self._intent(signals)
+        routed, confidence, asked = self._intent(signals)
+        intent = routed.intent
         kids, all_children, unmatched, collector, unsure = self._children(intent)
         fact = (
             personal_fact(self.text, self.languages, self.parts, bool(kids or unmatched))
@@ -109,13 +110,14 @@ class _Reader:
         )
         if fact and not kids and not unmatched and len(self.context.children) == 1:
             kids = (self.context.children[0].id,)  # "who is my son's key person?"
-        found_dates = self._dates(intent)
+        found_dates = self._dates(Intent.OTHER if routed.may_answer else intent)
         when = found_dates.dates
         if unsure or found_dates.ambiguous:
             confidence = round(confidence * 0.7, 3)
         reason, symptoms = slots.extract_reason(self.hits["reasons"], self.hits["symptoms"])
         collecting = intent is Intent.COLLECTION_CHANGE
-        answering = intent is Intent.OTHER  # perhaps the answer to "who will be collecting?"
+        # perhaps the answer to "who will be collecting?"
+        answering = intent is Intent.OTHER or routed.may_answer
         if answering and collector is None:
             collector = people.answer_name(self.text, unmatched)
         amend = {hit.label for hit in self.hits["amend"]}
@@ -128,7 +130,7 @@ class _Reader:
             unmatched_names=unmatched if intent in _NAMED_INTENTS or fact else (),
             dates=when,
             time=slots.extract_time(self.text, self.languages, self.hits["time"])
-            if intent in _DATED_INTENTS or intent is Intent.OTHER
+            if intent in _DATED_INTENTS or answering
             else None,
             minutes_late=slots.extract_lateness(self.text, self.languages, self.hits["late"])
             if collecting
@@ -152,19 +154,19 @@ class _Reader:
             others_details=intent is Intent.POLICY_QUESTION and asked == details.OTHERS,
             cancels="cancel" in amend,
             corrects=("correct" in amend or found_dates.corrected) and "also" not in amend,
-            touches=touches,
+            touches=routed.touches,
             personal_fact=fact,
         )
 
-    def _intent(self, signals: Signals) -> tuple[Intent, float, str | None, Intent | None]:
-        """The intent routed by what is asked (bot/nlu/routing.py) and its confidence, whose
+    def _intent(self, signals: Signals) -> tuple[Route, float, str | None]:
+        """The intent routed by what is asked (bot/nlu/routing.py), its confidence, and whose
         contact details are asked for (such a question is a question, never an update of the
-        sender's own details) and the flow a policy question touches."""
+        sender's own details)."""
         found = find_evidence(self.text, self.languages)
         scored = score(found, self.text, signals)
         asked = details.whose_details_asked(self.text, self.languages)
         if asked and scored.intent not in _NOTICE_INTENTS:
-            return Intent.POLICY_QUESTION, scored.confidence, asked, None
+            return Route(Intent.POLICY_QUESTION), scored.confidence, asked
         told = Told(
             dated=self._extracted_dates.dates is not None or self._extracted_dates.ambiguous,
             timed=slots.extract_time(self.text, self.languages, self.hits["time"]) is not None,
@@ -172,8 +174,11 @@ class _Reader:
             late=tuple(hit for hit in self.hits["late"] if hit.label == "late"),
             contact=signals.contact,
         )
-        routed = route(scored.intent, found, self.parts, told, self._small_talk)
-        return routed.intent, scored.confidence, asked, routed.touches
+        return (
+            route(scored.intent, found, self.parts, told, self._small_talk),
+            scored.confidence,
+            asked,
+        )
 
     @cached_property
     def _small_talk(self) -> bool:

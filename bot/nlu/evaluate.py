@@ -57,7 +57,9 @@ class Example:
 
 @cache
 def _fixtures() -> dict[str, Any]:
-    return json.loads((nlu_dir() / "examples" / "families.json").read_text(encoding="utf-8"))
+    path = nlu_dir() / "examples" / "families.json"
+    fixtures: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return fixtures
 
 
 def load(split: str) -> list[Example]:
@@ -235,7 +237,7 @@ def cli_main(json_out: Path | None = None) -> int:
 def meets_targets(report: dict[str, Any]) -> bool:
     """The issue's figures: intent >= 95% English, >= 90% other; child and date slots >= 90%."""
     groups, slots = report["by_group"], report["slots"]
-    return (
+    return bool(
         groups.get("english", 1.0) >= 0.95
         and groups.get("other_languages", 1.0) >= 0.90
         and slots.get("children", 1.0) >= 0.90

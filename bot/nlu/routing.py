@@ -63,10 +63,13 @@ class Told:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """The intent a message is routed to, and the flow a policy question touches."""
+    """The intent a message is routed to, the flow a policy question touches, and whether it
+    may still answer a pending question ("could you make it friday?" after "which day?"): a
+    question nothing else claimed, whose day, time or collector the reader keeps."""
 
     intent: Intent
     touches: Intent | None = None
+    may_answer: bool = False
 
 
 def route(scored: Intent, found: Evidence, parts: Clauses, told: Told, small_talk: bool) -> Route:
@@ -76,7 +79,7 @@ def route(scored: Intent, found: Evidence, parts: Clauses, told: Told, small_tal
     if not parts.phrased_question:  # "her nan?" answers a question; "hello?" asks for help
         return Route(scored)
     if scored is Intent.OTHER and not small_talk:
-        return Route(Intent.POLICY_QUESTION, touched(found))
+        return Route(Intent.POLICY_QUESTION, touched(found), may_answer=True)
     if scored in _ROUTED and not asks_for(scored, found, parts, told):
         return Route(Intent.POLICY_QUESTION, touched(found))
     return Route(scored)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.nlu import SUPPORTED_LANGUAGES
+from bot.pipeline.engine import Engine
 from bot.types import ChildRef, Intent
+from tests.core.helpers import SARAH, reply_text, say
 from tests.nlu.helpers import KOWALSKI, read
 
 THOMPSON = (ChildRef(1, "Maya", "Thompson"), ChildRef(2, "Leo", "Thompson"))
@@ -223,3 +228,19 @@ def test_personal_facts_are_asked_in_other_languages_too(
 
 def test_what_time_a_childs_room_opens_is_no_personal_fact() -> None:
     assert read("What time does Leo's room open?", THOMPSON).personal_fact is None
+
+
+def test_a_question_nothing_else_claims_keeps_its_day_for_a_pending_which_day() -> None:
+    got = read("could you make it friday please", THOMPSON)
+    assert got.intent is Intent.POLICY_QUESTION
+    assert got.dates is not None and got.dates.start.isoweekday() == 5
+
+
+def test_a_day_asked_as_a_question_still_answers_which_day(
+    make_engine_at: Callable[[datetime], Engine],
+) -> None:
+    engine = make_engine_at(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # "Maya off" needs a day
+    assert "Which day is this for?" in reply_text(say(engine, SARAH, "Maya off"))
+    answered = say(engine, SARAH, "could you make it friday please")
+    assert [record["type"] for record in answered.records] == ["absence"]
+    assert "27" in reply_text(answered)
