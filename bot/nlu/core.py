@@ -94,30 +94,17 @@ class _Reader:
 
     def read(self) -> Understanding:
         phone, email, address = slots.extract_contacts(self.text)
-        signals = Signals(
-            symptoms=len({h.label for h in self.hits["symptoms"]}),
-            contact=bool(phone or email or address),
-            language_named=bool(self.hits["language_names"]),
-            late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
-        )
-        routed, confidence, asked = self._intent(signals)
+        routed, confidence, asked = self._intent(self._signals(bool(phone or email or address)))
         intent = routed.intent
         kids, all_children, unmatched, collector, unsure = self._children(intent)
-        fact = (
-            personal_fact(self.text, self.languages, self.parts, bool(kids or unmatched))
-            if intent is Intent.POLICY_QUESTION
-            else None
-        )
-        if fact and not kids and not unmatched and len(self.context.children) == 1:
-            kids = (self.context.children[0].id,)  # "who is my son's key person?"
+        fact, kids = self._personal(intent, kids, unmatched)
         found_dates = self._dates(Intent.OTHER if routed.may_answer else intent)
         when = found_dates.dates
         if unsure or found_dates.ambiguous:
             confidence = round(confidence * 0.7, 3)
         reason, symptoms = slots.extract_reason(self.hits["reasons"], self.hits["symptoms"])
         collecting = intent is Intent.COLLECTION_CHANGE
-        # perhaps the answer to "who will be collecting?"
-        answering = intent is Intent.OTHER or routed.may_answer
+        answering = intent is Intent.OTHER or routed.may_answer  # "who will be collecting?"
         if answering and collector is None:
             collector = people.answer_name(self.text, unmatched)
         amend = {hit.label for hit in self.hits["amend"]}
@@ -158,6 +145,15 @@ class _Reader:
             personal_fact=fact,
         )
 
+    def _signals(self, contact: bool) -> Signals:
+        """What other extractors found that also speaks for an intent."""
+        return Signals(
+            symptoms=len({h.label for h in self.hits["symptoms"]}),
+            contact=contact,
+            language_named=bool(self.hits["language_names"]),
+            late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
+        )
+
     def _intent(self, signals: Signals) -> tuple[Route, float, str | None]:
         """The intent routed by what is asked (bot/nlu/routing.py), its confidence, and whose
         contact details are asked for (such a question is a question, never an update of the
@@ -194,6 +190,19 @@ class _Reader:
             self.context.open_weekdays,
             self.context.closed_dates,
         )
+
+    def _personal(
+        self, intent: Intent, kids: tuple[int, ...], unmatched: tuple[str, ...]
+    ) -> tuple[str | None, tuple[int, ...]]:
+        """The personal fact a policy question asks about one of the sender's children, and
+        the children it is about (the only one, when none is named: "who is my son's key
+        person?")."""
+        if intent is not Intent.POLICY_QUESTION:
+            return None, kids
+        fact = personal_fact(self.text, self.languages, self.parts, bool(kids or unmatched))
+        if fact and not kids and not unmatched and len(self.context.children) == 1:
+            return fact, (self.context.children[0].id,)
+        return fact, kids
 
     def _children(
         self, intent: Intent
