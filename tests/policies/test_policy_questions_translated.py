@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Setting
-from bot.i18n.services import Translation
+from bot.i18n.services import EnglishAhead, Translation
 from bot.i18n.translator import NoTranslator, TranslationUnavailable
 from bot.policies.knowledge import Knowledge
 
@@ -50,7 +50,7 @@ def test_the_english_made_before_the_turn_is_searched_without_asking_again(
     phrasebook = Phrasebook({})
     with sessions() as session:
         setting = session.get_one(Setting, demo_setting)
-        ahead = {(QUESTION, "pl"): ENGLISH}
+        ahead: EnglishAhead = {(QUESTION, "pl"): ENGLISH}
         languages = Translation(phrasebook).for_turn(session, demo_setting, ahead)
         found = Knowledge().policy_answerer(session, setting, languages.to_english("pl"))(QUESTION)
     assert found is not None and found.document == BREASTFEEDING
