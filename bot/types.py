@@ -152,3 +152,10 @@ class Understanding:
     others_details: bool = False  # asks for someone else's phone, address or e-mail: refused
     cancels: bool = False  # takes back what was just said ("cancel that", "he's fine now")
     corrects: bool = False  # corrects what was just said ("I meant tomorrow", "Tue not Mon")
+    # A policy question about what a flow covers ("how do I complain?" touches the concern
+    # flow), which the policy flow may offer beside its answer; None for requests and flows.
+    touches: Intent | None = None
+    # A question about one of the sender's own children the roster answers: "key_person",
+    # "room" or "days" ("who is Leo's key person?"); the child is in `children` when named or
+    # the only one, and a name that is none of theirs is in `unmatched_names`.
+    personal_fact: str | None = None

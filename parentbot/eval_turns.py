@@ -30,7 +30,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from bot.content import content_dir
+from bot.db.models import Guardian
+from bot.db.session import transaction
 from bot.flows.language import OFFER_PREFIX
 from bot.i18n.translator import NoTranslator
 from bot.pipeline.engine import Engine
@@ -104,15 +109,27 @@ class TurnSetResult:
 
 
 class Parent:
-    """A known guardian asking one setting's engine, each question in a fresh conversation."""
+    """A known guardian asking one setting's engine, each question in a fresh conversation and
+    in the guardian's own language (a question that switched it does not switch the next)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._ids = itertools.count(1)
+        with transaction(engine.sessions) as session:
+            self.language = self._guardian(session).language
+
+    def _guardian(self, session: Session) -> Guardian:
+        return session.scalars(
+            select(Guardian).where(
+                Guardian.setting_id == self.engine.setting_id, Guardian.phone == GUARDIAN
+            )
+        ).one()
 
     def ask(self, text: str, choice: Choice | None = None) -> TurnResult:
         """The question's turn; with a choice, the question again and then that choice picked."""
         self.engine.forget_pending(CHANNEL, GUARDIAN)
+        with transaction(self.engine.sessions) as session:
+            self._guardian(session).language = self.language
         result = self._say(text)
         return result if choice is None else self._say(choice.label, choice.id)
 

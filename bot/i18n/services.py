@@ -107,6 +107,12 @@ class TurnLanguages:
             )
         return self.ahead[text, language]
 
+    def to_english(self, language: str) -> Callable[[str], str | None]:
+        """A parent's question in English, for searching the policies (which are in English);
+        None when they wrote in English or no translation can be made (the English made before
+        the turn is used when there is one: no second request)."""
+        return lambda text: self.english(text, language)
+
     def staff_quote(self, language: str) -> Callable[[str], str]:
         """How staff see a parent's words from this turn: original plus marked English."""
         return lambda text: format_parent_words(text, language, self.english(text, language))

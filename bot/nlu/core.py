@@ -12,12 +12,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from bot.nlu import children, dates, details, lexicon, people, safeguarding, slots
-from bot.nlu.intent import Signals, hits_for, only_small_talk, score
+from bot.nlu import asking, children, dates, details, lexicon, people, safeguarding, slots
+from bot.nlu.intent import Signals, find_evidence, hits_for, only_small_talk, score
 from bot.nlu.language import SUPPORTED_LANGUAGES, detect_language
 from bot.nlu.lexicon import active_languages
+from bot.nlu.personal import personal_fact
+from bot.nlu.routing import Route, Told, route
 from bot.nlu.text import Text
 from bot.types import ChildRef, DateRange, Intent, Understanding
 
@@ -87,24 +90,21 @@ class _Reader:
                 "amend",
             )
         }
+        self.parts = asking.clauses(text, languages)
 
     def read(self) -> Understanding:
         phone, email, address = slots.extract_contacts(self.text)
-        signals = Signals(
-            symptoms=len({h.label for h in self.hits["symptoms"]}),
-            contact=bool(phone or email or address),
-            language_named=bool(self.hits["language_names"]),
-            late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
-        )
-        intent, confidence, asked = self._intent(signals)
+        routed, confidence, asked = self._intent(self._signals(bool(phone or email or address)))
+        intent = routed.intent
         kids, all_children, unmatched, collector, unsure = self._children(intent)
-        found_dates = self._dates(intent)
+        fact, kids = self._personal(intent, kids, unmatched)
+        found_dates = self._dates(Intent.OTHER if routed.may_answer else intent)
         when = found_dates.dates
         if unsure or found_dates.ambiguous:
             confidence = round(confidence * 0.7, 3)
         reason, symptoms = slots.extract_reason(self.hits["reasons"], self.hits["symptoms"])
         collecting = intent is Intent.COLLECTION_CHANGE
-        answering = intent is Intent.OTHER  # perhaps the answer to "who will be collecting?"
+        answering = intent is Intent.OTHER or routed.may_answer  # "who will be collecting?"
         if answering and collector is None:
             collector = people.answer_name(self.text, unmatched)
         amend = {hit.label for hit in self.hits["amend"]}
@@ -114,10 +114,10 @@ class _Reader:
             language=self.language,
             children=kids,
             all_children=all_children,
-            unmatched_names=unmatched if intent in _NAMED_INTENTS else (),
+            unmatched_names=unmatched if intent in _NAMED_INTENTS or fact else (),
             dates=when,
             time=slots.extract_time(self.text, self.languages, self.hits["time"])
-            if intent in _DATED_INTENTS or intent is Intent.OTHER
+            if intent in _DATED_INTENTS or answering
             else None,
             minutes_late=slots.extract_lateness(self.text, self.languages, self.hits["late"])
             if collecting
@@ -136,21 +136,73 @@ class _Reader:
             )
             if intent is Intent.SET_LANGUAGE
             else None,
-            small_talk=intent is Intent.OTHER and only_small_talk(self.text, self.languages),
+            small_talk=intent is Intent.OTHER and self._small_talk,
             safeguarding=safeguarding.discloses(self.text),
             others_details=intent is Intent.POLICY_QUESTION and asked == details.OTHERS,
             cancels="cancel" in amend,
             corrects=("correct" in amend or found_dates.corrected) and "also" not in amend,
+            touches=routed.touches,
+            personal_fact=fact,
         )
 
-    def _intent(self, signals: Signals) -> tuple[Intent, float, str | None]:
-        """The scored intent and its confidence, and whose contact details are asked for: such a
-        question is a question, never an update of the sender's own details."""
-        scored = score(self.text, self.languages, signals)
+    def _signals(self, contact: bool) -> Signals:
+        """What other extractors found that also speaks for an intent."""
+        return Signals(
+            symptoms=len({h.label for h in self.hits["symptoms"]}),
+            contact=contact,
+            language_named=bool(self.hits["language_names"]),
+            late=slots.extract_lateness(self.text, self.languages, self.hits["late"]) is not None,
+        )
+
+    def _intent(self, signals: Signals) -> tuple[Route, float, str | None]:
+        """The intent routed by what is asked (bot/nlu/routing.py), its confidence, and whose
+        contact details are asked for (such a question is a question, never an update of the
+        sender's own details)."""
+        found = find_evidence(self.text, self.languages)
+        scored = score(found, self.text, signals)
         asked = details.whose_details_asked(self.text, self.languages)
         if asked and scored.intent not in _NOTICE_INTENTS:
-            return Intent.POLICY_QUESTION, scored.confidence, asked
-        return scored.intent, scored.confidence, asked
+            return Route(Intent.POLICY_QUESTION), scored.confidence, asked
+        told = Told(
+            dated=self._extracted_dates.dates is not None or self._extracted_dates.ambiguous,
+            timed=slots.extract_time(self.text, self.languages, self.hits["time"]) is not None,
+            now=tuple(self.hits["now_cues"]),
+            late=tuple(hit for hit in self.hits["late"] if hit.label == "late"),
+            contact=signals.contact,
+        )
+        return (
+            route(scored.intent, found, self.parts, told, self._small_talk),
+            scored.confidence,
+            asked,
+        )
+
+    @cached_property
+    def _small_talk(self) -> bool:
+        return only_small_talk(self.text, self.languages)
+
+    @cached_property
+    def _extracted_dates(self) -> dates.DateResult:
+        zone = ZoneInfo(self.context.timezone)
+        return dates.extract(
+            self.text,
+            self.context.now.astimezone(zone),
+            self.languages,
+            self.context.open_weekdays,
+            self.context.closed_dates,
+        )
+
+    def _personal(
+        self, intent: Intent, kids: tuple[int, ...], unmatched: tuple[str, ...]
+    ) -> tuple[str | None, tuple[int, ...]]:
+        """The personal fact a policy question asks about one of the sender's children, and
+        the children it is about (the only one, when none is named: "who is my son's key
+        person?")."""
+        if intent is not Intent.POLICY_QUESTION:
+            return None, kids
+        fact = personal_fact(self.text, self.languages, self.parts, bool(kids or unmatched))
+        if fact and not kids and not unmatched and len(self.context.children) == 1:
+            return fact, (self.context.children[0].id,)
+        return fact, kids
 
     def _children(
         self, intent: Intent
@@ -182,15 +234,11 @@ class _Reader:
     def _dates(self, intent: Intent) -> dates.DateResult:
         if intent not in _DATED_INTENTS and intent is not Intent.OTHER:
             return dates.DateResult(None)
-        zone = ZoneInfo(self.context.timezone)
-        now = self.context.now.astimezone(zone)
-        found = dates.extract(
-            self.text, now, self.languages, self.context.open_weekdays, self.context.closed_dates
-        )
+        found = self._extracted_dates
         if found.dates or found.ambiguous:
             return found
         if intent in _NOTICE_INTENTS and self._means_now():
-            today = now.date()
+            today = self.context.now.astimezone(ZoneInfo(self.context.timezone)).date()
             return dates.DateResult(DateRange(today, today))
         return found
 

@@ -1,7 +1,8 @@
 """Accuracy of the understanding step on the labelled examples in `content/nlu/examples/`.
 
 `run("train")` / `run("heldout")` return the figures as a dict; `cli_main()` prints both splits,
-then every blind split (`blind-*.jsonl`, written after tuning and scored as found), then the
+then every blind split (`blind-*.jsonl`, written after tuning and scored as found), the routing
+split (`routing.jsonl`: questions about what a flow covers against requests for it), then the
 safeguarding detector's figures (`safeguarding_run`: disclosures flagged and ordinary worries kept
 on `safeguarding*.jsonl`, and how many labelled examples it flags: none is a disclosure), and
 writes them all as JSON (`parentbot eval-nlu`). Neither held-out nor blind splits are tuned
@@ -24,6 +25,7 @@ from bot.nlu.lexicon import nlu_dir
 from bot.types import ChildRef, Understanding
 
 SPLITS = ("train", "heldout")
+REPORTED_SPLITS = ("routing",)  # reported, not gated
 SAFEGUARDING_SPLITS = ("safeguarding", "safeguarding-blind")
 DEFAULT_JSON = Path("eval-nlu.json")
 _SIMPLE_SLOTS = (
@@ -32,6 +34,8 @@ _SIMPLE_SLOTS = (
     "collector_name",
     "minutes_late",
     "target_language",
+    "touches",
+    "personal_fact",
 )
 
 
@@ -173,7 +177,8 @@ def safeguarding_run(split: str) -> dict[str, Any]:
 
 def flagged_examples() -> dict[str, Any]:
     """Labelled examples of every intent split the detector flags (none is a disclosure)."""
-    examples = [example for split in (*SPLITS, *blind_splits()) for example in load(split)]
+    splits = (*SPLITS, *blind_splits(), *REPORTED_SPLITS)
+    examples = [example for split in splits for example in load(split)]
     flagged = [e.text for e in examples if understand(e.text, e.context).safeguarding]
     return {"examples": len(examples), "flagged": len(flagged), "texts": flagged}
 
@@ -220,7 +225,7 @@ def _print(report: dict[str, Any]) -> None:
 def cli_main(json_out: Path | None = None) -> int:
     """Print every split's figures and write them as JSON; 0 when train and heldout meet the
     targets (blind splits are reported, not gated: they estimate accuracy on unseen phrasing)."""
-    reports = {split: run(split) for split in (*SPLITS, *blind_splits())}
+    reports = {split: run(split) for split in (*SPLITS, *blind_splits(), *REPORTED_SPLITS)}
     for report in reports.values():
         _print(report)
     reports["safeguarding"] = _safeguarding_reports()
@@ -234,7 +239,7 @@ def meets_targets(report: dict[str, Any]) -> bool:
     """The issue's figures: intent >= 95% English, >= 90% other; child and date slots >= 90%."""
     groups: dict[str, float] = report["by_group"]
     slots: dict[str, float] = report["slots"]
-    return (
+    return bool(
         groups.get("english", 1.0) >= 0.95
         and groups.get("other_languages", 1.0) >= 0.90
         and slots.get("children", 1.0) >= 0.90

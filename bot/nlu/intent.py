@@ -1,4 +1,10 @@
-"""Intent scoring: weighted lexicon phrases and patterns, plus a few structural signals."""
+"""Intent scoring: weighted lexicon phrases and patterns, plus a few structural signals.
+
+An intent's phrases are `strong`, `weak` or `topic`: topic phrases name what a flow is about
+("complain", "parents evening") and weigh as much as strong ones; in a question they are its
+subject rather than a request for the flow (bot/nlu/routing.py). A pattern's key is
+"<intent>:<weight>", or "<intent>:<weight>:topic" for one that names a subject.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from bot.nlu import lexicon
 from bot.nlu.text import Hit, Text
 from bot.types import Intent
 
-WEIGHTS = {"strong": 3.0, "weak": 1.0}
+WEIGHTS = {"strong": 3.0, "weak": 1.0, "topic": 3.0}
 SYMPTOM_WEIGHT = 1.5  # per symptom, towards absence
 CONTACT_WEIGHT = 3.0  # a phone number or e-mail address, towards update_details
 LANGUAGE_NAME_WEIGHT = 3.0  # a language's name, towards set_language
@@ -37,14 +43,48 @@ class IntentScore:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One regular expression of a lexicon's `[patterns]` and what it adds to an intent."""
+
+    intent: Intent
+    weight: float
+    topic: bool
+    regex: re.Pattern[str]
+
+
 @cache
-def _patterns(languages: tuple[str, ...]) -> tuple[tuple[Intent, float, re.Pattern[str]], ...]:
+def _patterns(languages: tuple[str, ...]) -> tuple[Pattern, ...]:
     compiled = []
     for code in languages:
         for key, regexes in lexicon.raw(code).get("patterns", {}).items():
-            name, weight = key.split(":")
-            compiled += [(Intent(name), float(weight), re.compile(r)) for r in regexes]
+            name, weight, *kind = key.split(":")
+            topic = kind == ["topic"]
+            intent = Intent(name)
+            compiled += [Pattern(intent, float(weight), topic, re.compile(r)) for r in regexes]
     return tuple(compiled)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What speaks for each intent in one message: its lexicon phrases found, and its patterns
+    that matched."""
+
+    hits: dict[Intent, list[Hit]]
+    patterns: dict[Intent, list[Pattern]]
+
+
+def find_evidence(text: Text, languages: tuple[str, ...]) -> Evidence:
+    """Every intent's phrases and patterns in the message."""
+    hits = {  # one matcher per intent: phrases of different intents may overlap
+        intent: lexicon.matcher("intent", languages, f"{intent.value}:").find(text)
+        for intent in Intent
+    }
+    patterns: dict[Intent, list[Pattern]] = {intent: [] for intent in Intent}
+    for pattern in _patterns(languages):
+        if pattern.regex.search(text.folded):
+            patterns[pattern.intent].append(pattern)
+    return Evidence(hits, patterns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +97,18 @@ class Signals:
     late: bool = False
 
 
-def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentScore:
+def phrase_totals(found: Evidence) -> dict[Intent, float]:
+    """Each intent's score from its phrases and patterns alone."""
+    return {
+        intent: sum(WEIGHTS[phrase_kind(hit)] for hit in found.hits[intent])
+        + sum(pattern.weight for pattern in found.patterns[intent])
+        for intent in Intent
+    }
+
+
+def score(found: Evidence, text: Text, signals: Signals) -> IntentScore:
     """The best intent for the message, with a confidence from its margin over the runner-up."""
-    totals = {intent: 0.0 for intent in Intent}
-    for intent in Intent:  # one matcher per intent: phrases of different intents may overlap
-        for hit in lexicon.matcher("intent", languages, f"{intent.value}:").find(text):
-            totals[intent] += WEIGHTS[hit.label.split(":")[1]]
-    for intent, weight, pattern in _patterns(languages):
-        if pattern.search(text.folded):
-            totals[intent] += weight
+    totals = phrase_totals(found)
     _add_signals(totals, text, signals)
     ranked = _notices_first(sorted(totals.items(), key=lambda item: (-item[1], TIE_ORDER[item[0]])))
     (best, top), (_, second) = ranked[0], ranked[1]
@@ -74,6 +117,11 @@ def score(text: Text, languages: tuple[str, ...], signals: Signals) -> IntentSco
     margin = max(0.0, top - second) / (top + 1.0)
     strength = 1.0 - math.exp(-top / 3.0)
     return IntentScore(best, round(min(0.97, 0.25 + 0.45 * margin + 0.3 * strength), 3), top)
+
+
+def phrase_kind(hit: Hit) -> str:
+    """ "strong", "weak" or "topic": how an intent phrase counts."""
+    return hit.label.split(":")[1]
 
 
 def _notices_first(ranked: list[tuple[Intent, float]]) -> list[tuple[Intent, float]]:

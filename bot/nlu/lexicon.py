@@ -33,6 +33,8 @@ SECTIONS = (
     "language_names",
     "names",
     "detect",
+    "asking",
+    "personal",
 )
 
 

@@ -1,4 +1,10 @@
-"""Answer questions about the setting itself: opening hours, closures, contact details, manager."""
+"""Answer questions about the setting itself: opening hours, closures, contact details, manager.
+
+Only questions about the setting: another place's hours ("what time does the park close"), the
+sender's own number ("what if my phone number changes?"), someone else's number ("the phone
+number for the doctors"), fees on closed days, an open day, what happens if it snows or a
+recommendation for the days it is closed are left to the policies.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +36,29 @@ _PHONE_WORDS = re.compile(
     r"\b(phone|telephone|contact|your) number\b|\b(ring|call|phone|contact) (you|the nursery)\b"
 )
 _ADDRESS_WORDS = re.compile(r"\b(address|postcode|where are you|where is the nursery|find you)\b")
+_NOT_HOURS = re.compile(
+    r"\b(late|fees?|charg\w*|pay|paid|paying|costs?|price\w*|refund\w*)\b"
+    r"|\bopen (?:day|evening|morning)s?\b|\bwhat (?:happens|if)\b|\brecommend"
+)
+# Who or what opens, closes or owns the hours asked about: "is the park open", "what time does
+# tesco shut", "the library's opening hours", "opening times of the pool".
+_HOURS_SUBJECT = re.compile(
+    r"\b(?:is|are|r|does|do|will|would)\s+(?P<subject>[a-z' ]{1,40}?)\s+(?:still\s+|usually\s+)?"
+    r"(?:open|opens|opening|close|closes|closing|closed|shut|shuts)\b"
+    r"|\b(?P<owner>[a-z]+)'s\s+(?:opening|closing)\b"
+    r"|\b(?:opening|closing)\s+(?:hours|times?)\s+(?:of|for|at)\s+(?P<place>[a-z' ]{1,40})"
+)
+# words that name the setting, or say nothing about who: "you", "the nursery", "it going to be"
+_SETTING_WORD = re.compile(
+    r"you|u|ya|ye|ur|your|it|nursery|setting|pre-?school|guys|they|we|the|a|this|be|going|to"
+    r"|still|usually|ever"
+)
+_OTHERS_NUMBER = re.compile(
+    r"\b(?:my|our|his|her|their|[a-z]+'s)\s+(?:new\s+|mobile\s+|home\s+|work\s+)?"
+    r"(?:phone|telephone|mobile|contact)?\s*(?:number|no)\b"
+    r"|\bnumber\s+(?:for|of)\s+(?P<whose>[a-z' ]{1,40})"
+)
+_IN_CHARGE_OF = re.compile(r"\b(?:in charge|head) of\s+(?P<what>[a-z' ]{1,40})")
 
 
 @dataclass(frozen=True)
@@ -129,6 +158,42 @@ def _hours_answer(text: str, facts: SettingFacts, today: date) -> str | None:
     return f"{facts.name} is open {weekly_hours(facts)}."
 
 
+def _is_setting(words: str, facts: SettingFacts) -> bool:
+    """Whether the words name the setting ("you", "the nursery", "bramble lane")."""
+    named = set(facts.name.lower().split())
+    return all(_SETTING_WORD.fullmatch(word) or word in named for word in words.split())
+
+
+def _about_the_setting(text: str, facts: SettingFacts) -> bool:
+    """Whether opening hours asked about are the setting's, not another place's."""
+    for match in _HOURS_SUBJECT.finditer(text):
+        named = match.group("subject") or match.group("owner") or match.group("place") or ""
+        if not _is_setting(named.strip(), facts):
+            return False
+    return True
+
+
+def _setting_number(text: str, facts: SettingFacts) -> bool:
+    """Whether a phone number asked about is the setting's (not the sender's or the doctor's)."""
+    if not _PHONE_WORDS.search(text):
+        return False
+    for match in _OTHERS_NUMBER.finditer(text):
+        whose = match.group("whose")
+        if whose is None or not _is_setting(whose.strip(), facts):
+            return False
+    return True
+
+
+def _asks_manager(text: str, facts: SettingFacts) -> bool:
+    """Who runs the setting ("who's in charge"), not who is in charge of data protection nor
+    whether the owner can come to a meeting."""
+    if not re.search(r"\b(manager|in charge|runs? the|head of|owner|boss)\b", text):
+        return False
+    if not re.search(r"\bwho|\bname\b|\bcalled\b", text):
+        return False
+    return all(_is_setting(m.group("what").strip(), facts) for m in _IN_CHARGE_OF.finditer(text))
+
+
 def answer_setting_fact(
     question: str, facts: SettingFacts, today: date | None = None
 ) -> str | None:
@@ -136,14 +201,18 @@ def answer_setting_fact(
     text = question.lower().replace("’", "'")
     if "ofsted" in text:
         return None
-    if facts.manager and re.search(r"\b(manager|in charge|runs? the|head of|owner|boss)\b", text):
+    if facts.manager and _asks_manager(text, facts):
         return f"The manager of {facts.name} is {facts.manager}."
     if facts.email and re.search(r"\be-?mail\b", text):
         return f"You can email {facts.name} at {facts.email}."
-    if facts.phone and _PHONE_WORDS.search(text):
+    if facts.phone and _setting_number(text, facts):
         return f"You can phone {facts.name} on {facts.phone}."
     if facts.address and _ADDRESS_WORDS.search(text):
         return f"{facts.name} is at {facts.address}."
-    if _HOURS_WORDS.search(text) and not re.search(r"\b(late|fee|fees|charge)\b", text):
-        return _hours_answer(text, facts, today or date.today())
+    if _HOURS_WORDS.search(text) and not _NOT_HOURS.search(text):
+        return (
+            _hours_answer(text, facts, today or date.today())
+            if _about_the_setting(text, facts)
+            else None
+        )
     return None

@@ -79,12 +79,18 @@ class Knowledge:
             return index
 
     def policy_answerer(
-        self, session: Session, setting: Setting
+        self,
+        session: Session,
+        setting: Setting,
+        to_english: Callable[[str], str | None] | None = None,
     ) -> Callable[[str], PolicyHit | None]:
-        """A function answering a question from the setting's policies (None when not covered)."""
+        """A function answering a question from the setting's policies (None when not covered).
+        With `to_english` (bot/i18n/services.py), a question in another language is searched in
+        its English translation when one can be made, else as written."""
 
         def answer(question: str) -> PolicyHit | None:
-            found = self.index(session, setting.id).answer(question, max_chars=QUOTE_CHARS)
+            searched = (to_english(question) if to_english else None) or question
+            found = self.index(session, setting.id).answer(searched, max_chars=QUOTE_CHARS)
             return (
                 PolicyHit(found.quote, found.document, found.section, found.source)
                 if found

@@ -35,6 +35,8 @@ _IRREGULAR = {
     "something": "something",
     "anything": "anything",
     "everything": "everything",
+    # nor is "parking" a "park": "is there parking" is not a walk to the park
+    "parking": "parking",
 }
 # "off" carries meaning here: "off sick", "a day off", "keep him off".
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) - {"off"}
@@ -106,20 +108,23 @@ class Concept:
 @dataclass(frozen=True)
 class Lexicon:
     """Parent phrase -> policy phrases, filler words to ignore, everyday words to discount, and
-    text-speak written out ("u" -> "you", "lo" -> "child")."""
+    text-speak written out ("u" -> "you", "lo" -> "child"). A phrase in `instead` is covered by
+    its policy phrases only, never by its own words ("where do I park": parking, not a park)."""
 
     expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     filler: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
     shorthand: dict[str, str] = field(default_factory=dict)
     outside: tuple[tuple[str, ...], ...] = ()  # "recommend", "where can i buy": not policy
+    instead: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def from_toml(cls, path: Path) -> Lexicon:
         """Read a synonyms table (see content/qa/synonyms.toml)."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-        for parent, policy in data.get("expand", {}).items():
+        instead = data.get("instead", {})
+        for parent, policy in [*data.get("expand", {}).items(), *instead.items()]:
             key = tuple(stem(w) for w in words(parent))
             extra = tuple(_content(words(p)) for p in policy)
             merged = expansions.get(key, ()) + tuple(e for e in extra if e)
@@ -130,7 +135,8 @@ class Lexicon:
         shorthand = {k.lower(): v for k, v in data.get("shorthand", {}).items()}
         phrases = data.get("outside", {}).get("phrases", [])
         outside = tuple(tuple(stem(w) for w in words(p)) for p in phrases)
-        return cls(expansions, filler, generic, shorthand, outside)
+        replaced = frozenset(tuple(stem(w) for w in words(parent)) for parent in instead)
+        return cls(expansions, filler, generic, shorthand, outside, replaced)
 
     def asks_outside(self, question: str) -> set[str]:
         """Content words of the phrases asking for advice a policy never gives (recommendations,
@@ -163,7 +169,9 @@ class Lexicon:
                 key = tuple(tokens[position : position + size])
                 if key in self.expansions:
                     own = _content(raw[position : position + size]) or key
-                    concepts.append(Concept(own, (own, *self.expansions[key])))
+                    policy = self.expansions[key]
+                    covers = policy if key in self.instead else (own, *policy)
+                    concepts.append(Concept(own, covers))
                     position += size
                     break
             else:

@@ -65,6 +65,14 @@ def test_cli_writes_json_for_both_splits(
     out = tmp_path / "eval.json"
     assert evaluate.cli_main(out) == 0
     written = json.loads(out.read_text(encoding="utf-8"))
-    assert set(written) == {*evaluate.SPLITS, *evaluate.blind_splits(), "safeguarding"}
+    reported = {*evaluate.SPLITS, *evaluate.blind_splits(), *evaluate.REPORTED_SPLITS}
+    assert set(written) == {*reported, "safeguarding"}
     assert set(written["safeguarding"]) == {*evaluate.SAFEGUARDING_SPLITS, "labelled_examples"}
     assert "per_language" in capsys.readouterr().out
+
+
+def test_the_routing_split_scores_what_a_question_touches_and_personal_facts() -> None:
+    report = evaluate.run("routing")
+    assert report["intent_accuracy"] >= 0.95
+    assert report["slots"]["touches"] >= 0.9
+    assert report["slots"]["personal_fact"] >= 0.95

@@ -109,3 +109,15 @@ def test_requests_for_recommendations_or_shopping_are_handed_to_staff(demo: Poli
     assert demo.answer("can u recommend a book about weaning") is None
     # the same words in a passage that speaks of them still answer
     assert default_lexicon().asks_outside("who is the best person to talk to") == set()
+
+
+@pytest.mark.parametrize(
+    "question", ["where do I park?", "is there parking", "can I park outside when I drop off"]
+)
+def test_parking_is_not_a_walk_to_the_park(demo: PolicyIndex, question: str) -> None:
+    assert demo.answer(question) is None
+
+
+def test_a_walk_to_the_park_is_still_found(demo: PolicyIndex) -> None:
+    answer = demo.answer("do the kids go out to the park")
+    assert answer is not None and "Woodhouse Moor" in answer.quote

@@ -60,3 +60,43 @@ def test_setting_facts_are_answered_directly(question: str, expected: str) -> No
 )
 def test_policy_questions_are_left_to_the_policies(question: str) -> None:
     assert answer_setting_fact(question, FACTS, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What should I do if my phone number changes?",
+        "whats the phone number for the doctors surgery",
+        "is the post office open today",
+        "what time does the park close",
+        "what time does tesco shut tonight",
+        "is the swimming pool open on sundays",
+        "what are the library's opening hours",
+        "whens the next open day",
+        "whos in charge of data protection",
+        "do i get charged for bank hols when ur shut",
+        "what happens if it snows, do u close",
+        "any recommendations for a childminder for the days ur not open",
+        "can the nursery owner come to the complaint meeting",
+    ],
+)
+def test_the_senders_own_number_other_places_and_fees_are_no_setting_facts(
+    question: str,
+) -> None:
+    assert answer_setting_fact(question, FACTS, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is the nursery open on boxing day", "closed on Saturday 26 December 2026"),
+        ("what time does bramble lane close on fridays", "close at 5:30pm"),
+        ("what's the phone number for the nursery", "0113 496 0123"),
+        ("who is in charge of the nursery", "Priya Shah"),
+        ("what's the manager called", "Priya Shah"),
+        ("whos the boss", "Priya Shah"),
+    ],
+)
+def test_the_setting_named_as_the_subject_is_still_answered(question: str, expected: str) -> None:
+    answer = answer_setting_fact(question, FACTS, today=TODAY)
+    assert answer is not None and expected in answer

@@ -19,6 +19,7 @@ from parentbot.eval_turns import (
     measure_set,
     outcome_of,
     own_choices,
+    reply_text,
     settings_under_test,
     split_totals,
 )
@@ -89,3 +90,9 @@ def test_turns_and_ask_back_together_are_refused() -> None:
     result = CliRunner().invoke(app, ["eval-qa", "--turns", "--ask-back"])
     assert result.exit_code == 1
     assert "choose one" in result.output
+
+
+def test_a_language_switch_does_not_carry_over_to_the_next_question(demo_parent: Parent) -> None:
+    switched = demo_parent.ask("can you reply in spanish from now on")
+    assert switched.language == "en" and "español" in reply_text(switched)
+    assert demo_parent.ask("how much is a morning session").language == "en"
