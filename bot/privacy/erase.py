@@ -66,7 +66,13 @@ KEPT_WHY = {
 }
 DELETED_LINKS = frozenset({"outbox.guardian_id"})
 HANDOFF_LINK = "handoff_items.guardian_id"  # safeguarding items kept, the others deleted
-GO_WITH_GUARDIAN = frozenset({"channel_identities.guardian_id", "guardian_children.guardian_id"})
+GO_WITH_GUARDIAN = frozenset(
+    {
+        "channel_identities.guardian_id",
+        "guardian_children.guardian_id",
+        "meeting_guardians.guardian_id",  # their place at a meeting; the meeting stays for staff
+    }
+)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 Everything is importable from `bot.db.models` itself."""
 
 from bot.db.models.base import NAMING, Base, UTCDateTime, table_of, utcnow
+from bot.db.models.meetings import MEETING_BOOKED, Meeting, MeetingChild, MeetingGuardian
 from bot.db.models.messages import (
     ChannelIdentity,
     Conversation,
@@ -34,6 +35,7 @@ from bot.db.models.roster import (
 )
 
 __all__ = [
+    "MEETING_BOOKED",
     "NAMING",
     "SAFEGUARDING_ALERT",
     "SAFEGUARDING_HANDOFF",
@@ -53,6 +55,9 @@ __all__ = [
     "HandoffItem",
     "InboundLog",
     "JobRun",
+    "Meeting",
+    "MeetingChild",
+    "MeetingGuardian",
     "Outbox",
     "PolicyDocument",
     "PolicyPassage",

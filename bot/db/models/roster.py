@@ -76,6 +76,9 @@ class Staff(Base):
     roles: Mapped[list[Any]] = mapped_column(default=list)  # ["manager", "safeguarding_lead"]
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     room: Mapped[Room | None] = relationship()
+    meeting_hours: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # "Tue 16:00-18:00; Thu 07:30-08:30"
 
     def has_role(self, role: str) -> bool:
         """Whether this member of staff holds `role` (among others)."""
