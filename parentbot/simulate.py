@@ -157,4 +157,5 @@ def to_output(result: TurnResult) -> dict[str, Any]:
         "sources": result.sources,
         "records": result.records,
         "staff_notifications": result.staff_notifications,
+        "messages": result.messages,
     }

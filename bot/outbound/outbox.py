@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -118,10 +119,12 @@ def enqueue_to(
     ]
 
 
-def told(name: str, text: str, address: Address) -> dict[str, str]:
-    """Who was sent what, as turn outcomes and job reports list it; "undeliverable" says why
-    when no configured channel reaches them."""
-    entry = {"to": name, "text": text}
+def told(name: str, text: str, address: Address, choices: Sequence[Choice] = ()) -> dict[str, Any]:
+    """Who was sent what, as turn outcomes and job reports list it (with the choices offered,
+    if any); "undeliverable" says why when no configured channel reaches them."""
+    entry: dict[str, Any] = {"to": name, "text": text}
+    if choices:
+        entry |= {"choices": [c.label for c in choices], "choice_ids": [c.id for c in choices]}
     return entry | {"undeliverable": address.problem} if address.problem else entry
 
 

@@ -23,6 +23,7 @@ class TurnResult:
     sources: list[dict[str, str]] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
     staff_notifications: list[dict[str, str]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)  # sent to other people
 
 
 def record_row(

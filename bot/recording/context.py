@@ -43,7 +43,7 @@ class EffectContext:
     # What the effects changed, in order:
     records: list[dict[str, Any]] = field(default_factory=list)
     staff_notifications: list[dict[str, str]] = field(default_factory=list)
-    messages: list[dict[str, str]] = field(default_factory=list)  # to parents, but no replies
+    messages: list[dict[str, Any]] = field(default_factory=list)  # to parents, but no replies
     sources: list[dict[str, str]] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)  # to the sender (a broadcast's report)
     written: list[str] = field(default_factory=list)  # refs of the notices recorded ("A12")
@@ -92,6 +92,7 @@ class EffectContext:
             self.sources,
             self.records,
             self.staff_notifications,
+            self.messages,
         )
 
 
