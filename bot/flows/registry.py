@@ -63,8 +63,8 @@ class Registry:
     def step(self, turn: Turn, state: str, context: Mapping[str, Any]) -> StepResult:
         """One guardian's or unknown sender's turn (staff have their own commands): its replies,
         effects, next state and the flows' data to keep."""
-        if turn.sender.kind is not SenderKind.GUARDIAN:
-            return basic.unknown_sender(turn)
+        if turn.sender.kind is not SenderKind.GUARDIAN:  # a disclosure still reaches the lead
+            return safeguarding.escalate(turn, basic.unknown_sender(turn))
         pending = self._pending(state, context)
         state = state if pending else END
         answered = self._resolved(turn, state, pending, self._answer(turn, pending, context))

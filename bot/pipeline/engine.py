@@ -36,7 +36,7 @@ from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
-from bot.nlu import detect_language, understand, warm_up
+from bot.nlu import detect_language, suggests_harm, understand, warm_up
 from bot.outbound.originals import original_text
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
 from bot.pipeline import views
@@ -320,8 +320,9 @@ class Engine:
         now: datetime,
         languages: TurnLanguages,
     ) -> Understanding:
-        if sender.kind is not SenderKind.GUARDIAN:
-            return Understanding(Intent.OTHER, 0.0, detect_language(text, None))
+        if sender.kind is not SenderKind.GUARDIAN:  # nothing is understood but a disclosure
+            language = detect_language(text, None)
+            return Understanding(Intent.OTHER, 0.0, language, safeguarding=suggests_harm(text))
         if tapped and not text.strip():
             return Understanding(Intent.OTHER, 0.0, sender.language)
         context = views.nlu_context(sender, setting, now)

@@ -7,7 +7,14 @@ person or the room; only they may reply to it (bot.staff.messages)."""
 
 from __future__ import annotations
 
-from bot.db.models import SAFEGUARDING_ALERT, SAFEGUARDING_HANDOFF, Child, HandoffItem, Staff
+from bot.db.models import (
+    SAFEGUARDING_ALERT,
+    SAFEGUARDING_HANDOFF,
+    Child,
+    HandoffItem,
+    InboundLog,
+    Staff,
+)
 from bot.flows.effects import CreateHandoff, RaiseSafeguardingConcern
 from bot.recording.context import EffectContext, children_of
 from bot.staff.roles import SAFEGUARDING_LEAD, members_with
@@ -68,7 +75,14 @@ def _add_item(
 
 
 def _guardian_name(context: EffectContext) -> str:
-    return context.guardian.name if context.guardian else "an unknown sender"
+    """The sender as staff know them; an unknown sender by where they wrote from, so the
+    safeguarding lead can answer them."""
+    if context.guardian:
+        return context.guardian.name
+    inbound = context.session.get(InboundLog, context.inbound_id) if context.inbound_id else None
+    if inbound is None:
+        return "an unknown sender"
+    return f"an unknown sender ({inbound.channel} {inbound.sender_id})"
 
 
 def _about(context: EffectContext, child: Child | None) -> str:

@@ -127,3 +127,20 @@ def test_failed_turn_keeps_the_message_for_staff(
     with sessions() as session:
         item = session.scalar(select(HandoffItem).where(HandoffItem.kind == "failed_message"))
         assert item is not None and item.text == "what is your sickness policy?"
+
+
+def test_unknown_sender_disclosing_harm_reaches_the_safeguarding_lead_and_learns_nothing(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    text = "I'm a neighbour. The little girl next door says her dad hits her and she is scared"
+    result = say(engine, STRANGER, text)
+    replied = reply_text(result)
+    assert "0113 496 0123" in replied and "safeguarding" in replied.casefold()
+    assert not any(word.casefold() in replied.casefold() for word in _roster_words(sessions))
+    leads = {note["to"] for note in result.staff_notifications}
+    assert leads == {"Priya Shah", "Tom Okafor"}  # the safeguarding leads (and managers) only
+    assert all(STRANGER.removeprefix("+44") in note["text"] for note in result.staff_notifications)
+    with sessions() as session:
+        item = session.scalar(select(HandoffItem))
+        assert item is not None and item.kind == "safeguarding" and item.text == text
+    assert _count(sessions, Absence) == 0 and _count(sessions, CollectionChange) == 0
