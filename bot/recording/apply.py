@@ -12,10 +12,13 @@ from bot.db.models import AbsenceChase
 from bot.flows.effects import (
     AbsenceAfterArrival,
     AnswerChase,
+    BookMeeting,
+    CancelMeeting,
     CiteNotice,
     CiteSource,
     CreateHandoff,
     Effect,
+    JoinMeeting,
     RaiseSafeguardingConcern,
     RecordAbsence,
     RecordCollectionChange,
@@ -25,7 +28,7 @@ from bot.flows.effects import (
 from bot.jobs.effects import AskChase, CreateCallTask, ExpireData, JobEffect, RecordChase
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, staff
+from bot.recording import chases, meetings, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -77,6 +80,12 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 context.sources.append({"document": effect.document, "section": effect.section})
             case AnswerChase():
                 _answer_chase(context, effect)
+            case BookMeeting():
+                meetings.book_meeting(context, effect)
+            case CancelMeeting():
+                meetings.cancel_meeting(context, effect)
+            case JoinMeeting():
+                meetings.join_meeting(context, effect)
             case MarkArrived():
                 staff.mark_arrived(context, effect)
             case AcknowledgeNotice():
