@@ -114,6 +114,7 @@ class BookMeeting:
     topic: str = ""
     move_from: int | None = None
     handoff_id: int | None = None
+    at: datetime | None = None  # when it was booked (the turn's clock)
 
 
 @dataclass(frozen=True, slots=True)

@@ -255,7 +255,15 @@ def _book(
     handoff_id: int | None = None,
 ) -> StepResult:
     booking = BookMeeting(
-        data.children, staff_id, start, end, data.mode, data.topic, data.move_from, handoff_id
+        data.children,
+        staff_id,
+        start,
+        end,
+        data.mode,
+        data.topic,
+        data.move_from,
+        handoff_id,
+        turn.now,
     )
     key = "meetings.moved" if data.move_from else "meetings.booked"
     view = MeetingView(0, data.staff, start, end, data.children, data.mode)

@@ -4,6 +4,7 @@ guardian's booked meetings, and offers staff made by `offer H7 ...`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import (
     MEETING_BOOKED,
+    Child,
+    Guardian,
     GuardianChild,
     HandoffItem,
     Meeting,
@@ -121,6 +124,31 @@ def view(session: Session, setting: Setting, row: Meeting, attending: bool = Tru
         row.source,
         attending,
     )
+
+
+@dataclass(frozen=True)
+class Names:
+    """Who a meeting is about and who attends, by name (children as the roster has them)."""
+
+    children: list[str]
+    guardians: list[str]
+
+
+def names(session: Session, meeting_id: int) -> Names:
+    """The meeting's children and guardians by name."""
+    children = session.scalars(
+        select(Child)
+        .join(MeetingChild, MeetingChild.child_id == Child.id)
+        .where(MeetingChild.meeting_id == meeting_id)
+        .order_by(Child.id)
+    )
+    guardians = session.scalars(
+        select(Guardian.name)
+        .join(MeetingGuardian, MeetingGuardian.guardian_id == Guardian.id)
+        .where(MeetingGuardian.meeting_id == meeting_id)
+        .order_by(Guardian.id)
+    )
+    return Names([child.display_name for child in children], list(guardians))
 
 
 def staff_offer(

@@ -25,10 +25,17 @@ from bot.flows.effects import (
     SetLanguage,
     WithdrawNotice,
 )
-from bot.jobs.effects import AskChase, CreateCallTask, ExpireData, JobEffect, RecordChase
+from bot.jobs.effects import (
+    AskChase,
+    CreateCallTask,
+    ExpireData,
+    JobEffect,
+    RecordChase,
+    RemindMeeting,
+)
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, meetings, staff
+from bot.recording import chases, meetings, meetings_staff, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -47,9 +54,13 @@ from bot.staff.effects import (
     AcknowledgeNotice,
     AnswerHandoff,
     MarkArrived,
+    OfferMeeting,
     RefuseAnswer,
     SendBroadcast,
+    SetMeetingHours,
+    StaffCancelMeeting,
     StaffEffect,
+    StaffMoveMeeting,
     Viewed,
 )
 
@@ -104,6 +115,16 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 chases.ask_chase(context, effect)
             case CreateCallTask():
                 chases.create_call_task(context, effect)
+            case SetMeetingHours():
+                meetings_staff.set_hours(context, effect)
+            case OfferMeeting():
+                meetings_staff.offer_meeting(context, effect)
+            case StaffCancelMeeting():
+                meetings_staff.staff_cancel(context, effect)
+            case StaffMoveMeeting():
+                meetings_staff.staff_move(context, effect)
+            case RemindMeeting():
+                meetings_staff.remind_meeting(context, effect)
             case ExpireData():
                 done = expire(context.session, context.setting_id, effect)
                 context.retention += done.lines() if done.changed else []

@@ -44,7 +44,7 @@ def book_meeting(context: EffectContext, effect: BookMeeting) -> None:
         return
     session = context.session
     session.add_all(MeetingChild(meeting_id=row.id, child_id=child.id) for child in children)
-    attending = {guardian.id, *(_guardian_ids(context, old.id) if old else ())}
+    attending = {guardian.id, *(guardian_ids(context, old.id) if old else ())}
     session.add_all(MeetingGuardian(meeting_id=row.id, guardian_id=gid) for gid in attending)
     if old is not None:
         old.status, old.cancelled_at = CANCELLED, utcnow()
@@ -62,21 +62,27 @@ def book_meeting(context: EffectContext, effect: BookMeeting) -> None:
 def _insert(
     context: EffectContext, effect: BookMeeting, guardian: Guardian, old: Meeting | None
 ) -> Meeting | None:
-    """The booked row, or None when the staff member's time is taken (the unique index)."""
+    """The guardian's booking, or None when the staff member's time is taken."""
     row = Meeting(
         setting_id=context.setting_id,
         staff_id=effect.staff_id,
         start=effect.start,
         end=effect.end,
-        status=MEETING_BOOKED,
         mode=effect.mode,
         source=old.source if old else "key_person",
         source_id=old.source_id if old else None,
         topic=effect.topic,
         booked_by=f"guardian:{guardian.id}",
-        ics_token=secrets.token_urlsafe(24),
         moved_from_id=old.id if old else None,
+        created_at=effect.at or utcnow(),
     )
+    return insert_held(context, row)
+
+
+def insert_held(context: EffectContext, row: Meeting) -> Meeting | None:
+    """Insert a booked meeting inside a SAVEPOINT: None, with the turn's transaction intact,
+    when the unique index on the staff member's booked start refuses it (taken meanwhile)."""
+    row.status, row.ics_token = MEETING_BOOKED, secrets.token_urlsafe(24)
     try:
         with context.session.begin_nested():
             context.session.add(row)
@@ -103,9 +109,9 @@ def join_meeting(context: EffectContext, effect: JoinMeeting) -> None:
     guardian = guardian_of(context)
     row = context.session.get(Meeting, effect.meeting_id)
     own = {child.id for child in guardian.children}
-    if row is None or row.status != MEETING_BOOKED or not own & set(_child_ids(context, row.id)):
+    if row is None or row.status != MEETING_BOOKED or not own & set(child_ids(context, row.id)):
         raise PermissionError(f"{context.actor} may not join meeting {effect.meeting_id}")
-    if guardian.id not in _guardian_ids(context, row.id):
+    if guardian.id not in guardian_ids(context, row.id):
         context.session.add(MeetingGuardian(meeting_id=row.id, guardian_id=guardian.id))
     context.audit("meeting_joined", f"meeting:{row.id}")
     context.records.append(meeting_record(context, row))
@@ -117,15 +123,15 @@ def _attended(context: EffectContext, meeting_id: int | None) -> Meeting | None:
     row = context.session.get(Meeting, meeting_id) if meeting_id else None
     if row is None or row.status != MEETING_BOOKED or row.setting_id != context.setting_id:
         return None
-    return row if context.guardian_id in _guardian_ids(context, row.id) else None
+    return row if context.guardian_id in guardian_ids(context, row.id) else None
 
 
-def _guardian_ids(context: EffectContext, meeting_id: int) -> list[int]:
+def guardian_ids(context: EffectContext, meeting_id: int) -> list[int]:
     query = select(MeetingGuardian.guardian_id).where(MeetingGuardian.meeting_id == meeting_id)
     return list(context.session.scalars(query))
 
 
-def _child_ids(context: EffectContext, meeting_id: int) -> list[int]:
+def child_ids(context: EffectContext, meeting_id: int) -> list[int]:
     query = select(MeetingChild.child_id).where(MeetingChild.meeting_id == meeting_id)
     return list(context.session.scalars(query))
 
@@ -141,7 +147,7 @@ def meeting_record(context: EffectContext, row: Meeting) -> dict[str, Any]:
     session = context.session
     zone = ZoneInfo(session.get_one(Setting, row.setting_id).timezone)
     children = session.scalars(
-        select(Child).where(Child.id.in_(_child_ids(context, row.id))).order_by(Child.id)
+        select(Child).where(Child.id.in_(child_ids(context, row.id))).order_by(Child.id)
     )
     return {
         "type": "meeting",
@@ -166,7 +172,7 @@ def _tell_staff(
     context: EffectContext, row: Meeting, key: str, guardian: str, old: Meeting | None = None
 ) -> None:
     session = context.session
-    children = session.scalars(select(Child).where(Child.id.in_(_child_ids(context, row.id))))
+    children = session.scalars(select(Child).where(Child.id.in_(child_ids(context, row.id))))
     text = context.staff_text(
         key,
         guardian=guardian,
