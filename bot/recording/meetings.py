@@ -25,7 +25,9 @@ from bot.db.models import (
 )
 from bot.flows.dates import short_date
 from bot.flows.effects import BookMeeting, CancelMeeting, JoinMeeting
+from bot.meetings.ics import link
 from bot.recording.context import EffectContext, children_of, guardian_of
+from bot.types import Reply
 
 CANCELLED = "cancelled"
 
@@ -57,6 +59,12 @@ def book_meeting(context: EffectContext, effect: BookMeeting) -> None:
     key = "meeting_staff.moved" if old else "meeting_staff.booked"
     _tell_staff(context, row, key, guardian.name, old)
     context.booked.append(row.id)
+    address = link(row.ics_token)
+    if address:
+        language = guardian.language if guardian.language in context.catalog.languages else "en"
+        context.replies.append(
+            Reply(context.catalog.text("meetings.calendar", language, link=address))
+        )
 
 
 def _insert(
