@@ -84,10 +84,20 @@ def start(turn: Turn) -> StepResult:
     action = turn.understanding.meeting_action
     if action is not None:
         return _about_booked(turn, action)
+    if _names_another_child(turn):
+        return StepResult((turn.reply("meetings.not_your_child"),))
     child = only_child(turn)
     if child is None:
         return _which_child(turn)
     return _for_child(turn, child.id, turn.text)
+
+
+def _names_another_child(turn: Turn) -> bool:
+    """A name that is neither one of the sender's children nor a member of staff, and none of
+    theirs named: another family's child."""
+    found = turn.understanding
+    others = [name for name in found.unmatched_names if not turn.meetings.staff_named(name)]
+    return bool(others) and not found.children
 
 
 def _about_booked(turn: Turn, action: str) -> StepResult:

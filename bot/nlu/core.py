@@ -29,6 +29,7 @@ _TAGS = re.compile(r"<[^>]{0,200}>")
 _CHILD_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.CONCERN})
 _DATED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.BOOK_MEETING})
 _NAMED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE})
+_ASKS_FOR_CHILD = frozenset({Intent.BOOK_MEETING})  # another family's child named: refused
 # what a message about a booked meeting may otherwise read as ("when is my meeting?" asks)
 _MEETING_ROUTES = frozenset(
     {Intent.BOOK_MEETING, Intent.POLICY_QUESTION, Intent.OTHER, Intent.HELP, Intent.CONCERN}
@@ -130,7 +131,7 @@ class _Reader:
             language=self.language,
             children=kids,
             all_children=all_children,
-            unmatched_names=unmatched if intent in _NAMED_INTENTS or fact else (),
+            unmatched_names=unmatched if intent in _NAMED_INTENTS | _ASKS_FOR_CHILD or fact else (),
             dates=when,
             time=slots.extract_time(self.text, self.languages, self.hits["time"])
             if intent in _DATED_INTENTS or answering
