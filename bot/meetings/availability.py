@@ -10,10 +10,11 @@ bookable to the horizon.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from zoneinfo import ZoneInfo
 
 from bot.calendar import WEEKDAYS, is_open
@@ -128,14 +129,16 @@ def free_slots(
     by_day: dict[int, list[Window]] = {}
     for window in windows:
         by_day.setdefault(window.weekday, []).append(window)
-    taken = sorted(busy)
+    taken = sorted((start.timestamp(), end.timestamp()) for start, end in busy)
+    starts = [start for start, _ in taken]
+    latest_end = list(accumulate((end for _, end in taken), max))
     length = timedelta(minutes=minutes)
     slots: list[Slot] = []
     day = earliest.astimezone(zone).date()
     while day <= last_day:
         if is_open(day, open_weekdays, closed):
             for window in sorted(by_day.get(day.weekday(), ())):
-                slots += _window_slots(window, day, zone, length, earliest, taken)
+                slots += _window_slots(window, day, zone, length, earliest, (latest_end, starts))
         day += timedelta(days=1)
     return slots
 
@@ -146,17 +149,28 @@ def _window_slots(
     zone: ZoneInfo,
     length: timedelta,
     earliest: datetime,
-    taken: list[tuple[datetime, datetime]],
+    busy: tuple[list[float], list[float]],
 ) -> list[Slot]:
+    """The window's slots on `day` from `earliest`, overlapping no busy interval (epoch
+    seconds: latest ends and starts, sorted by start; numbers compare faster than aware
+    datetimes)."""
+    latest_end, starts = busy
     start = datetime.combine(day, window.start, zone)
     end = datetime.combine(day, window.end, zone)
     found = []
     while start + length <= end:
         slot_end = start + length
-        if start >= earliest and not any(s < slot_end and start < e for s, e in taken):
+        if start >= earliest and not _overlaps(latest_end, starts, start, slot_end):
             found.append(Slot(start, slot_end))
         start = slot_end
     return found
+
+
+def _overlaps(latest_end: list[float], starts: list[float], start: datetime, end: datetime) -> bool:
+    """Whether a busy interval starting before `end` ends after `start`: the latest end among
+    the intervals starting before `end` (a running maximum) says it."""
+    index = bisect_left(starts, end.timestamp())
+    return index > 0 and latest_end[index - 1] > start.timestamp()
 
 
 def spread(slots: list[Slot], most: int = 6) -> list[Slot]:
