@@ -91,12 +91,8 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 context.sources.append({"document": effect.document, "section": effect.section})
             case AnswerChase():
                 _answer_chase(context, effect)
-            case BookMeeting():
-                meetings.book_meeting(context, effect)
-            case CancelMeeting():
-                meetings.cancel_meeting(context, effect)
-            case JoinMeeting():
-                meetings.join_meeting(context, effect)
+            case BookMeeting() | CancelMeeting() | JoinMeeting():
+                meetings.apply_meeting(context, effect)
             case MarkArrived():
                 staff.mark_arrived(context, effect)
             case AcknowledgeNotice():
@@ -115,16 +111,14 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 chases.ask_chase(context, effect)
             case CreateCallTask():
                 chases.create_call_task(context, effect)
-            case SetMeetingHours():
-                meetings_staff.set_hours(context, effect)
-            case OfferMeeting():
-                meetings_staff.offer_meeting(context, effect)
-            case StaffCancelMeeting():
-                meetings_staff.staff_cancel(context, effect)
-            case StaffMoveMeeting():
-                meetings_staff.staff_move(context, effect)
-            case RemindMeeting():
-                meetings_staff.remind_meeting(context, effect)
+            case (
+                SetMeetingHours()
+                | OfferMeeting()
+                | StaffCancelMeeting()
+                | StaffMoveMeeting()
+                | RemindMeeting()
+            ):
+                meetings_staff.apply_meeting_change(context, effect)
             case ExpireData():
                 done = expire(context.session, context.setting_id, effect)
                 context.retention += done.lines() if done.changed else []

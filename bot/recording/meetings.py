@@ -5,7 +5,7 @@ staff told on their own channel, parents told when staff cancel or move; simulat
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, assert_never
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,6 +30,21 @@ from bot.recording.context import EffectContext, children_of, guardian_of
 from bot.types import Reply
 
 CANCELLED = "cancelled"
+
+
+def apply_meeting(
+    context: EffectContext, effect: BookMeeting | CancelMeeting | JoinMeeting
+) -> None:
+    """A guardian's meeting effect, applied."""
+    match effect:
+        case BookMeeting():
+            book_meeting(context, effect)
+        case CancelMeeting():
+            cancel_meeting(context, effect)
+        case JoinMeeting():
+            join_meeting(context, effect)
+        case _:
+            assert_never(effect)
 
 
 def book_meeting(context: EffectContext, effect: BookMeeting) -> None:

@@ -5,6 +5,7 @@ Move / Cancel), and the day-before reminder (at most once per meeting)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -37,6 +38,27 @@ from bot.recording.meetings import (
 )
 from bot.staff.effects import OfferMeeting, SetMeetingHours, StaffCancelMeeting, StaffMoveMeeting
 from bot.types import Choice, Reply
+
+MeetingChange = (
+    SetMeetingHours | OfferMeeting | StaffCancelMeeting | StaffMoveMeeting | RemindMeeting
+)
+
+
+def apply_meeting_change(context: EffectContext, effect: MeetingChange) -> None:
+    """A staff command's or the reminder job's meeting effect, applied."""
+    match effect:
+        case SetMeetingHours():
+            set_hours(context, effect)
+        case OfferMeeting():
+            offer_meeting(context, effect)
+        case StaffCancelMeeting():
+            staff_cancel(context, effect)
+        case StaffMoveMeeting():
+            staff_move(context, effect)
+        case RemindMeeting():
+            remind_meeting(context, effect)
+        case _:
+            assert_never(effect)
 
 
 def set_hours(context: EffectContext, effect: SetMeetingHours) -> None:
