@@ -43,6 +43,7 @@ CHOOSE_SLOT = "meeting:choose_slot"
 WHEN_SUITS = "meeting:when_suits"
 CHILD = "meeting:child:"  # + child id
 JOIN = "meeting:join:"  # + meeting id
+_NOTICES = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE})
 
 
 @dataclass(frozen=True)
@@ -305,8 +306,8 @@ def _confirm_offer(turn: Turn, choice: str) -> StepResult:
 
 def when_suits(turn: Turn, data: MeetingData) -> StepResult | None:
     """The parent's answer to "when would suit you?", handed to the key person."""
-    if turn.choice_id or not turn.text.strip():
-        return None
+    if turn.choice_id or not turn.text.strip() or turn.understanding.intent in _NOTICES:
+        return None  # a notice ("Maya's off today") is not an answer: its flow takes it
     child = data.children[0] if data.children else None
     words = turn.text if not data.topic else f"{turn.text}\n({data.topic})"
     return StepResult(

@@ -146,3 +146,10 @@ def test_the_ics_invitation_is_served_at_its_unguessable_link(
     assert client.get("/meetings/not-a-token.ics").status_code == 404
     assert len(meeting.ics_token) >= 32
     assert isinstance(meeting, Meeting)
+
+
+def test_a_notice_while_asked_when_would_suit_is_taken_as_a_notice(engine: Engine) -> None:
+    say(engine, SARAH, "can I have a meeting with Maya's key person?")
+    say(engine, SARAH, "", choice_id="meeting:none")
+    result = say(engine, SARAH, "Maya's off today, temperature")
+    assert result.intent == "absence" and result.records[0]["type"] == "absence"

@@ -237,3 +237,11 @@ def test_a_scheduled_jobs_time_must_be_a_local_time(tmp_path: Path, written: str
     [problem] = _problems(folder)
     assert problem.startswith("setting.toml:22: absence_chase_at: ")
     assert problem.endswith('use a local time, e.g. absence_chase_at = "09:30"')
+
+
+def test_unreadable_meeting_hours_are_reported_by_file_line_and_column(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "Tue 16:00-18:00; Thu 07:30-08:30", "Tues 4-6pm")
+    assert _problems(folder) == [
+        "staff.csv:3: meeting_hours: '4-6pm' is not a time span (write e.g. 16:00-18:00)"
+    ]
