@@ -159,3 +159,6 @@ class Understanding:
     # "room" or "days" ("who is Leo's key person?"); the child is in `children` when named or
     # the only one, and a name that is none of theirs is in `unmatched_names`.
     personal_fact: str | None = None
+    # About a meeting already booked: "when" ("when is my meeting?"), "move" or "cancel"
+    # (`[meeting_action]` in each lexicon: an action word and a meeting word together).
+    meeting_action: str | None = None

@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 
+from bot.db.session import transaction
+from bot.meetings.ics import invitation
 from bot.pipeline.engine import Engine
 from bot.service import CoreService
 from parentbot import dashboard, setup
@@ -53,6 +55,15 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
             return {"status": "ready"}
         response.status_code = 503
         return {"status": "warming up"}
+
+    @app.get("/meetings/{token}.ics")
+    def meeting_invitation(token: str) -> Response:
+        """A booked meeting's calendar invitation, at its unguessable link (else 404)."""
+        with transaction(engine.sessions) as session:
+            body = invitation(session, engine.setting_id, token)
+        if body is None:
+            return Response(status_code=404)
+        return Response(body, media_type="text/calendar; charset=utf-8")
 
     app.add_exception_handler(RequestValidationError, invalid_request)
     for router in webhook_routers(CoreService(engine), demo_chat):

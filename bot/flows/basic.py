@@ -1,4 +1,4 @@
-"""Small flows of one reply: help, handoffs, meeting requests, detail changes; unknown senders.
+"""Small flows of one reply: help, handoffs, detail changes; unknown senders.
 
 Each answers at once and waits for nothing (no steps, no data).
 """
@@ -45,19 +45,6 @@ def handoff(turn: Turn) -> StepResult:
     )
 
 
-def book_meeting(turn: Turn) -> StepResult:
-    """Ask the child's key person to offer a meeting time."""
-    child = only_child(turn)
-    if child is None or not child.key_person:
-        return StepResult(
-            (turn.reply("meeting.requested_team"),), (CreateHandoff("book_meeting", turn.text),)
-        )
-    return StepResult(
-        (turn.reply("meeting.requested", key_person=child.key_person, child=child.name),),
-        (CreateHandoff("book_meeting", turn.text, child.id),),
-    )
-
-
 def update_details(turn: Turn) -> StepResult:
     """New contact details are checked by the office before they change anything."""
     return StepResult(
@@ -88,9 +75,6 @@ def who_answers(turn: Turn, child: ChildView | None) -> str:
 
 
 HELP: Flow[Never] = Flow(name="help", start=help_reply, intents=frozenset({Intent.HELP}))
-MEETING: Flow[Never] = Flow(
-    name="meeting", start=book_meeting, intents=frozenset({Intent.BOOK_MEETING})
-)
 DETAILS: Flow[Never] = Flow(
     name="details", start=update_details, intents=frozenset({Intent.UPDATE_DETAILS})
 )

@@ -100,6 +100,37 @@ class AnswerChase:
     words: str = ""  # what the parent wrote, quoted to staff
 
 
+@dataclass(frozen=True, slots=True)
+class BookMeeting:
+    """Book a meeting with a member of staff about the sender's children (held by the database:
+    a time taken meanwhile books nothing and the flow offers fresh times); `move_from`: the
+    sender's booked meeting it replaces; `handoff_id`: the request a staff offer answered."""
+
+    child_ids: tuple[int, ...]
+    staff_id: int
+    start: datetime
+    end: datetime
+    mode: str = "in_person"
+    topic: str = ""
+    move_from: int | None = None
+    handoff_id: int | None = None
+    at: datetime | None = None  # when it was booked (the turn's clock)
+
+
+@dataclass(frozen=True, slots=True)
+class CancelMeeting:
+    """Cancel a booked meeting the sender attends; the member of staff is told."""
+
+    meeting_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class JoinMeeting:
+    """The sender attends a meeting another guardian booked about their child."""
+
+    meeting_id: int
+
+
 Effect = (
     RecordAbsence
     | RecordCollectionChange
@@ -111,4 +142,7 @@ Effect = (
     | SetLanguage
     | CiteSource
     | AnswerChase
+    | BookMeeting
+    | CancelMeeting
+    | JoinMeeting
 )

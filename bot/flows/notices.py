@@ -73,9 +73,11 @@ def start(turn: Turn) -> StepResult:
 
 
 def about_another_family(turn: Turn) -> bool:
-    """Whether the message names only children who are not the sender's."""
+    """Whether the message names only children who are not the sender's (a meeting request
+    may name staff too: the meeting flow checks its own, bot/flows/meeting.py)."""
     found = turn.understanding
-    return bool(found.unmatched_names) and not found.children
+    asks_meeting = found.intent is Intent.BOOK_MEETING
+    return bool(found.unmatched_names) and not found.children and not asks_meeting
 
 
 def resume(turn: Turn, state: str, data: NoticeData) -> StepResult | None:

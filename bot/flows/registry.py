@@ -20,7 +20,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.flows import basic, chased, language, notices, original, policy, safeguarding
+from bot.flows import (
+    basic,
+    chased,
+    language,
+    meeting,
+    notices,
+    original,
+    policy,
+    safeguarding,
+)
 from bot.flows.flow import Flow, Step, expired, flow_name
 from bot.flows.turn import ASK_AGAIN, ASK_OR_END, END, KEEP, StepResult, Turn
 from bot.roster.setting import TIMEOUT_OPTION
@@ -205,7 +214,7 @@ FLOWS = Registry(
         chased.FLOW,
         policy.FLOW,
         basic.HELP,
-        basic.MEETING,
+        meeting.FLOW,
         basic.DETAILS,
         basic.HANDOFF,
     )

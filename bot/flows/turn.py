@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from bot.flows.draft import Draft
 from bot.flows.effects import Effect
 from bot.i18n.catalog import Catalog
+from bot.meetings.views import Meetings
 from bot.types import ChildRef, Choice, Intent, Reply, SenderKind, Understanding
 
 END = "idle"  # nothing pending (the stored value, as before flows were registered)
@@ -104,6 +105,7 @@ class Turn:
     # the English original of a message sent to the sender, by its "original:<id>" choice
     original: Callable[[str], str | None] = lambda _choice_id: None
     choice_expired: bool = False  # a choice that was not offered (bot/pipeline/choices.py)
+    meetings: Meetings = field(default_factory=Meetings)  # free slots, booked meetings, offers
 
     def say(self, key: str, /, **values: object) -> str:
         """Curated text in the reply language."""

@@ -52,4 +52,13 @@ class ExpireData:
     at: datetime
 
 
-JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData
+@dataclass(frozen=True, slots=True)
+class RemindMeeting:
+    """The day-before reminder of a booked meeting, to its parents and its member of staff (at
+    most once: applying it claims the meeting's `reminded_at`)."""
+
+    meeting_id: int
+    at: datetime
+
+
+JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData | RemindMeeting

@@ -23,6 +23,7 @@ from bot.i18n import names
 from bot.i18n.catalog import Catalog
 from bot.jobs.chase import chase_missing, create_call_tasks
 from bot.jobs.job import Daily, Every, Job, JobContext, JobResult
+from bot.jobs.meetings import REMINDERS_EVERY_MINUTES, remind_meetings
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.privacy.retention import retention_job
 from bot.recording import EffectContext, apply_effects
@@ -33,6 +34,7 @@ JOBS: tuple[Job, ...] = (
     Job("chase", Daily("absence_chase_at"), chase_missing),
     Job("call_tasks", Daily("absence_call_task_at"), create_call_tasks),
     Job("retention", Daily("retention_at", "02:00", open_days_only=False), retention_job),
+    Job("meeting_reminders", Every(REMINDERS_EVERY_MINUTES), remind_meetings),
 )
 
 

@@ -29,6 +29,11 @@ _TAGS = re.compile(r"<[^>]{0,200}>")
 _CHILD_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.CONCERN})
 _DATED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.BOOK_MEETING})
 _NAMED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE})
+_ASKS_FOR_CHILD = frozenset({Intent.BOOK_MEETING})  # another family's child named: refused
+# what a message about a booked meeting may otherwise read as ("when is my meeting?" asks)
+_MEETING_ROUTES = frozenset(
+    {Intent.BOOK_MEETING, Intent.POLICY_QUESTION, Intent.OTHER, Intent.HELP, Intent.CONCERN}
+)
 _NOTICE_INTENTS = _NAMED_INTENTS  # "today" is implied only for notices (an OTHER message may be
 # answering "which day?": its dates are read, but never assumed)
 
@@ -65,6 +70,15 @@ def understand(text: str, context: NluContext) -> Understanding:
     return _Reader(prepared, active_languages(language), language, context).read()
 
 
+def meeting_action(text: Text, languages: tuple[str, ...]) -> str | None:
+    """ "when", "move" or "cancel" when the message names a meeting and that action on it
+    (`[meeting_action]`: its `meeting` words and the action words, in the active languages)."""
+    labels = [hit.label for hit in lexicon.matcher("meeting_action", languages).find(text)]
+    if "meeting" not in labels:
+        return None
+    return next((label for label in labels if label in ("cancel", "move", "when")), None)
+
+
 def suggests_harm(text: str) -> bool:
     """Whether a parent's words disclose or suggest harm, neglect or fear (`understand` flags the
     same as `Understanding.safeguarding`)."""
@@ -95,6 +109,9 @@ class _Reader:
     def read(self) -> Understanding:
         phone, email, address = slots.extract_contacts(self.text)
         routed, confidence, asked = self._intent(self._signals(bool(phone or email or address)))
+        action = meeting_action(self.text, self.languages)
+        if action and routed.intent in _MEETING_ROUTES:  # about a booked meeting: the meeting flow
+            routed = Route(Intent.BOOK_MEETING)
         intent = routed.intent
         kids, all_children, unmatched, collector, unsure = self._children(intent)
         fact, kids = self._personal(intent, kids, unmatched)
@@ -114,7 +131,7 @@ class _Reader:
             language=self.language,
             children=kids,
             all_children=all_children,
-            unmatched_names=unmatched if intent in _NAMED_INTENTS or fact else (),
+            unmatched_names=unmatched if intent in _NAMED_INTENTS | _ASKS_FOR_CHILD or fact else (),
             dates=when,
             time=slots.extract_time(self.text, self.languages, self.hits["time"])
             if intent in _DATED_INTENTS or answering
@@ -143,6 +160,7 @@ class _Reader:
             corrects=("correct" in amend or found_dates.corrected) and "also" not in amend,
             touches=routed.touches,
             personal_fact=fact,
+            meeting_action=action if intent is Intent.BOOK_MEETING else None,
         )
 
     def _signals(self, contact: bool) -> Signals:

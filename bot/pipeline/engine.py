@@ -28,7 +28,7 @@ from bot.db.models import (
     Staff,
 )
 from bot.db.session import transaction
-from bot.flows import refs
+from bot.flows import meeting, refs
 from bot.flows.registry import FLOWS, OFFERED, Registry
 from bot.flows.turn import SenderView, SettingView, Turn
 from bot.i18n.catalog import ENGLISH, Catalog
@@ -36,6 +36,7 @@ from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
+from bot.meetings.store import lookups as meeting_lookups
 from bot.nlu import detect_language, suggests_harm, understand, warm_up
 from bot.outbound.originals import original_text
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
@@ -208,6 +209,7 @@ class Engine:
         )
         apply_effects(effects, result.effects)
         result = refs.fill(result, tuple(effects.written))
+        result = meeting.after_apply(turn, result, tuple(effects.booked), effects.taken)
         save_conversation(session, conversation.id, *self.flows.settle(context, result), now)
         _answer(session, inbound, inbound_id, result.replies, guardian_id=who.sender.guardian_id)
         mark_handled(session, inbound_id, turn.understanding, self.clock())
@@ -254,6 +256,7 @@ class Engine:
             own_notice=lambda refs: own_notice(session, guardian_id, refs),
             original=lambda choice_id: original_text(session, guardian_id, choice_id),
             choice_expired=choice.expired,
+            meetings=meeting_lookups(session, setting, guardian_id, now),
         )
 
     def _staff_turn(

@@ -30,6 +30,9 @@ from bot.db.models import (
     GuardianChild,
     HandoffItem,
     InboundLog,
+    Meeting,
+    MeetingChild,
+    MeetingGuardian,
     Outbox,
 )
 from bot.privacy.subject import Subject
@@ -103,6 +106,21 @@ def _handoffs(subject: Subject) -> ColumnElement[bool]:
     )
 
 
+def _meetings(subject: Subject) -> ColumnElement[bool]:
+    """Meetings about their children (whoever booked them: the child's), or that they attend."""
+    about = select(MeetingChild.meeting_id).where(MeetingChild.child_id.in_(subject.child_ids))
+    attends = select(MeetingGuardian.meeting_id).where(
+        MeetingGuardian.guardian_id.in_(subject.guardian_ids)
+    )
+    return or_(Meeting.id.in_(about), Meeting.id.in_(attends))
+
+
+def _topic_left_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A meeting's topic is the words of the message that asked for it, perhaps another
+    parent's (each parent's own messages are exported with their messages)."""
+    return row | {"topic": ""}
+
+
 HELD: tuple[Held, ...] = (
     Held(Guardian, lambda s: Guardian.id.in_(s.guardian_ids), audit_kind="guardian"),
     Held(
@@ -134,6 +152,9 @@ HELD: tuple[Held, ...] = (
     ),
     Held(Arrival, lambda s: Arrival.child_id.in_(s.child_ids)),
     Held(AbsenceChase, lambda s: AbsenceChase.child_id.in_(s.child_ids)),
+    Held(Meeting, _meetings, shown=_topic_left_out, audit_kind="meeting"),
+    Held(MeetingChild, lambda s: MeetingChild.child_id.in_(s.child_ids)),
+    Held(MeetingGuardian, lambda s: MeetingGuardian.guardian_id.in_(s.guardian_ids)),
 )
 
 NOT_HELD: dict[str, str] = {

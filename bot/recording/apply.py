@@ -12,20 +12,30 @@ from bot.db.models import AbsenceChase
 from bot.flows.effects import (
     AbsenceAfterArrival,
     AnswerChase,
+    BookMeeting,
+    CancelMeeting,
     CiteNotice,
     CiteSource,
     CreateHandoff,
     Effect,
+    JoinMeeting,
     RaiseSafeguardingConcern,
     RecordAbsence,
     RecordCollectionChange,
     SetLanguage,
     WithdrawNotice,
 )
-from bot.jobs.effects import AskChase, CreateCallTask, ExpireData, JobEffect, RecordChase
+from bot.jobs.effects import (
+    AskChase,
+    CreateCallTask,
+    ExpireData,
+    JobEffect,
+    RecordChase,
+    RemindMeeting,
+)
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, staff
+from bot.recording import chases, meetings, meetings_staff, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -44,9 +54,13 @@ from bot.staff.effects import (
     AcknowledgeNotice,
     AnswerHandoff,
     MarkArrived,
+    OfferMeeting,
     RefuseAnswer,
     SendBroadcast,
+    SetMeetingHours,
+    StaffCancelMeeting,
     StaffEffect,
+    StaffMoveMeeting,
     Viewed,
 )
 
@@ -77,6 +91,8 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 context.sources.append({"document": effect.document, "section": effect.section})
             case AnswerChase():
                 _answer_chase(context, effect)
+            case BookMeeting() | CancelMeeting() | JoinMeeting():
+                meetings.apply_meeting(context, effect)
             case MarkArrived():
                 staff.mark_arrived(context, effect)
             case AcknowledgeNotice():
@@ -95,6 +111,14 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 chases.ask_chase(context, effect)
             case CreateCallTask():
                 chases.create_call_task(context, effect)
+            case (
+                SetMeetingHours()
+                | OfferMeeting()
+                | StaffCancelMeeting()
+                | StaffMoveMeeting()
+                | RemindMeeting()
+            ):
+                meetings_staff.apply_meeting_change(context, effect)
             case ExpireData():
                 done = expire(context.session, context.setting_id, effect)
                 context.retention += done.lines() if done.changed else []

@@ -49,6 +49,8 @@ class EffectContext:
     written: list[str] = field(default_factory=list)  # refs of the notices recorded ("A12")
     retention: list[str] = field(default_factory=list)  # what the retention job deleted
     handoff: bool = False
+    booked: list[int] = field(default_factory=list)  # meetings booked (ids), for Move / Cancel
+    taken: bool = False  # a meeting's time was taken meanwhile: nothing booked
 
     @cached_property
     def guardian(self) -> Guardian | None:

@@ -94,4 +94,6 @@ def _alert(context: EffectContext, heading: str, words: str, item: HandoffItem) 
     if context.guardian is None:
         return f"{heading}\n{context.quote(words)}"
     hint = context.staff_text("notify.reply_hint", ref=f"H{item.id}")
+    if item.kind == "book_meeting":
+        hint += " " + context.staff_text("meeting_staff.offer_hint", ref=f"H{item.id}")
     return f"{heading}\n{context.quote(words)}\n{hint}"

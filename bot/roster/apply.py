@@ -172,6 +172,7 @@ def _upsert_staff(
     for row in roster.staff:
         member = existing.get(row.name) or Staff(setting_id=setting_id, name=row.name)
         member.phone, member.email, member.roles = row.phone, row.email, row.roles
+        member.meeting_hours = row.meeting_hours  # replaces any chat `free`/`busy` change
         member.room_id = rooms[row.room].id if row.room else None
         session.add(member)
         result[row.name] = member

@@ -10,6 +10,7 @@ from babel import Locale
 from babel.core import get_global
 
 from bot.calendar import WEEKDAYS, WORKING_WEEK
+from bot.meetings.availability import HoursError, hours_text, parse_hours
 from bot.staff.roles import ROLES
 
 YES = {"yes", "y", "true", "1"}
@@ -130,3 +131,12 @@ def staff_roles(value: str) -> list[str]:
         verb = "is not a role" if len(unknown) == 1 else "are not roles"
         raise FieldError(f"{named} {verb} ({', '.join(ROLES)})")
     return list(dict.fromkeys(roles))
+
+
+def meeting_hours(value: str) -> str:
+    """Weekly meeting hours ("Tue 16:00-18:00; Thu 07:30-08:30"), written back tidily; "" for
+    none."""
+    try:
+        return hours_text(parse_hours(value))
+    except HoursError as error:
+        raise FieldError(str(error)) from error

@@ -29,6 +29,7 @@ class StaffRow:
     email: str
     roles: list[str]
     room: str | None
+    meeting_hours: str = ""
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ _STAFF = _spec(
     email=_text,
     role=fields.staff_roles,
     room=_optional(_text),
+    meeting_hours=fields.meeting_hours,
 )
 _CHILDREN = _spec(
     ("first_name", "last_name"),

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.calendar import WEEKDAYS
+from bot.meetings.options import option_problems as meeting_problems
 from bot.privacy.options import option_problems
 from bot.roster import fields
 from bot.roster.errors import RowError, TomlFile, read_toml
@@ -101,7 +102,11 @@ def _setting_data(
         except fields.FieldError as bad:
             problem("closed_dates", str(bad))
     options = dict(table("options"))
-    for key, message in [*option_problems(options), *_time_problems(options)]:
+    for key, message in [
+        *option_problems(options),
+        *meeting_problems(options),
+        *_time_problems(options),
+    ]:
         problem(key, message)
     return SettingData(
         slug=str(data.get("slug") or path.parent.name),

@@ -61,7 +61,18 @@ class Broadcast:
     text: str
 
 
-Command = Help | Register | Arrived | Acknowledge | ReplyToParent | Broadcast
+@dataclass(frozen=True, slots=True)
+class MeetingCommand:
+    """A meeting command (bot/staff/meetings.py): `meetings` (this week's), `free Tue
+    16:00-18:00`, `busy Thu`, `offer H7 Thu 18:15`, `cancel M3`, `move M3 Thu 16:00`."""
+
+    verb: str  # meetings, free, busy, offer, cancel, move
+    ref: int | None = None  # H7's or M3's number
+    day: str = ""  # free / busy: the weekday as typed
+    rest: str = ""  # free: the times; offer / move: the day and time as typed
+
+
+Command = Help | Register | Arrived | Acknowledge | ReplyToParent | Broadcast | MeetingCommand
 
 
 def parse(text: str) -> Command:
@@ -78,6 +89,9 @@ def parse(text: str) -> Command:
     if verb in ("arrived", "in", "arrival") and rest.strip():
         names = tuple(name for name in _SPLIT.split(rest.strip()) if name)
         return Arrived(names) if names else Help()
+    meeting = _meeting(verb, rest.strip())
+    if meeting is not None:
+        return meeting
     if verb in ("ack", "acknowledge", "seen"):
         match = _NOTICE.match(rest.strip())
         if match:
@@ -97,6 +111,26 @@ def _message(text: str) -> ReplyToParent | Broadcast | None:
     if verb == "broadcast":
         return Broadcast(rest)
     return None
+
+
+_REF = re.compile(r"^([hm])\s*(\d{1,9})\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _meeting(verb: str, rest: str) -> MeetingCommand | None:
+    """`meetings`, `free Tue 16:00-18:00`, `busy Thu`, `offer H7 Thu 18:15`, `cancel M3`,
+    `move M3 Thu 16:00`; None when it is none of them."""
+    if verb == "meetings" and not rest:
+        return MeetingCommand("meetings")
+    if verb in ("free", "busy") and rest:
+        day, _, times = rest.partition(" ")
+        return MeetingCommand(verb, day=day, rest=times.strip())
+    found = _REF.match(rest)
+    wanted = {"offer": "h", "cancel": "m", "move": "m"}.get(verb)
+    if found is None or wanted is None or found.group(1).casefold() != wanted:
+        return None
+    if verb != "cancel" and not found.group(3).strip():
+        return None
+    return MeetingCommand(verb, int(found.group(2)), rest=found.group(3).strip())
 
 
 def match_children(children: Iterable[ChildRef], name: str) -> list[ChildRef]:

@@ -65,6 +65,49 @@ class Viewed:
     subject: str  # "register:2026-11-23"
 
 
+@dataclass(frozen=True, slots=True)
+class SetMeetingHours:
+    """The member of staff's weekly meeting hours, as staff.csv writes them (`free`, `busy`)."""
+
+    hours: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMeeting:
+    """Offer the guardian behind a meeting request this time with the member of staff; they
+    book it with one tap."""
+
+    handoff_id: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StaffCancelMeeting:
+    """The member of staff cancels one of their booked meetings; its guardians are told."""
+
+    meeting_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMoveMeeting:
+    """The member of staff moves one of their booked meetings; its guardians are told."""
+
+    meeting_id: int
+    start: datetime
+    end: datetime
+    at: datetime  # when it was moved (the command's clock)
+
+
 StaffEffect = (
-    MarkArrived | AcknowledgeNotice | AnswerHandoff | RefuseAnswer | SendBroadcast | Viewed
+    MarkArrived
+    | AcknowledgeNotice
+    | AnswerHandoff
+    | RefuseAnswer
+    | SendBroadcast
+    | Viewed
+    | SetMeetingHours
+    | OfferMeeting
+    | StaffCancelMeeting
+    | StaffMoveMeeting
 )

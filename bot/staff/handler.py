@@ -13,12 +13,14 @@ from bot.staff.commands import (
     Acknowledge,
     Arrived,
     Broadcast,
+    MeetingCommand,
     Register,
     ReplyToParent,
     match_children,
     parse,
 )
 from bot.staff.effects import AcknowledgeNotice, MarkArrived, Viewed
+from bot.staff.meetings import meeting_command
 from bot.staff.messages import broadcast_from_chat, reply_to_parent
 from bot.staff.register import register_text
 from bot.staff.request import StaffRequest, StaffStep
@@ -42,6 +44,8 @@ def handle(request: StaffRequest) -> StaffStep:
             return reply_to_parent(request, command)
         case Broadcast(text=text):
             return broadcast_from_chat(request, text)
+        case MeetingCommand() as command:
+            return meeting_command(request, command)
     return StaffStep.say(request, "staff.help", name=request.staff.name.split()[0])
 
 

@@ -174,7 +174,7 @@ def test_a_good_roster_upload_imports_people_and_keeps_the_rest(
 ) -> None:
     token = sign_in(client, sessions, PRIYA)
     files = _demo_csvs()
-    files["staff.csv"] = files["staff.csv"] + b"Ola Berg,07700 900007,,practitioner,Oaks\n"
+    files["staff.csv"] = files["staff.csv"] + b"Ola Berg,07700 900007,,practitioner,Oaks,\n"
     page = _upload(client, token, files)
     assert "Imported: 7 staff" in page
     with sessions() as session:

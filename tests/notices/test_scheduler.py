@@ -26,6 +26,7 @@ def test_each_setting_gets_weekday_jobs_at_its_local_chase_times(
         "chase:bramble-lane",
         "call_tasks:bramble-lane",
         "retention:bramble-lane",  # every day, open or not (data protection)
+        "meeting_reminders:bramble-lane",  # every 5 minutes
         "outbox:requeue_stale",
     }
     summer_monday = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)  # London is on BST (UTC+1)

@@ -39,6 +39,7 @@ CALL_TIME = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 SARAH_SAID = [
     "Maya's off today, temperature",
     "Could Jess call me about Maya's speech please? My work number is 0113 496 0999",
+    "Afternoons suit me best, ring me at work",  # when would suit (the meeting flow asks)
     "Just checking you got my message about Maya",
 ]
 DISCLOSURE = "Maya has a bruise and said someone at home hurt her"
@@ -47,8 +48,10 @@ MARK_SAID = "Leo is off tomorrow, he has the dentist"
 
 def _sarah_and_mark_write(engine: Engine, sessions: sessionmaker[Session], setting: int) -> None:
     say(engine, SARAH, SARAH_SAID[0])
-    say(engine, SARAH, SARAH_SAID[1])
-    say(engine, SARAH, SARAH_SAID[2], channel="webchat")
+    say(engine, SARAH, SARAH_SAID[1])  # offered times with Jess: none suit, so it asks when
+    say(engine, SARAH, "", choice_id="meeting:none")
+    say(engine, SARAH, SARAH_SAID[2])
+    say(engine, SARAH, SARAH_SAID[3], channel="webchat")
     say(engine, SARAH, DISCLOSURE)
     meeting = _handoff_id(sessions, "book_meeting")
     say(engine, JESS, f"reply H{meeting} Of course Sarah, I'll ring you at 3 on 0113 496 0999")

@@ -95,6 +95,8 @@ def test_another_parents_words_about_the_same_child_are_not_exported(
     engine: Engine, sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     say(engine, MARK, "Please can Maya's key person ring me about her eczema cream")
+    say(engine, MARK, "", choice_id="meeting:none")  # none of the times offered: it asks when
+    say(engine, MARK, "Any afternoon")
     exported = _export(sessions, demo_setting, phone=SARAH)
     assert "eczema" not in "\n".join(strings_in(exported))
     assert _export(sessions, demo_setting, phone=MARK)["held"]["handoff_items"]
@@ -155,7 +157,7 @@ def test_exported_rows_have_every_column_but_staff_addresses(
 def test_a_guardian_waiting_for_erasure_can_still_have_their_data_exported(
     engine: Engine, sessions: sessionmaker[Session], demo_setting: int, tmp_path: Path
 ) -> None:
-    asked = "Please can Maya's key person ring me about her eczema cream"
+    asked = "I'm worried about Maya's eczema cream, it doesn't seem to be working"
     say(engine, MARK, asked)
     import_without(sessions, tmp_path, "Mark Thompson")
     exported = _export(sessions, demo_setting, phone=MARK)

@@ -24,7 +24,7 @@ def test_every_problem_in_the_folder_is_reported_in_one_run(tmp_path: Path) -> N
     staff.write_bytes(b"\xef\xbb\xbf" + staff.read_bytes())  # Excel's "CSV UTF-8" BOM
     replace_line(staff, "07700 900002", "07700 12")  # Jess: still a known key person
     replace_line(staff, "safeguarding_lead,Oaks", "safeguarding_lead,Oak")
-    append(staff, "Kim Lee,07700 900007,kim@example.com,practitioner,Oaks,extra")
+    append(staff, "Kim Lee,07700 900007,kim@example.com,practitioner,Oaks,,extra")
     children = folder / "children.csv"
     replace_line(children, "2023-03-14,Saplings", "2023-02-30,Sunflowers")
     replace_line(children, "Oaks,Tom Okafor", "Oaks,Tom Okafr")
@@ -46,7 +46,7 @@ def test_every_problem_in_the_folder_is_reported_in_one_run(tmp_path: Path) -> N
             "(e.g. Europe/London)",
             "staff.csv:3: phone: '07700 12' is not a valid phone number",
             "staff.csv:4: room: unknown room 'Oak'",
-            "staff.csv:8: 6 values, but the header has 5 columns "
+            "staff.csv:8: 7 values, but the header has 6 columns "
             '(a value with a comma in it needs "quotes")',
             "children.csv:2: date_of_birth: '2023-02-30' is not a date (YYYY-MM-DD)",
             "children.csv:2: room: unknown room 'Sunflowers'",
@@ -237,3 +237,11 @@ def test_a_scheduled_jobs_time_must_be_a_local_time(tmp_path: Path, written: str
     [problem] = _problems(folder)
     assert problem.startswith("setting.toml:22: absence_chase_at: ")
     assert problem.endswith('use a local time, e.g. absence_chase_at = "09:30"')
+
+
+def test_unreadable_meeting_hours_are_reported_by_file_line_and_column(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    replace_line(folder / "staff.csv", "Tue 16:00-18:00; Thu 07:30-08:30", "Tues 4-6pm")
+    assert _problems(folder) == [
+        "staff.csv:3: meeting_hours: '4-6pm' is not a time span (write e.g. 16:00-18:00)"
+    ]
