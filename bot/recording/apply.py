@@ -43,7 +43,10 @@ from bot.recording.notices import (
 from bot.staff.effects import (
     AcknowledgeNotice,
     AnswerHandoff,
+    CloseHandoff,
+    ExpectAnswer,
     MarkArrived,
+    ReassignHandoff,
     RefuseAnswer,
     SendBroadcast,
     StaffEffect,
@@ -89,6 +92,12 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 staff.viewed(context, effect)
             case SendBroadcast():
                 staff.send_broadcast(context, effect)
+            case CloseHandoff():
+                staff.close_handoff(context, effect)
+            case ReassignHandoff():
+                staff.reassign_handoff(context, effect)
+            case ExpectAnswer():
+                staff.expect_answer(context, effect)
             case RecordChase():
                 chases.record_chase(context, effect)
             case AskChase():

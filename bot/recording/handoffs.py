@@ -10,7 +10,9 @@ from __future__ import annotations
 from bot.db.models import SAFEGUARDING_ALERT, SAFEGUARDING_HANDOFF, Child, HandoffItem, Staff
 from bot.flows.effects import CreateHandoff, RaiseSafeguardingConcern
 from bot.recording.context import EffectContext, children_of
+from bot.staff.choices import reply_choice
 from bot.staff.roles import SAFEGUARDING_LEAD, members_with
+from bot.types import Choice
 
 
 def create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
@@ -28,7 +30,7 @@ def create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
         about=_about(context, child),
     )
     alert = _alert(context, text, effect.text, item)
-    context.alerts.to([assignee] if assignee else managers, alert)
+    context.alerts.to([assignee] if assignee else managers, alert, choices=_reply(context, item))
 
 
 def raise_safeguarding_concern(context: EffectContext, effect: RaiseSafeguardingConcern) -> None:
@@ -43,7 +45,8 @@ def raise_safeguarding_concern(context: EffectContext, effect: RaiseSafeguarding
     text = context.staff_text(
         "notify.safeguarding", guardian=_guardian_name(context), about=_about(context, child)
     )
-    context.alerts.to(recipients, _alert(context, text, effect.text, item), kind=SAFEGUARDING_ALERT)
+    alert = _alert(context, text, effect.text, item)
+    context.alerts.to(recipients, alert, kind=SAFEGUARDING_ALERT, choices=_reply(context, item))
 
 
 def _add_item(
@@ -73,6 +76,11 @@ def _guardian_name(context: EffectContext) -> str:
 
 def _about(context: EffectContext, child: Child | None) -> str:
     return context.staff_text("notify.about_child", child=child.display_name) if child else ""
+
+
+def _reply(context: EffectContext, item: HandoffItem) -> list[Choice]:
+    """A Reply button, when there is a parent to answer (bot.staff.choices)."""
+    return [reply_choice(context.staff_catalog, item.id)] if context.guardian else []
 
 
 def _alert(context: EffectContext, heading: str, words: str, item: HandoffItem) -> str:
