@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, HandoffItem, Staff
 from bot.db.session import insert_unless_present
+from bot.flows.original import PREFIX as ORIGINAL
 from bot.flows.turn import END
 from bot.outbound.broadcast import BroadcastRefused, announce
 from bot.outbound.originals import SHOW_KEY, keep_original
-from bot.outbound.outbox import enqueue_to, guardian_addresses
+from bot.outbound.outbox import enqueue_to, guardian_addresses, told
 from bot.pipeline.conversation import save_conversation
 from bot.pipeline.outcome import record_row
 from bot.recording.context import EffectContext
@@ -31,7 +32,7 @@ from bot.staff.effects import (
     Viewed,
 )
 from bot.staff.request import ANSWERING
-from bot.types import Reply
+from bot.types import Choice, Reply
 
 
 def mark_arrived(context: EffectContext, effect: MarkArrived) -> None:
@@ -115,6 +116,8 @@ def answer_handoff(context: EffectContext, effect: AnswerHandoff) -> None:
     )
     if effect.english:
         keep_original(session, [(ids[-1], effect.language)], effect.english, context.catalog)
+    choices = [Choice(f"{ORIGINAL}{ids[-1]}", label) for label in show]
+    context.messages.append(told(guardian.name, effect.text, address, choices))
     if address.problem:
         return
     session.get_one(HandoffItem, effect.handoff_id).status = "closed"
