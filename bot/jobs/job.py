@@ -75,7 +75,7 @@ class JobResult:
     effects: tuple[JobEffect, ...] = ()
     chased: list[str] = field(default_factory=list)  # children asked about
     call_tasks: list[dict[str, str]] = field(default_factory=list)  # {"child", "text"}
-    staff_notifications: list[dict[str, str]] = field(default_factory=list)  # {"to", "text"}
+    staff_notifications: list[dict[str, Any]] = field(default_factory=list)  # {"to", "text"}
     messages: list[dict[str, Any]] = field(default_factory=list)  # to parents: {"to", "text"}
     retention: list[str] = field(default_factory=list)  # "deleted 3 from outbox", "erased E7"
 

@@ -50,8 +50,10 @@ from bot.pipeline.outcome import TurnResult
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
 from bot.recording.notices import own_notice
+from bot.staff.commands import Command
 from bot.staff.handler import StaffRequest
 from bot.staff.handler import handle as handle_staff_command
+from bot.staff.request import Answering, StaffSaid
 from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 
 log = logging.getLogger(__name__)
@@ -186,9 +188,13 @@ class Engine:
         setting = session.get_one(Setting, self.setting_id)
         now = clock_now.astimezone(ZoneInfo(setting.timezone))
         who = identify(session, self.setting_id, inbound.channel, inbound.sender_id, now)
-        if who.staff is not None:
-            return self._staff_turn(session, inbound, inbound_id, setting, who.staff, now)
         conversation = lock_conversation(session, who.identity_id)
+        if who.staff is not None:
+            chat = Answering.of(
+                conversation.id, conversation.state, conversation.context,
+                conversation.updated_at, now,
+            )  # fmt: skip
+            return self._staff_turn(session, inbound, (inbound_id, chat), setting, who.staff, now)
         state, context = self.flows.current(
             conversation.state, conversation.context, conversation.updated_at, now, setting.options
         )
@@ -263,13 +269,16 @@ class Engine:
         self,
         session: Session,
         inbound: InboundMessage,
-        inbound_id: int,
+        received: tuple[int, Answering],
         setting: Setting,
         staff: Staff,
         now: datetime,
     ) -> TurnResult:
-        """Staff commands (register, arrived, ack, reply, broadcast, help): never parent flows."""
-        replies = self.staff_command(session, setting, staff, inbound.text, now, inbound_id)
+        """Staff commands (register, arrived, ack, reply, broadcast, help, and the buttons on
+        staff alerts): never parent flows. `received`: the inbound id and the chat it came by."""
+        inbound_id, chat = received
+        said = StaffSaid(inbound.text, inbound.choice_id, chat)
+        replies = self.staff_command(session, setting, staff, said, now, inbound_id)
         result = replies.turn_result(inbound_id, Intent.OTHER.value, "en", ())
         _answer(session, inbound, inbound_id, result.replies, staff_id=staff.id)
         mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())
@@ -280,23 +289,28 @@ class Engine:
         session: Session,
         setting: Setting,
         staff: Staff,
-        text: str,
+        said: StaffSaid | Command,
         now: datetime,
         inbound_id: int | None = None,
     ) -> EffectContext:
         """One staff command decided and applied in the caller's transaction, whether it came
-        by chat or from the dashboard; what it changed (its replies among them)."""
+        by chat (what was said) or from the dashboard (a typed command); what it changed (its
+        replies among them)."""
         languages = self.translation.for_turn(session, self.setting_id)
+        heard = said if isinstance(said, StaffSaid) else StaffSaid(command=said)
         request = StaffRequest(
             session,
             setting,
             staff,
-            text,
+            heard.text,
             now,
             self.catalog,
             self.staff_catalog,
             languages,
             self.reach,
+            heard.command,
+            heard.choice_id,
+            heard.chat,
         )
         step = handle_staff_command(request)
         effects = EffectContext(

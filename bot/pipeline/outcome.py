@@ -22,7 +22,7 @@ class TurnResult:
     handoff: bool = False
     sources: list[dict[str, str]] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
-    staff_notifications: list[dict[str, str]] = field(default_factory=list)
+    staff_notifications: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)  # sent to other people
 
 

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import PolicyDocument, Setting
+from bot.db.models import PolicyDocument, PolicySynonym, Setting
 from bot.flows.turn import PolicyHit
 from bot.policies.facts import SettingFacts, answer_setting_fact
 from bot.policies.index import PolicyIndex
 from bot.policies.matches import IndexedPassage, load_passages
+from bot.policies.terms import lexicon_with
 
 QUOTE_CHARS = 600
 
@@ -36,7 +37,7 @@ class Knowledge:
             cached = self._indexes.get(setting_id)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
-        passages = load_passages(session, setting_id)
+        passages = load_passages(session, setting_id), setting_synonyms(session, setting_id)
         if cached is None:
             return self._build(setting_id, fingerprint, passages)
         threading.Thread(
@@ -58,22 +59,22 @@ class Knowledge:
         def build() -> None:
             with sessions() as session:  # a short read; the build runs after it closes
                 fingerprint = _fingerprint(session, setting_id)
-                passages = load_passages(session, setting_id)
+                passages = load_passages(session, setting_id), setting_synonyms(session, setting_id)
             self._build(setting_id, fingerprint, passages)
 
         thread = threading.Thread(target=build, name="policy-index-warm-up", daemon=True)
         thread.start()
         return thread
 
-    def _build(
-        self, setting_id: int, fingerprint: Fingerprint, passages: list[IndexedPassage]
-    ) -> PolicyIndex:
+    def _build(self, setting_id: int, fingerprint: Fingerprint, read: Read) -> PolicyIndex:
+        """Index the passages with the setting's own synonyms (`read`, both read beforehand)."""
         with self._build_lock:
             with self._lock:
                 cached = self._indexes.get(setting_id)
             if cached is not None and cached[0] == fingerprint:
                 return cached[1]
-            index = PolicyIndex.build(passages)
+            passages, synonyms = read
+            index = PolicyIndex.build(passages, lexicon_with(synonyms))
             with self._lock:
                 self._indexes[setting_id] = (fingerprint, index)
             return index
@@ -117,14 +118,32 @@ class Knowledge:
 Fingerprint = tuple[object, ...]
 
 
+Read = tuple[list[IndexedPassage], tuple[tuple[str, tuple[str, ...]], ...]]
+
+
 def _fingerprint(session: Session, setting_id: int) -> Fingerprint:
-    """Changes whenever a document of the setting is added, replaced or removed."""
-    return tuple(
-        session.execute(
-            select(
-                func.count(PolicyDocument.id),
-                func.max(PolicyDocument.imported_at),
-                func.max(PolicyDocument.id),
-            ).where(PolicyDocument.setting_id == setting_id)
-        ).one()
+    """Changes whenever a document of the setting is added, replaced or removed, or a synonym
+    of its own is added or changed."""
+    documents = session.execute(
+        select(
+            func.count(PolicyDocument.id),
+            func.max(PolicyDocument.imported_at),
+            func.max(PolicyDocument.id),
+        ).where(PolicyDocument.setting_id == setting_id)
+    ).one()
+    synonyms = session.execute(
+        select(func.count(PolicySynonym.id), func.max(PolicySynonym.added_at)).where(
+            PolicySynonym.setting_id == setting_id
+        )
+    ).one()
+    return (*documents, *synonyms)
+
+
+def setting_synonyms(session: Session, setting_id: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The setting's own synonyms, as Lexicon entries (parent words, policy phrases)."""
+    rows = session.scalars(
+        select(PolicySynonym)
+        .where(PolicySynonym.setting_id == setting_id)
+        .order_by(PolicySynonym.id)
     )
+    return tuple((row.parent_words, tuple(str(p) for p in row.policy_words)) for row in rows)

@@ -113,6 +113,26 @@ def import_policies(session: Session, setting_id: int, folder: Path) -> PolicyIm
     return report
 
 
+def import_policy_file(session: Session, setting_id: int, path: Path) -> PolicyImportReport:
+    """Add or replace one document by its filename, as `import_policies` does for each file of
+    the folder (the dashboard's upload); the others stay. The caller commits."""
+    report = PolicyImportReport()
+    existing = session.scalar(
+        select(PolicyDocument).where(
+            PolicyDocument.setting_id == setting_id, PolicyDocument.filename == path.name
+        )
+    )
+    try:
+        outcome, written = _import_file(session, setting_id, path, existing)
+    except (PolicyReadError, OSError) as error:
+        report.failed.append(ImportFailure(path.name, str(error)))
+        return report
+    getattr(report, outcome).append(path.name)
+    report.passages += written
+    session.flush()
+    return report
+
+
 def list_documents(session: Session, setting_id: int) -> list[DocumentSummary]:
     """The setting's imported documents with their passage counts, by filename."""
     rows = session.execute(

@@ -119,15 +119,17 @@ class Lexicon:
     instead: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
-    def from_toml(cls, path: Path) -> Lexicon:
-        """Read a synonyms table (see content/qa/synonyms.toml)."""
+    def from_toml(cls, path: Path, extra: Iterable[tuple[str, Iterable[str]]] = ()) -> Lexicon:
+        """Read a synonyms table (see content/qa/synonyms.toml), with `extra` entries for its
+        [expand] (a setting's own, bot.db.models.PolicySynonym)."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         instead = data.get("instead", {})
-        for parent, policy in [*data.get("expand", {}).items(), *instead.items()]:
+        pairs = [*data.get("expand", {}).items(), *extra, *instead.items()]
+        for parent, policy in pairs:
             key = tuple(stem(w) for w in words(parent))
-            extra = tuple(_content(words(p)) for p in policy)
-            merged = expansions.get(key, ()) + tuple(e for e in extra if e)
+            found = tuple(_content(words(p)) for p in policy)
+            merged = expansions.get(key, ()) + tuple(e for e in found if e)
             expansions[key] = tuple(dict.fromkeys(merged))
         expansions = _one_more_step(expansions)
         filler = frozenset(stem(w) for w in data.get("filler", {}).get("words", []))
@@ -231,3 +233,10 @@ def _dedupe(concepts: list[Concept]) -> list[Concept]:
 def default_lexicon() -> Lexicon:
     """The shipped table, content/qa/synonyms.toml."""
     return Lexicon.from_toml(content_dir() / "qa" / "synonyms.toml")
+
+
+def lexicon_with(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicon:
+    """The shipped table with a setting's own [expand] entries (the shipped one when none)."""
+    if not extra:
+        return default_lexicon()
+    return Lexicon.from_toml(content_dir() / "qa" / "synonyms.toml", extra)

@@ -163,6 +163,7 @@ NOT_HELD: dict[str, str] = {
     "staff": "members of staff (their own data)",
     "policy_documents": "the setting's policies",
     "policy_passages": "the setting's policies",
+    "policy_synonyms": "the setting's own words for its policies: no family in them",
     "job_runs": "when the scheduled jobs ran: no person in them",
     "staff_sign_ins": "members of staff signing in to the dashboard (their own data)",
     "staff_sessions": "members of staff signed in to the dashboard (their own data)",

@@ -53,8 +53,11 @@ from bot.recording.notices import (
 from bot.staff.effects import (
     AcknowledgeNotice,
     AnswerHandoff,
+    CloseHandoff,
+    ExpectAnswer,
     MarkArrived,
     OfferMeeting,
+    ReassignHandoff,
     RefuseAnswer,
     SendBroadcast,
     SetMeetingHours,
@@ -68,62 +71,82 @@ AnyEffect = Effect | StaffEffect | JobEffect  # a flow's, a staff command's, a s
 
 
 def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
-    """Apply every effect in order; what they changed is noted in `context`."""
+    """Apply every effect in order; what they changed is noted in `context`. A parent's turn's
+    effects are matched first, then a staff command's, then a scheduled job's; mypy proves each
+    match whole (an effect added to a union without its case is a type error)."""
     for effect in effects:
-        match effect:
-            case RecordAbsence():
-                record_absence(context, effect)
-            case RecordCollectionChange():
-                record_collection(context, effect)
-            case WithdrawNotice():
-                withdraw_notice(context, effect)
-            case CiteNotice():
-                cite_notice(context, effect)
-            case AbsenceAfterArrival():
-                absence_after_arrival(context, effect)
-            case CreateHandoff():
-                create_handoff(context, effect)
-            case RaiseSafeguardingConcern():
-                raise_safeguarding_concern(context, effect)
-            case SetLanguage():
-                _set_language(context, effect)
-            case CiteSource():
-                context.sources.append({"document": effect.document, "section": effect.section})
-            case AnswerChase():
-                _answer_chase(context, effect)
-            case BookMeeting() | CancelMeeting() | JoinMeeting():
-                meetings.apply_meeting(context, effect)
-            case MarkArrived():
-                staff.mark_arrived(context, effect)
-            case AcknowledgeNotice():
-                staff.acknowledge_notice(context, effect)
-            case AnswerHandoff():
-                staff.answer_handoff(context, effect)
-            case RefuseAnswer():
-                staff.refuse_answer(context, effect)
-            case Viewed():
-                staff.viewed(context, effect)
-            case SendBroadcast():
-                staff.send_broadcast(context, effect)
-            case RecordChase():
-                chases.record_chase(context, effect)
-            case AskChase():
-                chases.ask_chase(context, effect)
-            case CreateCallTask():
-                chases.create_call_task(context, effect)
-            case (
-                SetMeetingHours()
-                | OfferMeeting()
-                | StaffCancelMeeting()
-                | StaffMoveMeeting()
-                | RemindMeeting()
-            ):
-                meetings_staff.apply_meeting_change(context, effect)
-            case ExpireData():
-                done = expire(context.session, context.setting_id, effect)
-                context.retention += done.lines() if done.changed else []
-            case _:
-                assert_never(effect)
+        _apply_flow_effect(context, effect)
+
+
+def _apply_flow_effect(context: EffectContext, effect: AnyEffect) -> None:
+    match effect:
+        case RecordAbsence():
+            record_absence(context, effect)
+        case RecordCollectionChange():
+            record_collection(context, effect)
+        case WithdrawNotice():
+            withdraw_notice(context, effect)
+        case CiteNotice():
+            cite_notice(context, effect)
+        case AbsenceAfterArrival():
+            absence_after_arrival(context, effect)
+        case CreateHandoff():
+            create_handoff(context, effect)
+        case RaiseSafeguardingConcern():
+            raise_safeguarding_concern(context, effect)
+        case SetLanguage():
+            _set_language(context, effect)
+        case CiteSource():
+            context.sources.append({"document": effect.document, "section": effect.section})
+        case AnswerChase():
+            _answer_chase(context, effect)
+        case BookMeeting() | CancelMeeting() | JoinMeeting():
+            meetings.apply_meeting(context, effect)
+        case _:
+            _apply_staff_effect(context, effect)
+
+
+def _apply_staff_effect(context: EffectContext, effect: StaffEffect | JobEffect) -> None:
+    match effect:
+        case MarkArrived():
+            staff.mark_arrived(context, effect)
+        case AcknowledgeNotice():
+            staff.acknowledge_notice(context, effect)
+        case AnswerHandoff():
+            staff.answer_handoff(context, effect)
+        case RefuseAnswer():
+            staff.refuse_answer(context, effect)
+        case Viewed():
+            staff.viewed(context, effect)
+        case SendBroadcast():
+            staff.send_broadcast(context, effect)
+        case CloseHandoff():
+            staff.close_handoff(context, effect)
+        case ReassignHandoff():
+            staff.reassign_handoff(context, effect)
+        case ExpectAnswer():
+            staff.expect_answer(context, effect)
+        case SetMeetingHours() | OfferMeeting() | StaffCancelMeeting() | StaffMoveMeeting():
+            meetings_staff.apply_meeting_change(context, effect)
+        case _:
+            _apply_job_effect(context, effect)
+
+
+def _apply_job_effect(context: EffectContext, effect: JobEffect) -> None:
+    match effect:
+        case RecordChase():
+            chases.record_chase(context, effect)
+        case AskChase():
+            chases.ask_chase(context, effect)
+        case CreateCallTask():
+            chases.create_call_task(context, effect)
+        case RemindMeeting():
+            meetings_staff.apply_meeting_change(context, effect)
+        case ExpireData():
+            done = expire(context.session, context.setting_id, effect)
+            context.retention += done.lines() if done.changed else []
+        case _:
+            assert_never(effect)
 
 
 def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:

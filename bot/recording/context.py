@@ -21,6 +21,7 @@ from bot.nlu import suggests_harm
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.pipeline.outcome import TurnResult
 from bot.staff.alerts import StaffAlerts
+from bot.staff.choices import acknowledge_choice
 from bot.types import Reply
 
 
@@ -42,7 +43,7 @@ class EffectContext:
     translator: Translator = field(default_factory=NoTranslator)  # staff's words for parents
     # What the effects changed, in order:
     records: list[dict[str, Any]] = field(default_factory=list)
-    staff_notifications: list[dict[str, str]] = field(default_factory=list)
+    staff_notifications: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)  # to parents, but no replies
     sources: list[dict[str, str]] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)  # to the sender (a broadcast's report)
@@ -119,11 +120,16 @@ def room_name(child: Child) -> str:
     return child.room.name if child.room else "no room"
 
 
-def notify_child_staff(context: EffectContext, child: Child, text: str, words: str = "") -> None:
+def notify_child_staff(
+    context: EffectContext, child: Child, text: str, words: str = "", ack: str | None = None
+) -> None:
     """Tell the child's staff, quoting the parent's words when there are any, unless they
-    disclose harm: those go only to the safeguarding lead(s) (bot.recording.handoffs)."""
+    disclose harm: those go only to the safeguarding lead(s) (bot.recording.handoffs). `ack`:
+    the notice's ref, offered as an Acknowledge button."""
     quoted = words and not suggests_harm(words)
-    context.alerts.about_child(child, text + ("\n" + context.quote(words) if quoted else ""))
+    choices = [acknowledge_choice(context.staff_catalog, ack)] if ack else []
+    text += "\n" + context.quote(words) if quoted else ""
+    context.alerts.about_child(child, text, choices)
 
 
 def when_text(start: date, end: date) -> str:

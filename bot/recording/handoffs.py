@@ -17,7 +17,9 @@ from bot.db.models import (
 )
 from bot.flows.effects import CreateHandoff, RaiseSafeguardingConcern
 from bot.recording.context import EffectContext, children_of
+from bot.staff.choices import reply_choice
 from bot.staff.roles import SAFEGUARDING_LEAD, members_with
+from bot.types import Choice
 
 
 def create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
@@ -35,7 +37,7 @@ def create_handoff(context: EffectContext, effect: CreateHandoff) -> None:
         about=_about(context, child),
     )
     alert = _alert(context, text, effect.text, item)
-    context.alerts.to([assignee] if assignee else managers, alert)
+    context.alerts.to([assignee] if assignee else managers, alert, choices=_reply(context, item))
 
 
 def raise_safeguarding_concern(context: EffectContext, effect: RaiseSafeguardingConcern) -> None:
@@ -50,7 +52,8 @@ def raise_safeguarding_concern(context: EffectContext, effect: RaiseSafeguarding
     text = context.staff_text(
         "notify.safeguarding", guardian=_guardian_name(context), about=_about(context, child)
     )
-    context.alerts.to(recipients, _alert(context, text, effect.text, item), kind=SAFEGUARDING_ALERT)
+    alert = _alert(context, text, effect.text, item)
+    context.alerts.to(recipients, alert, kind=SAFEGUARDING_ALERT, choices=_reply(context, item))
 
 
 def _add_item(
@@ -87,6 +90,11 @@ def _guardian_name(context: EffectContext) -> str:
 
 def _about(context: EffectContext, child: Child | None) -> str:
     return context.staff_text("notify.about_child", child=child.display_name) if child else ""
+
+
+def _reply(context: EffectContext, item: HandoffItem) -> list[Choice]:
+    """A Reply button, when there is a parent to answer (bot.staff.choices)."""
+    return [reply_choice(context.staff_catalog, item.id)] if context.guardian else []
 
 
 def _alert(context: EffectContext, heading: str, words: str, item: HandoffItem) -> str:

@@ -97,6 +97,7 @@ def _add_absence(context: EffectContext, child: Child, effect: RecordAbsence) ->
             relationship=guardian.relationship_to_child or "guardian",
         ),
         effect.words,
+        ack=f"A{absence.id}",
     )
     return absence
 
@@ -117,6 +118,7 @@ def _join_absence(
             child=child.display_name,
             when=when_text(effect.start, effect.end),
         ),
+        ack=f"A{existing.id}",
     )
     return existing
 
@@ -140,7 +142,8 @@ def record_collection(context: EffectContext, effect: RecordCollectionChange) ->
         context.session.add(change)
         context.session.flush()
         context.audit("collection_change_recorded", f"collection_change:{change.id}")
-        notify_child_staff(context, child, _collection_alert(context, change, child), effect.words)
+        alert = _collection_alert(context, change, child)
+        notify_child_staff(context, child, alert, effect.words, ack=f"C{change.id}")
         rows.append(change)
     _report(context, rows, written=True)
 

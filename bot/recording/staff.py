@@ -1,4 +1,5 @@
-"""Staff commands' effects: arrivals, acknowledgements, answers to parents and broadcasts.
+"""Staff commands' effects: arrivals, acknowledgements, answers to parents, broadcasts, closing
+and passing on handoffs, and the awaited answer after a Reply button.
 
 The handler (bot/staff/handler.py) decided them; here they are written, in the turn's transaction,
 with the member of staff as the audit log's actor. Messages to parents go out on the best channel
@@ -10,20 +11,28 @@ from sqlalchemy import select
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, HandoffItem, Staff
 from bot.db.session import insert_unless_present
+from bot.flows.original import PREFIX as ORIGINAL
+from bot.flows.turn import END
 from bot.outbound.broadcast import BroadcastRefused, announce
 from bot.outbound.originals import SHOW_KEY, keep_original
-from bot.outbound.outbox import enqueue_to, guardian_addresses
+from bot.outbound.outbox import enqueue_to, guardian_addresses, told
+from bot.pipeline.conversation import save_conversation
 from bot.pipeline.outcome import record_row
 from bot.recording.context import EffectContext
+from bot.staff.choices import reply_choice
 from bot.staff.effects import (
     AcknowledgeNotice,
     AnswerHandoff,
+    CloseHandoff,
+    ExpectAnswer,
     MarkArrived,
+    ReassignHandoff,
     RefuseAnswer,
     SendBroadcast,
     Viewed,
 )
-from bot.types import Reply
+from bot.staff.request import ANSWERING
+from bot.types import Choice, Reply
 
 
 def mark_arrived(context: EffectContext, effect: MarkArrived) -> None:
@@ -107,6 +116,8 @@ def answer_handoff(context: EffectContext, effect: AnswerHandoff) -> None:
     )
     if effect.english:
         keep_original(session, [(ids[-1], effect.language)], effect.english, context.catalog)
+    choices = [Choice(f"{ORIGINAL}{ids[-1]}", label) for label in show]
+    context.messages.append(told(guardian.name, effect.text, address, choices))
     if address.problem:
         return
     session.get_one(HandoffItem, effect.handoff_id).status = "closed"
@@ -119,7 +130,35 @@ def answer_handoff(context: EffectContext, effect: AnswerHandoff) -> None:
 
 def refuse_answer(context: EffectContext, effect: RefuseAnswer) -> None:
     """Keep the refusal in the audit log."""
-    context.audit("handoff_reply_refused", f"handoff:{effect.handoff_id}", {"kind": effect.kind})
+    context.audit(effect.action, f"handoff:{effect.handoff_id}", {"kind": effect.kind})
+
+
+def close_handoff(context: EffectContext, effect: CloseHandoff) -> None:
+    """Close the handoff (dealt with another way), if nobody closed it meanwhile."""
+    item = context.session.get_one(HandoffItem, effect.handoff_id)
+    if item.status != "open":
+        return
+    item.status = "closed"
+    context.audit("handoff_closed", f"handoff:{item.id}", {"kind": effect.kind})
+
+
+def reassign_handoff(context: EffectContext, effect: ReassignHandoff) -> None:
+    """Route the handoff to its new owner, who is told on their own channel."""
+    session = context.session
+    item = session.get_one(HandoffItem, effect.handoff_id)
+    if item.status != "open":
+        return
+    item.assigned_staff_id = effect.to_staff_id
+    details = {"from": effect.from_staff_id, "to": effect.to_staff_id, "kind": effect.kind}
+    context.audit("handoff_reassigned", f"handoff:{item.id}", details)
+    choices = [reply_choice(context.staff_catalog, item.id)] if item.guardian_id else []
+    context.alerts.to([session.get_one(Staff, effect.to_staff_id)], effect.alert, choices=choices)
+
+
+def expect_answer(context: EffectContext, effect: ExpectAnswer) -> None:
+    """Keep (or drop) the handoff whose answer the member's next chat message is."""
+    state, data = (ANSWERING, {ANSWERING: effect.handoff_id}) if effect.handoff_id else (END, {})
+    save_conversation(context.session, effect.conversation_id, state, data, effect.at)
 
 
 def viewed(context: EffectContext, effect: Viewed) -> None:

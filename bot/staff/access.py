@@ -7,7 +7,8 @@
 - Safeguarding items (handoffs of kind `safeguarding`) are seen only by those
   `bot.staff.roles.sees_safeguarding` names, whoever they are routed to.
 - The office screens: delivery problems and the roster for managers and admins, the audit log
-  for managers.
+  and the Policies screen for managers.
+- Meetings: everyone sees the meetings they hold; managers see every meeting.
 
 Every dashboard route asks `permits` before it reads or changes anything.
 """
@@ -32,6 +33,9 @@ class Action(Enum):
     VIEW_DELIVERY_PROBLEMS = "view_delivery_problems"
     MANAGE_ROSTER = "manage_roster"
     VIEW_AUDIT = "view_audit"
+    MANAGE_POLICIES = "manage_policies"  # upload documents, see unanswered questions, synonyms
+    VIEW_MEETINGS = "view_meetings"  # everyone: a key person their own, managers all (ALL_MEETINGS)
+    VIEW_ALL_MEETINGS = "view_all_meetings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,9 @@ _SCREENS = {
     Action.VIEW_DELIVERY_PROBLEMS: (MANAGER, ADMIN),
     Action.MANAGE_ROSTER: (MANAGER, ADMIN),
     Action.VIEW_AUDIT: (MANAGER,),
+    Action.MANAGE_POLICIES: (MANAGER,),
+    Action.VIEW_MEETINGS: None,
+    Action.VIEW_ALL_MEETINGS: (MANAGER,),
 }
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Child, Staff
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue_to, staff_addresses, told
 from bot.staff.roles import MANAGER, members_with
-from bot.types import Reply
+from bot.types import Choice, Reply
 
 
 @dataclass
@@ -21,14 +22,14 @@ class StaffAlerts:
     session: Session
     setting_id: int
     inbound_id: int | None
-    sent: list[dict[str, str]]  # {"to": name, "text": text}, in order; "undeliverable": why
+    sent: list[dict[str, Any]]  # {"to": name, "text": text}, in order; "undeliverable": why
     reach: Reach = EVERY_CHANNEL
 
     def managers(self) -> list[Staff]:
         """The setting's managers, oldest first."""
         return members_with(self.session, self.setting_id, MANAGER)
 
-    def about_child(self, child: Child, text: str) -> None:
+    def about_child(self, child: Child, text: str, choices: Sequence[Choice] = ()) -> None:
         """The child's key person, the staff of their room, and the managers."""
         room_staff = (
             list(
@@ -42,26 +43,32 @@ class StaffAlerts:
             else []
         )
         key_person = [child.key_person] if child.key_person else []
-        self.to([*key_person, *room_staff, *self.managers()], text)
+        self.to([*key_person, *room_staff, *self.managers()], text, choices=choices)
 
     def to_key_person_and_managers(self, child: Child, text: str) -> None:
         """Something only the child's key person and the managers act on (a call task)."""
         self.to([*([child.key_person] if child.key_person else []), *self.managers()], text)
 
-    def to(self, members: Iterable[Staff], text: str, kind: str = "staff_notification") -> None:
+    def to(
+        self,
+        members: Iterable[Staff],
+        text: str,
+        kind: str = "staff_notification",
+        choices: Sequence[Choice] = (),
+    ) -> None:
         """One alert to each member (once each), on the best configured channel
-        (bot.outbound.outbox); one no configured channel reaches is an undeliverable row, and
-        noted as such."""
+        (bot.outbound.outbox), with these buttons (bot.staff.choices: Acknowledge, Reply); one no
+        configured channel reaches is an undeliverable row, and noted as such."""
         unique = list({member.id: member for member in members}.values())
         addresses = staff_addresses(self.session, unique, self.reach)
         for member in unique:
             address = addresses[member.id]
-            self.sent.append(told(member.name, text, address))
+            self.sent.append(told(member.name, text, address, choices))
             enqueue_to(
                 self.session,
                 self.reach,
                 address,
-                Reply(text),
+                Reply(text, tuple(choices)),
                 kind=kind,
                 staff_id=member.id,
                 inbound_id=self.inbound_id,

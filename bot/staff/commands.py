@@ -11,6 +11,8 @@ from bot.types import ChildRef
 _SPLIT = re.compile(r"\s*(?:,|&|\band\b|\+)\s*", re.IGNORECASE)
 _NOTICE = re.compile(r"^([ac])\s*(\d+)$", re.IGNORECASE)
 _HANDOFF = re.compile(r"^h?\s*(\d+)\s*[:,-]?\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
+_HANDOFF_REF = re.compile(r"^h\s*(\d{1,9})$", re.IGNORECASE)
+_PASS = re.compile(r"^h\s*(\d{1,9})\s+to\s+(\S.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,60 @@ class MeetingCommand:
     rest: str = ""  # free: the times; offer / move: the day and time as typed
 
 
-Command = Help | Register | Arrived | Acknowledge | ReplyToParent | Broadcast | MeetingCommand
+@dataclass(frozen=True, slots=True)
+class AskForAnswer:
+    """Staff tapped Reply on handoff H<id>'s alert: their next message is the answer."""
+
+    handoff_id: int
+
+    @property
+    def ref(self) -> str:
+        return f"H{self.handoff_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAnswer:
+    """Staff asked to answer a handoff and changed their mind: nothing is sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    """Close handoff H<id> without a reply (dealt with another way)."""
+
+    handoff_id: int
+
+    @property
+    def ref(self) -> str:
+        return f"H{self.handoff_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class PassOn:
+    """Route handoff H<id> to another member of staff, named as staff typed it, or by their
+    staff id when `to_id` is set (the dashboard's list)."""
+
+    handoff_id: int
+    to: str
+    to_id: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"H{self.handoff_id}"
+
+
+Command = (
+    Help
+    | Register
+    | Arrived
+    | Acknowledge
+    | ReplyToParent
+    | Broadcast
+    | MeetingCommand
+    | AskForAnswer
+    | CancelAnswer
+    | Close
+    | PassOn
+)
 
 
 def parse(text: str) -> Command:
@@ -96,6 +151,15 @@ def parse(text: str) -> Command:
         match = _NOTICE.match(rest.strip())
         if match:
             return Acknowledge(match.group(1).upper(), int(match.group(2)))
+    return _handoff_command(verb, rest.strip())
+
+
+def _handoff_command(verb: str, rest: str) -> Command:
+    """Close ("close H12") and PassOn ("pass H12 to Sam Patel"); Help for anything else."""
+    if verb == "close" and (match := _HANDOFF_REF.match(rest)):
+        return Close(int(match.group(1)))
+    if verb in ("pass", "reassign") and (match := _PASS.match(rest)):
+        return PassOn(int(match.group(1)), " ".join(match.group(2).split()))
     return Help()
 
 

@@ -207,12 +207,14 @@ class Handoff:
 
 
 def inbox(
-    session: Session, setting_id: int, viewer: Viewer, *, status: str = "open"
+    session: Session, setting_id: int, viewer: Viewer, *, status: str = "open", kind: str = ""
 ) -> list[Handoff]:
-    """The handoffs the viewer may see, safeguarding items first, then newest first."""
+    """The handoffs (of one kind, when given) the viewer may see, safeguarding items first,
+    then newest first."""
     query = select(HandoffItem).where(
         HandoffItem.setting_id == setting_id, HandoffItem.status == status
     )
+    query = query.where(HandoffItem.kind == kind) if kind else query
     items = session.scalars(query.order_by(HandoffItem.created_at.desc(), HandoffItem.id.desc()))
     visible = [
         item for item in items if permits(viewer, Action.VIEW_HANDOFF, HandoffFacts.of(item))

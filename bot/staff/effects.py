@@ -44,10 +44,12 @@ class AnswerHandoff:
 
 @dataclass(frozen=True, slots=True)
 class RefuseAnswer:
-    """A reply to a handoff this member of staff may not answer (safeguarding): only audited."""
+    """Something done to a handoff this member of staff may not do (answer a safeguarding item,
+    close or pass on someone else's): only audited."""
 
     handoff_id: int
     kind: str
+    action: str = "handoff_reply_refused"  # the audit log's word for what was refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,35 @@ class StaffMoveMeeting:
     at: datetime  # when it was moved (the command's clock)
 
 
+@dataclass(frozen=True, slots=True)
+class CloseHandoff:
+    """Close open handoff `handoff_id` without a reply (dealt with another way)."""
+
+    handoff_id: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReassignHandoff:
+    """Route open handoff `handoff_id` to `to_staff_id`, who is sent `alert`."""
+
+    handoff_id: int
+    kind: str
+    from_staff_id: int | None
+    to_staff_id: int
+    alert: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectAnswer:
+    """The member's next chat message is their answer to handoff `handoff_id` (None: it no
+    longer is); kept on the conversation `conversation_id` of the identity they write from."""
+
+    conversation_id: int
+    handoff_id: int | None
+    at: datetime  # now: the wait ends ANSWER_WAIT after it (bot.staff.request)
+
+
 StaffEffect = (
     MarkArrived
     | AcknowledgeNotice
@@ -110,4 +141,7 @@ StaffEffect = (
     | OfferMeeting
     | StaffCancelMeeting
     | StaffMoveMeeting
+    | CloseHandoff
+    | ReassignHandoff
+    | ExpectAnswer
 )

@@ -9,17 +9,24 @@ from sqlalchemy import select
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, Staff
 from bot.flows.dates import describe_days
+from bot.staff import handoff_commands
+from bot.staff.choices import tapped_command
 from bot.staff.commands import (
     Acknowledge,
     Arrived,
+    AskForAnswer,
     Broadcast,
+    CancelAnswer,
+    Close,
+    Command,
     MeetingCommand,
+    PassOn,
     Register,
     ReplyToParent,
     match_children,
     parse,
 )
-from bot.staff.effects import AcknowledgeNotice, MarkArrived, Viewed
+from bot.staff.effects import AcknowledgeNotice, ExpectAnswer, MarkArrived, Viewed
 from bot.staff.meetings import meeting_command
 from bot.staff.messages import broadcast_from_chat, reply_to_parent
 from bot.staff.register import register_text
@@ -27,11 +34,42 @@ from bot.staff.request import StaffRequest, StaffStep
 from bot.types import ChildRef, Reply
 
 __all__ = ["StaffRequest", "StaffStep", "handle"]
+CANCEL_WORDS = frozenset({"cancel", "stop", "never mind", "nevermind"})
 
 
 def handle(request: StaffRequest) -> StaffStep:
-    """Parse and decide one staff command; anything not understood gets the staff help."""
-    match parse(request.text):
+    """Read and decide one staff command; anything not understood gets the staff help. A member
+    whose answer to a handoff was awaited is not waited for any more after this message, unless
+    it asks for another answer."""
+    command = command_of(request)
+    step = _decide(request, command)
+    chat = request.chat
+    if chat is None or chat.handoff_id is None or isinstance(command, AskForAnswer):
+        return step
+    return StaffStep(
+        step.replies, (*step.effects, ExpectAnswer(chat.conversation_id, None, request.now))
+    )
+
+
+def command_of(request: StaffRequest) -> Command:
+    """The dashboard's typed command; else a tapped (or numbered) alert button; else, when an
+    answer is awaited, the message as that answer ("cancel" cancels it); else the parsed text."""
+    if request.command is not None:
+        return request.command
+    tapped = tapped_command(request.session, request.staff.id, request.choice_id, request.text)
+    if tapped is not None:
+        return tapped
+    waiting = request.chat.handoff_id if request.chat else None
+    text = request.text.strip()
+    if waiting is not None and text:
+        if " ".join(text.casefold().rstrip(".!").split()) in CANCEL_WORDS:
+            return CancelAnswer()
+        return ReplyToParent(waiting, text)
+    return parse(request.text)
+
+
+def _decide(request: StaffRequest, command: Command) -> StaffStep:
+    match command:
         case Register():
             text = register_text(request.session, request.setting, request.now, request.say)
             viewed = Viewed(f"register:{request.now.date().isoformat()}")
@@ -46,6 +84,14 @@ def handle(request: StaffRequest) -> StaffStep:
             return broadcast_from_chat(request, text)
         case MeetingCommand() as command:
             return meeting_command(request, command)
+        case AskForAnswer():
+            return handoff_commands.ask_for_answer(request, command)
+        case CancelAnswer():
+            return handoff_commands.cancel_answer(request)
+        case Close():
+            return handoff_commands.close(request, command)
+        case PassOn():
+            return handoff_commands.pass_on(request, command)
     return StaffStep.say(request, "staff.help", name=request.staff.name.split()[0])
 
 

@@ -1,11 +1,12 @@
 """The staff dashboard, served by the web app under /staff: sign-in by a one-time code to the
-member's own channel (a picker in demo mode), Today, the Inbox, Delivery problems, the Roster
-upload and the Audit log, each role-checked on the server (`bot.staff.access`) and audited.
+member's own channel (a picker in demo mode), Today, the Inbox, Meetings, Policies, Delivery
+problems, the Roster upload and the Audit log, each role-checked on the server
+(`bot.staff.access`) and audited.
 
 Server-rendered Jinja2 templates with HTMX (vendored in static/, see static/HTMX.md) and a
 small stylesheet; no build step. Every string comes from content/dashboard/en.toml.
 
-Adding a screen (broadcasts, meetings, parents' evenings, policies): a `routes_<screen>.py`
+Adding a screen (broadcasts, parents' evenings): a `routes_<screen>.py`
 with `add_routes(router)`, its templates, an `Action` in `bot.staff.access` and a line in
 `permits`, a nav entry in templates/layout.html, and the module in `create_dashboard` below.
 """
@@ -24,7 +25,9 @@ from bot.pipeline.engine import Engine
 from parentbot.dashboard import (
     routes_inbox,
     routes_live,
+    routes_meetings,
     routes_office,
+    routes_policies,
     routes_sign_in,
     routes_today,
 )
@@ -67,7 +70,8 @@ def create_dashboard(engine: Engine, config: DashboardConfig) -> FastAPI:
     app.add_exception_handler(NotAllowed, not_allowed)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routes_sign_in.add_routes(app.router, config.demo)
-    for module in (routes_today, routes_inbox, routes_office, routes_live):
+    modules = (routes_today, routes_inbox, routes_meetings, routes_policies, routes_office)
+    for module in (*modules, routes_live):
         module.add_routes(app.router)
     app.middleware("http")(_security_headers)
     app.add_middleware(

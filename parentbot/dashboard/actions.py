@@ -2,9 +2,10 @@
 
 Marking a child in, acknowledging a notice and replying to a parent go through the chat's own
 staff commands, decided and applied by `Engine.staff_command` as if the member of staff had sent
-"arrived Maya Thompson", "ack A12" or "reply H12 ...", so the dashboard and the chat can never
-differ in what they record, audit, or tell parents. Closing and reassigning a handoff have no chat
-command: they are `bot.staff.inbox`'s. The caller has asked `bot.staff.access.permits` first.
+"arrived Maya Thompson", "ack A12", "reply H12 ...", "close H12" or "pass H12 to Sam" (the last
+two as typed commands, the colleague by id), so the dashboard and the chat can never differ in
+what they record, audit, or tell parents. The caller has asked `bot.staff.access.permits` first;
+the command's own check asks it again.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Child, Staff
 from bot.pipeline.engine import Engine
-from bot.staff.alerts import StaffAlerts
-from bot.staff.inbox import close_handoff, reassign_handoff
+from bot.staff.commands import Close, Command, PassOn
+from bot.staff.request import StaffSaid
 from parentbot.dashboard.context import Dashboard
 
 
@@ -43,25 +44,20 @@ class StaffActions:
             return self._command(session, staff_id, f"reply H{handoff_id} {text}")
 
     def close(self, staff_id: int, handoff_id: int) -> str:
+        """Close a handoff without a reply ("close H12")."""
         with self.dashboard.writing() as session:
-            done = close_handoff(session, self.engine.setting_id, handoff_id, staff_id)
-        return self.dashboard.say("inbox.closed" if done else "inbox.gone", ref=f"H{handoff_id}")
+            return self._command(session, staff_id, Close(handoff_id))
 
     def reassign(self, staff_id: int, handoff_id: int, to_staff_id: int) -> str:
-        """Pass a handoff on; its new owner is told on their own channel."""
-        say = self.dashboard.say
+        """Pass a handoff on ("pass H12 to ..."); its new owner is told on their own channel."""
         with self.dashboard.writing() as session:
-            setting_id, ref = self.engine.setting_id, f"H{handoff_id}"
-            if not reassign_handoff(session, setting_id, handoff_id, to_staff_id, staff_id):
-                return say("inbox.gone", ref=ref)
-            by, to = session.get_one(Staff, staff_id), session.get_one(Staff, to_staff_id)
-            alerts = StaffAlerts(session, setting_id, None, [], self.engine.reach)
-            alerts.to([to], say("inbox.passed_alert", ref=ref, staff=by.name))
-            return say("inbox.reassigned", ref=ref, staff=to.name)
+            to = session.get_one(Staff, to_staff_id)
+            return self._command(session, staff_id, PassOn(handoff_id, to.name, to.id))
 
-    def _command(self, session: Session, staff_id: int, text: str) -> str:
+    def _command(self, session: Session, staff_id: int, said: str | Command) -> str:
         setting = self.dashboard.setting(session)
         now = self.engine.clock().astimezone(self.dashboard.zone(setting))
         staff = session.get_one(Staff, staff_id)
-        done = self.engine.staff_command(session, setting, staff, text, now)
+        heard = StaffSaid(said) if isinstance(said, str) else said
+        done = self.engine.staff_command(session, setting, staff, heard, now)
         return "\n".join(reply.text for reply in done.replies)

@@ -117,6 +117,8 @@ def page_values(dashboard: Dashboard, signed: Signed, screen: str, **values: Any
         "delivery": permits(viewer, Action.VIEW_DELIVERY_PROBLEMS),
         "roster": permits(viewer, Action.MANAGE_ROSTER),
         "audit": permits(viewer, Action.VIEW_AUDIT),
+        "policies": permits(viewer, Action.MANAGE_POLICIES),
+        "all_meetings": permits(viewer, Action.VIEW_ALL_MEETINGS),
     }
     register = values.get("today")
     live = live_state(dashboard, viewer, register if isinstance(register, Today) else None)

@@ -9,7 +9,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,17 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Outbox
+from bot.db.models import (
+    Child,
+    Guardian,
+    HandoffItem,
+    Meeting,
+    MeetingChild,
+    MeetingGuardian,
+    Outbox,
+    Staff,
+)
+from bot.db.session import transaction
 from bot.pipeline.engine import Engine
 from parentbot.web import create_app
 from tests.conftest import DEMO
@@ -199,3 +209,81 @@ def test_a_manager_uploads_a_roster_with_an_error_and_sees_it_reported(
     expect(problems).to_contain_text("children.csv:3: room: unknown room 'Oak'")
     _assert_layout(page, tmp_path / f"roster-{size}.png")
     page.context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_every_other_screen_lays_out_at_phone_and_desktop_sizes(
+    browser: Browser,  # noqa: F811
+    served: str,
+    translated_engine: Engine,
+    sessions: sessionmaker[Session],
+    demo_setting: int,
+    size: str,
+    tmp_path: Path,
+) -> None:
+    """A manager's Meetings (with a meeting; the tab title counts the absence and the
+    question), Policies (an unanswered question, a synonym, an upload), a child's page, Delivery
+    problems and the Audit log: nothing off-screen or overlapping."""
+    say(translated_engine, SARAH, "Maya is off today, she has a temperature")
+    _a_meeting_and_a_question(sessions, demo_setting)
+    page = _page(browser, size)
+    _sign_in(page, served, sessions, PRIYA)
+    page.get_by_role("link", name="Meetings").click()
+    expect(page.locator(".meeting")).to_contain_text("Maya Thompson")
+    expect(page).to_have_title(re.compile(r"^\(2\) Meetings · Bramble Lane Nursery$"))
+    _assert_layout(page, tmp_path / f"meetings-{size}.png")
+    page.get_by_role("link", name="Policies").click()
+    expect(page.locator(".card")).to_contain_text("Czy mogę przynieść tort")
+    page.get_by_label("A parent's word or phrase").fill("birthday cake")
+    page.get_by_label("The policies' words for it").fill("celebrations, food")
+    page.get_by_role("button", name="Add synonym").click()
+    expect(page.locator(".note")).to_contain_text("is now also searched as celebrations, food")
+    upload = tmp_path / "birthdays.md"
+    upload.write_text("# Birthdays\n\nWe celebrate birthdays with songs; no cakes please.\n")
+    page.get_by_label("A policy document").set_input_files(upload)
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.locator(".summary-note")).to_contain_text("Imported birthdays.md")
+    _assert_layout(page, tmp_path / f"policies-{size}.png")
+    page.get_by_role("link", name="Today").click()
+    page.get_by_role("link", name="Maya Thompson").first.click()
+    expect(page.locator("h1")).to_contain_text("Maya Thompson")
+    _assert_layout(page, tmp_path / f"child-{size}.png")
+    for screen in ("Delivery problems", "Audit log"):
+        page.get_by_role("link", name=screen).click()
+        expect(page.locator("h1")).to_contain_text(screen)
+        _assert_layout(page, tmp_path / f"{screen.split()[0].lower()}-{size}.png")
+    page.context.close()
+
+
+def _a_meeting_and_a_question(sessions: sessionmaker[Session], setting_id: int) -> None:
+    """Jess's meeting with Sarah about Maya this afternoon, and Magda's unanswered question."""
+    with transaction(sessions) as session:
+        jess = session.scalars(select(Staff).where(Staff.phone == JESS)).one()
+        maya = session.scalars(select(Child).where(Child.first_name == "Maya")).one()
+        sarah = session.scalars(select(Guardian).where(Guardian.phone == SARAH)).one()
+        magda = session.scalars(select(Guardian).where(Guardian.phone == MAGDA)).one()
+        start = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+        meeting = Meeting(
+            setting_id=setting_id,
+            staff_id=jess.id,
+            start=start,
+            end=start + timedelta(minutes=20),
+            topic="Settling in after the holiday",
+            ics_token="browser-test-token",
+        )
+        session.add(meeting)
+        session.flush()
+        session.add_all(
+            [
+                MeetingChild(meeting_id=meeting.id, child_id=maya.id),
+                MeetingGuardian(meeting_id=meeting.id, guardian_id=sarah.id),
+                HandoffItem(
+                    setting_id=setting_id,
+                    kind="policy_unanswered",
+                    guardian_id=magda.id,
+                    text="Czy mogę przynieść tort na urodziny?",
+                    english_text="Can I bring a cake for the birthday?",
+                    language="pl",
+                ),
+            ]
+        )

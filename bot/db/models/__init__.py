@@ -12,7 +12,7 @@ from bot.db.models.messages import (
     TranslationCacheEntry,
 )
 from bot.db.models.operations import JobRun, StaffSession, StaffSignIn
-from bot.db.models.policies import PolicyDocument, PolicyPassage
+from bot.db.models.policies import PolicyDocument, PolicyPassage, PolicySynonym
 from bot.db.models.records import (
     SAFEGUARDING_ALERT,
     SAFEGUARDING_HANDOFF,
@@ -61,6 +61,7 @@ __all__ = [
     "Outbox",
     "PolicyDocument",
     "PolicyPassage",
+    "PolicySynonym",
     "Room",
     "Setting",
     "Staff",

@@ -1,4 +1,4 @@
-"""The setting's policy documents and their passages."""
+"""The setting's policy documents, their passages, and the setting's own synonyms."""
 
 from __future__ import annotations
 
@@ -41,3 +41,20 @@ class PolicyPassage(Base):
     ordinal: Mapped[int] = mapped_column(Integer)
     heading_path: Mapped[list[Any]] = mapped_column(default=list)
     text: Mapped[str] = mapped_column(Text)
+
+
+class PolicySynonym(Base):
+    """A setting's own entry for the parent-vocabulary table (content/qa/synonyms.toml's
+    [expand]): a question with `parent_words` is also searched for each of `policy_words`.
+    Staff add them on the dashboard's Policies screen."""
+
+    __tablename__ = "policy_synonyms"
+    __table_args__ = (UniqueConstraint("setting_id", "parent_words"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setting_id: Mapped[int] = mapped_column(ForeignKey("settings.id", ondelete="CASCADE"))
+    parent_words: Mapped[str] = mapped_column(String(100))  # as staff typed them, lower case
+    policy_words: Mapped[list[Any]] = mapped_column(default=list)  # phrases, lower case
+    added_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL")
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
