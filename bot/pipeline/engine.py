@@ -248,7 +248,10 @@ class Engine:
             sender=sender,
             setting=setting_view,
             catalog=self.catalog,
-            answer_policy=self.knowledge.policy_answerer(session, setting),
+            consult_policy=self.knowledge.policy_consultant(
+                session, setting, languages.to_english(found.language)
+            ),
+            quote_policy=self.knowledge.policy_quoter(session, setting),
             answer_fact=self.knowledge.fact_answerer(setting),
             translate_to_parent=languages.to_parent(language),
             own_notice=lambda refs: own_notice(session, guardian_id, refs),
