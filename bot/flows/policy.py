@@ -11,7 +11,7 @@ its English original. While those choices are the last reply's, the question wai
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Self
 
 from bot.flows import personal, policy_offers
@@ -151,7 +151,7 @@ def chosen(turn: Turn, data: PolicyData | None) -> StepResult | None:
         result = policy_offers.start(turn, data.question, data.children, choice)
     if result is None:
         return expired(turn)
-    return result
+    return result if result.intent else replace(result, intent=Intent.POLICY_QUESTION)
 
 
 def _data(turn: Turn, consulted: PolicyConsult) -> PolicyData:

@@ -118,6 +118,7 @@ def test_a_close_call_asks_back_and_the_chosen_section_answers(engine: Engine) -
     labels = {c.id: c.label for c in result.replies[0].choices}
     settling = next(c for c in sections if labels[c] == "Settling in")
     answered = say(engine, SARAH, "Settling in", choice_id=settling)
+    assert answered.intent == "policy_question"
     assert "settling-in visits" in reply_text(answered) or "visits" in reply_text(answered)
     assert [s["section"] for s in answered.sources] == ["Settling in"]
 
