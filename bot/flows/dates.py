@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 
 from bot import calendar
 from bot.flows.turn import SettingView
@@ -42,3 +42,9 @@ def describe_days(days: list[date], language: str) -> str:
     if len(days) == 1:
         return short_date(days[0], language)
     return f"{short_date(days[0], language)} – {short_date(days[-1], language)}"
+
+
+def weekday_name(key: str, language: str) -> str:
+    """ "Monday" for "mon", in the reader's language."""
+    names = get_day_names("wide", locale=LOCALES.get(language, language))
+    return str(names[calendar.WEEKDAYS.index(key)])

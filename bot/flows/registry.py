@@ -126,7 +126,8 @@ class Registry:
         if chosen is not None:
             return chosen
         if notices.about_another_family(turn):  # whatever was pending, it takes no other family's
-            return StepResult((turn.reply("notice.not_your_child"),), state=ASK_AGAIN)
+            asks = "personal" if turn.understanding.personal_fact else "notice"
+            return StepResult((turn.reply(f"{asks}.not_your_child"),), state=ASK_AGAIN)
         resumed = pending.step.resume(turn, pending.data) if pending else None
         if resumed is not None:
             return resumed

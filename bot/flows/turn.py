@@ -83,6 +83,25 @@ class PolicyHit:
     document: str
     section: str
     source: str  # "Document title, section", as cited to the parent
+    passage_id: int = 0  # the passage quoted (its English is shown again from it on request)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySection:
+    """A section of the policies the parent may mean, offered as a choice when asked back."""
+
+    label: str  # its heading, or its document's title
+    passage_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyConsult:
+    """What the policies say to a question: a passage to quote, sections to ask back about (the
+    best passages close but none confident), or neither (not covered)."""
+
+    hit: PolicyHit | None = None
+    sections: tuple[PolicySection, ...] = ()
+    searched: str = ""  # the question as searched (in English when it was translated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +116,9 @@ class Turn:
     sender: SenderView
     setting: SettingView
     catalog: Catalog
-    answer_policy: Callable[[str], PolicyHit | None] = lambda _question: None
+    consult_policy: Callable[[str], PolicyConsult] = lambda _question: PolicyConsult()
+    # the quote a passage (by id) gives for a question as searched (PolicyConsult.searched)
+    quote_policy: Callable[[str, int], PolicyHit | None] = lambda _question, _passage: None
     answer_fact: Callable[[str], str | None] = lambda _question: None
     translate_to_parent: Callable[[str], str | None] = lambda _text: None  # machine translation
     # the sender's own active notice with these refs ("A12", "C7"), else None

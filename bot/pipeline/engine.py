@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -30,14 +29,14 @@ from bot.db.models import (
 from bot.db.session import transaction
 from bot.flows import meeting, refs
 from bot.flows.registry import FLOWS, OFFERED, Registry
-from bot.flows.turn import SenderView, SettingView, Turn
+from bot.flows.turn import SenderView, Turn
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
 from bot.meetings.store import lookups as meeting_lookups
-from bot.nlu import detect_language, suggests_harm, understand, warm_up
+from bot.nlu import detect_language, warm_up
 from bot.outbound.originals import original_text
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
 from bot.pipeline import views
@@ -47,6 +46,7 @@ from bot.pipeline.identity import guardian_for, identify
 from bot.pipeline.inbound import claim, log_once, mark_handled, waiting
 from bot.pipeline.keeper import InboundKeeper
 from bot.pipeline.outcome import TurnResult
+from bot.pipeline.understanding import understand_message
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
 from bot.recording.notices import own_notice
@@ -57,7 +57,6 @@ from bot.staff.request import Answering, StaffSaid
 from bot.types import InboundMessage, Intent, Reply, SenderKind, Understanding
 
 log = logging.getLogger(__name__)
-UNSURE = 0.5  # below this, a non-English message is also tried through an English translation
 TURN_THREADS = 16  # webhooks' turns at once in one process (inline turns)
 
 
@@ -244,7 +243,7 @@ class Engine:
         )
         setting_view = views.setting_view(setting)
         tapped = bool(choice.choice_id) or choice.expired
-        found = self._understand(inbound.text, tapped, sender, setting_view, now, languages)
+        found = understand_message(inbound.text, tapped, sender, setting_view, now, languages)
         language = self._reply_language(sender, found)
         guardian_id = sender.guardian_id or 0  # unknown senders never reach a flow's lookups
         return Turn(
@@ -256,7 +255,10 @@ class Engine:
             sender=sender,
             setting=setting_view,
             catalog=self.catalog,
-            answer_policy=self.knowledge.policy_answerer(session, setting),
+            consult_policy=self.knowledge.policy_consultant(
+                session, setting, languages.to_english(found.language)
+            ),
+            quote_policy=self.knowledge.policy_quoter(session, setting),
             answer_fact=self.knowledge.fact_answerer(setting),
             translate_to_parent=languages.to_parent(language),
             own_notice=lambda refs: own_notice(session, guardian_id, refs),
@@ -327,33 +329,6 @@ class Engine:
         effects.replies.extend(step.replies)  # the command's own replies come first
         apply_effects(effects, step.effects)
         return effects
-
-    def _understand(
-        self,
-        text: str,
-        tapped: bool,
-        sender: SenderView,
-        setting: SettingView,
-        now: datetime,
-        languages: TurnLanguages,
-    ) -> Understanding:
-        if sender.kind is not SenderKind.GUARDIAN:  # nothing is understood but a disclosure
-            language = detect_language(text, None)
-            return Understanding(Intent.OTHER, 0.0, language, safeguarding=suggests_harm(text))
-        if tapped and not text.strip():
-            return Understanding(Intent.OTHER, 0.0, sender.language)
-        context = views.nlu_context(sender, setting, now)
-        found = understand(text, context)
-        if found.confidence >= UNSURE or found.language == "en" or not languages.available:
-            return found
-        english = languages.english(text, found.language)
-        again = understand(english, replace(context, preferred_language="en")) if english else None
-        if again is None:
-            return found
-        chosen = found if again.confidence <= found.confidence else again
-        # a disclosure found in either reading goes to the safeguarding lead
-        disclosed = found.safeguarding or again.safeguarding
-        return replace(chosen, language=found.language, safeguarding=disclosed)
 
     def _reply_language(self, sender: SenderView, found: Understanding) -> str:
         preferred = found.language if sender.kind is SenderKind.UNKNOWN else sender.language

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import PolicyDocument, PolicySynonym, Setting
-from bot.flows.turn import PolicyHit
+from bot.flows.turn import PolicyConsult, PolicyHit, PolicySection
+from bot.policies.answer import PolicyAnswer
 from bot.policies.facts import SettingFacts, answer_setting_fact
 from bot.policies.index import PolicyIndex
 from bot.policies.matches import IndexedPassage, load_passages
@@ -79,26 +80,34 @@ class Knowledge:
                 self._indexes[setting_id] = (fingerprint, index)
             return index
 
-    def policy_answerer(
+    def policy_consultant(
         self,
         session: Session,
         setting: Setting,
         to_english: Callable[[str], str | None] | None = None,
-    ) -> Callable[[str], PolicyHit | None]:
-        """A function answering a question from the setting's policies (None when not covered).
-        With `to_english` (bot/i18n/services.py), a question in another language is searched in
-        its English translation when one can be made, else as written."""
+    ) -> Callable[[str], PolicyConsult]:
+        """A function consulting the setting's policies about a question: a passage to quote,
+        sections to ask back about, or neither (bot/policies/askback.py). With `to_english`
+        (bot/i18n/services.py), a question in another language is searched in its English
+        translation when one can be made, else as written."""
 
-        def answer(question: str) -> PolicyHit | None:
+        def consult(question: str) -> PolicyConsult:
             searched = (to_english(question) if to_english else None) or question
-            found = self.index(session, setting.id).answer(searched, max_chars=QUOTE_CHARS)
-            return (
-                PolicyHit(found.quote, found.document, found.section, found.source)
-                if found
-                else None
-            )
+            found = self.index(session, setting.id).consult(searched, max_chars=QUOTE_CHARS)
+            sections = tuple(PolicySection(c.label, c.passage_id) for c in found.choices)
+            return PolicyConsult(_hit(found.answer), sections, searched)
 
-        return answer
+        return consult
+
+    def policy_quoter(
+        self, session: Session, setting: Setting
+    ) -> Callable[[str, int], PolicyHit | None]:
+        """A function quoting one passage for a question as it was searched (a section chosen
+        when asked back, or the English of a translated answer); None when it is no longer one
+        of the question's candidates (the policies were re-imported)."""
+        return lambda searched, passage_id: _hit(
+            self.index(session, setting.id).answer_from(searched, passage_id, QUOTE_CHARS)
+        )
 
     @staticmethod
     def fact_answerer(setting: Setting) -> Callable[[str], str | None]:
@@ -119,6 +128,13 @@ Fingerprint = tuple[object, ...]
 
 
 Read = tuple[list[IndexedPassage], tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+def _hit(found: PolicyAnswer | None) -> PolicyHit | None:
+    """A quote as the policy flow sees it."""
+    if found is None:
+        return None
+    return PolicyHit(found.quote, found.document, found.section, found.source, found.passage_id)
 
 
 def _fingerprint(session: Session, setting_id: int) -> Fingerprint:

@@ -37,8 +37,9 @@ def test_a_polish_question_is_searched_in_its_english_translation(
         setting = session.get_one(Setting, demo_setting)
         languages = Translation(phrasebook).for_turn(session, demo_setting)
         knowledge = Knowledge()
-        searched_in_polish = knowledge.policy_answerer(session, setting)(QUESTION)
-        found = knowledge.policy_answerer(session, setting, languages.to_english("pl"))(QUESTION)
+        searched_in_polish = knowledge.policy_consultant(session, setting)(QUESTION).hit
+        consult = knowledge.policy_consultant(session, setting, languages.to_english("pl"))
+        found = consult(QUESTION).hit
     assert found is not None and found.document == BREASTFEEDING
     assert searched_in_polish is None or searched_in_polish.document != BREASTFEEDING
     assert phrasebook.calls == [(QUESTION, "pl", "en")]
@@ -52,7 +53,8 @@ def test_the_english_made_before_the_turn_is_searched_without_asking_again(
         setting = session.get_one(Setting, demo_setting)
         ahead: EnglishAhead = {(QUESTION, "pl"): ENGLISH}
         languages = Translation(phrasebook).for_turn(session, demo_setting, ahead)
-        found = Knowledge().policy_answerer(session, setting, languages.to_english("pl"))(QUESTION)
+        consult = Knowledge().policy_consultant(session, setting, languages.to_english("pl"))
+        found = consult(QUESTION).hit
     assert found is not None and found.document == BREASTFEEDING
     assert phrasebook.calls == []
 
@@ -67,6 +69,6 @@ def test_without_a_translator_or_a_translation_the_question_is_searched_as_writt
         assert failing.to_english("pl")(QUESTION) is None
         assert failing.to_english("en")("Can I breastfeed here?") is None
         setting = session.get_one(Setting, demo_setting)
-        english = Knowledge().policy_answerer(session, setting, failing.to_english("en"))
-        found = english("Can I breastfeed my baby at the nursery?")
+        english = Knowledge().policy_consultant(session, setting, failing.to_english("en"))
+        found = english("Can I breastfeed my baby at the nursery?").hit
     assert found is not None and found.document == BREASTFEEDING
