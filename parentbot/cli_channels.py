@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.pipeline.engine import Engine
 from bot.service import CoreService
 from parentbot import setup
-from parentbot.cli_shared import DbOption, fail, setting_to_serve
+from parentbot.cli_shared import DbOption, fail, only_one_on_sqlite, setting_to_serve
 from parentbot.config import AppConfig, refuse_unsafe_demo
 
 if TYPE_CHECKING:
@@ -61,12 +61,14 @@ def serve(
 
 @commands.command()
 def deliver(db: DbOption = None) -> None:
-    """Run the outbox delivery worker for every configured channel until interrupted."""
+    """Run an outbox delivery worker for every configured channel until interrupted (several
+    may run on PostgreSQL; exactly one on SQLite)."""
     from bot.outbound.delivery import DeliveryWorker
     from parentbot.wiring import pull_channels, senders
 
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url, migrate=False)
+    only_one_on_sqlite(sessions, "deliver")
     channel_senders = senders(sessions)
     if not channel_senders:
         raise fail("No channel is configured: set TELEGRAM_BOT_TOKEN and/or TWILIO_* (README).")
