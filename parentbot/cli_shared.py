@@ -46,6 +46,15 @@ def only_one_on_sqlite(sessions: sessionmaker[Session], role: str) -> None:
         )
 
 
+def observed() -> None:
+    """A long-running process's logs through structlog and, when PARENTBOT_METRICS_PORT is
+    set, its metrics served there (parentbot/observe.py); a bad value is a ConfigError."""
+    from parentbot.observe import configure_logging, serve_metrics
+
+    configure_logging()
+    serve_metrics()
+
+
 def cli_actor() -> str:
     """The audit log's actor for a command: "cli" and the OS user running it, when known."""
     try:

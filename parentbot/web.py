@@ -1,5 +1,5 @@
-"""The FastAPI app: health check, the demo web chat, and the configured channel webhooks
-(parentbot/wiring.py)."""
+"""The FastAPI app: health and readiness checks, metrics, the demo web chat, and the configured
+channel webhooks (parentbot/wiring.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 
 from bot.pipeline.engine import Engine
 from bot.service import CoreService
-from parentbot import dashboard, setup
+from parentbot import dashboard, observe, setup
 from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import reach, webhook_routers
 
@@ -32,6 +32,7 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
             sessions, setting_id, queue_turns=config.queue_turns, reach=reach(demo_chat)
         )
     answers_here = demo_chat or not engine.queue_turns  # the web chat's turns run here too
+    queue_age_limit = observe.queue_age_limit()
     if answers_here:
         engine.warm()
     app = FastAPI(
@@ -47,13 +48,24 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
 
     @app.get("/readyz")
     def ready(response: Response) -> dict[str, str]:
-        """503 until the policy index is built: before that, a first question waits for it.
-        (With turns queued and no web chat, nothing here answers, so nothing waits.)"""
-        if not answers_here or engine.knowledge.ready(engine.setting_id):
+        """503 while the database is unreachable, while the oldest kept message has waited for
+        its turn past PARENTBOT_READY_MAX_QUEUE_AGE_SECONDS, and until the policy index is
+        built when turns run here (before that, a first question waits for it)."""
+        problem = observe.unready_because(engine.sessions, queue_age_limit)
+        if problem is None and answers_here and not engine.knowledge.ready(engine.setting_id):
+            problem = "warming up"
+        if problem is None:
             return {"status": "ready"}
         response.status_code = 503
-        return {"status": "warming up"}
+        return {"status": problem}
 
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus metrics (bot/metrics.py): turns, deliveries, job runs, the queues."""
+        body, content_type = observe.metrics_text(engine.sessions)
+        return Response(body, media_type=content_type)
+
+    app.add_middleware(observe.RequestIds)
     app.add_exception_handler(RequestValidationError, invalid_request)
     for router in webhook_routers(CoreService(engine), demo_chat):
         app.include_router(router)

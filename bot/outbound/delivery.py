@@ -40,6 +40,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Outbox, utcnow
+from bot.metrics import DELIVERIES
 from bot.outbound.channel import (
     OPTED_OUT,
     OUTSIDE_WINDOW,
@@ -281,6 +282,7 @@ class DeliveryWorker:
             except Exception as exc:  # a sender bug: it may have sent, so never resend
                 log.exception("sender %s raised for outbox %s", message.channel, message.outbox_id)
                 result = SendResult(SendStatus.UNKNOWN, error=f"sender raised: {exc!r}")
+        DELIVERIES.labels(message.channel, result.status.value).inc()
         refused = result.status is SendStatus.RETRY and bool(result.retry_after)
         self._note_answer(message.channel, message.recipient_id, refused, result.retry_after)
         if refused and slot is not None:

@@ -36,6 +36,7 @@ from bot.i18n.names import parent_catalog, setting_names
 from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
+from bot.metrics import turn_observed
 from bot.nlu import detect_language, understand, warm_up
 from bot.outbound.originals import original_text
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
@@ -139,7 +140,8 @@ class Engine:
             with transaction(self.sessions) as session:
                 if not claim(session, inbound_id, inbound, queued):
                     return None
-                return self._turn(session, inbound, inbound_id, ahead, at)
+                with turn_observed(inbound_id):
+                    return self._turn(session, inbound, inbound_id, ahead, at)
         except Exception as error:  # the message is kept; staff see it; the parent hears back
             log.exception("turn failed for inbound %s", inbound_id)
             return self._failed(inbound, inbound_id, error)
