@@ -54,6 +54,9 @@ CLAIM_IN_ORDER = (
     .values(status="handled")
     .returning(INBOUND.c.id)
 )
+CLAIM_HELD_IN_ORDER = CLAIM_IN_ORDER.where(  # PostgreSQL: trying the lock in the same statement
+    func.pg_try_advisory_xact_lock(bindparam("key"))
+)
 LOCK_CONVERSATION = select(func.pg_advisory_xact_lock(bindparam("key")))
 TRY_CONVERSATION = select(func.pg_try_advisory_xact_lock(bindparam("key")))
 MARK_HANDLED = (
@@ -112,7 +115,13 @@ def claim(session: Session, inbound_id: int, inbound: InboundMessage, queued: bo
     the end of it. A message answered at once waits for its conversation; a `queued` one only
     tries, and is taken only when no older message of its conversation waits. False when it was
     not taken: another turn has it or its conversation, or an older message comes first."""
-    if not hold_conversation(session, (inbound.channel, inbound.sender_id), wait=not queued):
+    conversation = (inbound.channel, inbound.sender_id)
+    if queued and session.get_bind().dialect.name == "postgresql":  # one round trip
+        key = conversation_key(conversation)
+        return (
+            session.scalar(CLAIM_HELD_IN_ORDER, {"inbound_id": inbound_id, "key": key}) is not None
+        )
+    if not hold_conversation(session, conversation, wait=not queued):
         return False
     statement = CLAIM_IN_ORDER if queued else CLAIM
     return session.scalar(statement, {"inbound_id": inbound_id}) is not None
