@@ -23,8 +23,10 @@ process instead (one process, no turns process), for comparison; BENCH_DATABASE_
 PostgreSQL database instead of a temp SQLite file (it is emptied first: use a scratch one).
 BENCH_TURNS_WORKERS runs the whole bench once per count of turns processes, e.g. "1,2" (more than
 one needs PostgreSQL); turns_scaling is the turns throughput with the most processes over that with
-the fewest. The final line is JSON, also written to bench/results/webhooks.json: the figures of
-the run with the most turns processes, and each run's under by_turns_workers.
+the fewest, and turns_scaling_vs_echo the same over each run's own echo rate (load from other
+processes that differs between the runs cancels out). The final line is JSON, also written to
+bench/results/webhooks.json: the figures of the run with the most turns processes, and each
+run's under by_turns_workers.
 """
 
 from __future__ import annotations
@@ -419,6 +421,10 @@ def main() -> dict[str, object]:
     if len(runs) > 1:
         scaling = float(most["turns_per_s"]) / float(fewest["turns_per_s"])  # type: ignore[arg-type]
         figures["turns_scaling"] = round(scaling, 2)
+        # the same over each run's echo rate: machine load that differs between the runs
+        # (other processes) cancels out, as in throughput_ratio within a run
+        steady = float(most["throughput_ratio"]) / float(fewest["throughput_ratio"])  # type: ignore[arg-type]
+        figures["turns_scaling_vs_echo"] = round(steady, 2)
         figures["by_turns_workers"] = runs
     return figures
 
