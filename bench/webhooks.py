@@ -15,11 +15,18 @@ process also serves a bare FastAPI echo endpoint. Measuring starts once warm-up 
    its turn's commit (the reply is in the outbox), and the same for the webhook's HTTP answer.
 
 Also 1,000 SMS webhooks to a route whose engine does nothing (adapter_only_per_s): what the
-adapter itself costs. Every turn must end handled (failed_turns counts the others).
+adapter itself costs. Every turn must end handled (failed_turns counts the others), and every
+conversation's messages answered in the order they were kept (out_of_order counts the messages
+answered after a later one of their conversation).
 BENCH_WORKERS sets the uvicorn processes (default 1); BENCH_TURNS=inline runs the turns in the web
 process instead (one process, no turns process), for comparison; BENCH_DATABASE_URL runs on that
-PostgreSQL database instead of a temp SQLite file (it is emptied first: use a scratch one). The
-final line is JSON, also written to bench/results/webhooks.json.
+PostgreSQL database instead of a temp SQLite file (it is emptied first: use a scratch one).
+BENCH_TURNS_WORKERS runs the whole bench once per count of turns processes, e.g. "1,2" (more than
+one needs PostgreSQL); turns_scaling is the turns throughput with the most processes over that with
+the fewest, and turns_scaling_vs_echo the same over each run's own echo rate (load from other
+processes that differs between the runs cancels out). The final line is JSON, also written to
+bench/results/webhooks.json: the figures of the run with the most turns processes, and each
+run's under by_turns_workers.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ RATE = 50  # messages per second in the latency phase
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))  # uvicorn processes
 TURNS = os.environ.get("BENCH_TURNS", "queued")  # PARENTBOT_TURNS for the web process
 DATABASE = os.environ.get("BENCH_DATABASE_URL")  # a scratch PostgreSQL database, emptied first
+TURNS_WORKERS = [int(n) for n in os.environ.get("BENCH_TURNS_WORKERS", "1").split(",")]
 PHONES = [f"+4477009001{n:02d}" for n in (1, 2, 3, 11, 12, 21, 31, 32, 41, 51, 52, 61, 71, 81)]
 TEXTS = [
     "Maya is off sick today with a temperature",
@@ -225,6 +233,26 @@ class TurnsWatch:
                 raise RuntimeError("the turns process did not keep up")
             await asyncio.sleep(0.002)
 
+    def out_of_order(self) -> int:
+        """Messages answered after a later-kept message of their own conversation (a turn's
+        first reply row marks when it ran: a conversation's turns commit one after another)."""
+        from bot.db.models import InboundLog, Outbox
+
+        query = (
+            sa.select(InboundLog.channel, InboundLog.sender_id, InboundLog.id)
+            .join(Outbox, Outbox.inbound_id == InboundLog.id)
+            .group_by(InboundLog.id, InboundLog.channel, InboundLog.sender_id)
+            .order_by(sa.func.min(Outbox.id))
+        )
+        latest: dict[tuple[str, str], int] = {}
+        late = 0
+        with self.engine.connect() as connection:
+            for channel, sender, inbound_id in connection.execute(query):
+                if inbound_id < latest.get((channel, sender), 0):
+                    late += 1
+                latest[(channel, sender)] = max(inbound_id, latest.get((channel, sender), 0))
+        return late
+
     def handled_at(self) -> dict[str, float]:
         """Each handled message's provider id -> when its turn finished (epoch seconds)."""
         from bot.db.models import InboundLog
@@ -312,6 +340,7 @@ async def measure(base_url: str, turns: TurnsWatch) -> dict[str, object]:
         "http_answer_p50_ms": answer_p50,
         "http_answer_p99_ms": answer_p99,
         "failed_turns": turns.count("failed"),
+        "out_of_order": turns.out_of_order(),
         "messages": MESSAGES,
         "concurrency": CONCURRENCY,
         "rate_per_s": RATE,
@@ -341,7 +370,8 @@ def wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not become ready")
 
 
-def main() -> dict[str, object]:
+def run(turns_workers: int) -> dict[str, object]:
+    """The whole bench with that many turns processes (none when turns run inline)."""
     with tempfile.TemporaryDirectory() as folder:
         db_url = DATABASE or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         prepare(db_url)
@@ -368,14 +398,35 @@ def main() -> dict[str, object]:
         processes = [server]
         if TURNS == "queued":
             turns = [sys.executable, "-m", "parentbot", "turns"]
-            processes.append(subprocess.Popen(turns, env=env, cwd=REPO))
+            for _ in range(turns_workers):
+                processes.append(subprocess.Popen(turns, env=env, cwd=REPO))
         try:
             wait_until_ready(f"http://127.0.0.1:{port}", server)
-            return asyncio.run(measure(f"http://127.0.0.1:{port}", TurnsWatch(db_url)))
+            figures = asyncio.run(measure(f"http://127.0.0.1:{port}", TurnsWatch(db_url)))
+            return {**figures, "turns_workers": turns_workers if TURNS == "queued" else 0}
         finally:
             for process in processes:
                 process.terminate()
                 process.wait(timeout=10)
+
+
+def main() -> dict[str, object]:
+    """One run per count in BENCH_TURNS_WORKERS; the last run's figures, each run's, and the
+    turns throughput of the most processes over the fewest."""
+    if max(TURNS_WORKERS) > 1 and not DATABASE:
+        raise SystemExit("Several turns processes need PostgreSQL: set BENCH_DATABASE_URL.")
+    runs = {str(n): run(n) for n in sorted(set(TURNS_WORKERS))}
+    fewest, most = runs[min(runs, key=int)], runs[max(runs, key=int)]
+    figures = dict(most)
+    if len(runs) > 1:
+        scaling = float(most["turns_per_s"]) / float(fewest["turns_per_s"])  # type: ignore[arg-type]
+        figures["turns_scaling"] = round(scaling, 2)
+        # the same over each run's echo rate: machine load that differs between the runs
+        # (other processes) cancels out, as in throughput_ratio within a run
+        steady = float(most["throughput_ratio"]) / float(fewest["throughput_ratio"])  # type: ignore[arg-type]
+        figures["turns_scaling_vs_echo"] = round(steady, 2)
+        figures["by_turns_workers"] = runs
+    return figures
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from parentbot.cli_shared import (
     cli_actor,
     fail,
     fixed_time,
+    observed,
+    only_one_on_sqlite,
     setting_to_serve,
     viewed_at_cli,
 )
@@ -125,21 +126,22 @@ def scheduler(db: DbOption = None) -> None:
     from parentbot.scheduler import run_forever
     from parentbot.wiring import reach
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = AppConfig.from_env()
+    observed()
     run_forever(setup.open_database(db or config.database_url), reach(config.demo))
 
 
 @app.command()
 def turns(db: DbOption = None) -> None:
-    """Run THE turns process (one keeps each parent's messages in order): answer the messages
-    webhooks kept (PARENTBOT_TURNS=queued)."""
+    """Run a turns process: answer the messages webhooks kept (PARENTBOT_TURNS=queued), each
+    parent's in order. Several may run on PostgreSQL; exactly one on SQLite."""
     from bot.pipeline.turns import run_turns
     from parentbot.wiring import reach
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url, migrate=False)
+    only_one_on_sqlite(sessions, "turns")
+    observed()
     setting_id = setting_to_serve(sessions, config.setting_slug)
     engine = Engine(sessions, setting_id, reach=reach(config.demo))
     engine.warm()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.pipeline.engine import Engine
 from bot.service import CoreService
 from parentbot import setup
-from parentbot.cli_shared import DbOption, fail, setting_to_serve
+from parentbot.cli_shared import DbOption, fail, observed, only_one_on_sqlite, setting_to_serve
 from parentbot.config import AppConfig, refuse_unsafe_demo
 
 if TYPE_CHECKING:
@@ -50,23 +50,29 @@ def serve(
     """Run the web app (web chat, webhooks) with uvicorn."""
     import uvicorn
 
+    from parentbot.observe import configure_logging
+
     config = AppConfig.from_env()
     if demo or config.demo:
         refuse_unsafe_demo(config.host)  # before the demo nursery is loaded anywhere
     _served_database(config.database_url, demo=demo)
     web_app = _app(demo or config.demo)
     typer.echo(f"parentbot is serving on http://{config.host}:{config.port}/", err=True)
-    uvicorn.run(web_app, host=config.host, port=config.port, log_level="warning")
+    configure_logging()  # uvicorn's own lines too (log_config=None keeps this set-up)
+    uvicorn.run(web_app, host=config.host, port=config.port, log_level="warning", log_config=None)
 
 
 @commands.command()
 def deliver(db: DbOption = None) -> None:
-    """Run the outbox delivery worker for every configured channel until interrupted."""
+    """Run an outbox delivery worker for every configured channel until interrupted (several
+    may run on PostgreSQL; exactly one on SQLite)."""
     from bot.outbound.delivery import DeliveryWorker
     from parentbot.wiring import pull_channels, senders
 
     config = AppConfig.from_env()
     sessions = setup.open_database(db or config.database_url, migrate=False)
+    only_one_on_sqlite(sessions, "deliver")
+    observed()
     channel_senders = senders(sessions)
     if not channel_senders:
         raise fail("No channel is configured: set TELEGRAM_BOT_TOKEN and/or TWILIO_* (README).")

@@ -11,7 +11,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.audit import viewed
-from bot.db.session import transaction
+from bot.db.session import only_process, transaction
 from bot.roster.fields import FieldError, phone_e164
 from parentbot import setup
 
@@ -35,6 +35,24 @@ def setting_to_serve(sessions: sessionmaker[Session], slug: str | None) -> int:
         return setup.find_setting_id(sessions, slug)
     except LookupError as problem:
         raise fail(str(problem)) from None
+
+
+def only_one_on_sqlite(sessions: sessionmaker[Session], role: str) -> None:
+    """Refuse, in one clear line, to start a second `role` process on a SQLite database."""
+    if not only_process(sessions, role):
+        raise fail(
+            f"Another `parentbot {role}` process is running on this SQLite database: SQLite "
+            f"runs exactly one. To run several, use PostgreSQL (DATABASE_URL; README, Deploying)."
+        )
+
+
+def observed() -> None:
+    """A long-running process's logs through structlog and, when PARENTBOT_METRICS_PORT is
+    set, its metrics served there (parentbot/observe.py); a bad value is a ConfigError."""
+    from parentbot.observe import configure_logging, serve_metrics
+
+    configure_logging()
+    serve_metrics()
 
 
 def cli_actor() -> str:

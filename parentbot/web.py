@@ -1,5 +1,5 @@
-"""The FastAPI app: health check, the demo web chat, and the configured channel webhooks
-(parentbot/wiring.py)."""
+"""The FastAPI app: health and readiness checks, metrics, the demo web chat, and the configured
+channel webhooks (parentbot/wiring.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.db.session import transaction
 from bot.meetings.ics import invitation
 from bot.pipeline.engine import Engine
 from bot.service import CoreService
-from parentbot import dashboard, setup
+from parentbot import dashboard, observe, setup
 from parentbot.config import AppConfig, refuse_unsafe_demo
 from parentbot.wiring import reach, webhook_routers
 
@@ -43,18 +43,46 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
         redoc_url=None,
     )
 
+    _operations_routes(app, engine, answers_here)
+    _meeting_routes(app, engine)
+    app.add_middleware(observe.RequestIds)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    for router in webhook_routers(CoreService(engine), demo_chat):
+        app.include_router(router)
+    app.mount(dashboard.PREFIX, dashboard.build_app(engine, demo=demo_chat))
+    return app
+
+
+def _operations_routes(app: FastAPI, engine: Engine, answers_here: bool) -> None:
+    """Liveness, readiness and Prometheus metrics, for the platform that runs the app."""
+    queue_age_limit = observe.queue_age_limit()
+
     @app.get("/healthz")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz")
     def ready(response: Response) -> dict[str, str]:
-        """503 until the policy index is built: before that, a first question waits for it.
-        (With turns queued and no web chat, nothing here answers, so nothing waits.)"""
-        if not answers_here or engine.knowledge.ready(engine.setting_id):
+        """503 while the database is unreachable, while the oldest kept message has waited for
+        its turn past PARENTBOT_READY_MAX_QUEUE_AGE_SECONDS, and until the policy index is
+        built when turns run here (before that, a first question waits for it)."""
+        problem = observe.unready_because(engine.sessions, queue_age_limit)
+        if problem is None and answers_here and not engine.knowledge.ready(engine.setting_id):
+            problem = "warming up"
+        if problem is None:
             return {"status": "ready"}
         response.status_code = 503
-        return {"status": "warming up"}
+        return {"status": problem}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus metrics (bot/metrics.py): turns, deliveries, job runs, the queues."""
+        body, content_type = observe.metrics_text(engine.sessions)
+        return Response(body, media_type=content_type)
+
+
+def _meeting_routes(app: FastAPI, engine: Engine) -> None:
+    """What parents open from a message: a booked meeting's calendar invitation."""
 
     @app.get("/meetings/{token}.ics")
     def meeting_invitation(token: str) -> Response:
@@ -64,12 +92,6 @@ def create_app(*, demo: bool | None = None, engine: Engine | None = None) -> Fas
         if body is None:
             return Response(status_code=404)
         return Response(body, media_type="text/calendar; charset=utf-8")
-
-    app.add_exception_handler(RequestValidationError, invalid_request)
-    for router in webhook_routers(CoreService(engine), demo_chat):
-        app.include_router(router)
-    app.mount(dashboard.PREFIX, dashboard.build_app(engine, demo=demo_chat))
-    return app
 
 
 async def invalid_request(request: Request, error: Exception) -> Response:

@@ -139,3 +139,27 @@ def _insert_unless_present(dialect_name: str, entity: Any) -> Any:
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     table = entity.__table__
     return dialect.insert(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+_ONLY_PROCESS: dict[str, Any] = {}  # role -> the open lock file, held while the process lives
+
+
+def only_process(factory: sessionmaker[Session], role: str) -> bool:
+    """On a SQLite file, claim being the one process of `role` (turns, deliver) for as long as
+    this process lives: False when another process already is. SQLite has one writer at a
+    time, so a second turns or delivery process would only queue behind the first (and could
+    answer a parent out of order). PostgreSQL (and an in-memory database): always True."""
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite" or fcntl is None:
+        return True
+    database = bind.url.database
+    if not database or database == ":memory:" or role in _ONLY_PROCESS:
+        return True
+    handle = open(f"{database}.{role}-lock", "a+b")  # noqa: SIM115 - held until exit
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return False
+    _ONLY_PROCESS[role] = handle
+    return True

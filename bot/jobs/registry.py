@@ -24,6 +24,7 @@ from bot.i18n.catalog import Catalog
 from bot.jobs.chase import chase_missing, create_call_tasks
 from bot.jobs.job import Daily, Every, Job, JobContext, JobResult
 from bot.jobs.meetings import REMINDERS_EVERY_MINUTES, remind_meetings
+from bot.metrics import JOB_RUNS
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.privacy.retention import retention_job
 from bot.recording import EffectContext, apply_effects
@@ -71,6 +72,7 @@ def run_job(
             return None
         catalogs = (catalog or names.parent_catalog(), staff_catalog or names.staff_catalog())
         result = perform(job.run, JobContext(session, setting, now, *catalogs, reach))
+    JOB_RUNS.labels(job.name).inc()
     log.info("%s for setting %s: %s", job.name, setting_id, _counts(result))
     return result
 

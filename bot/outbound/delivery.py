@@ -35,12 +35,12 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import ChannelIdentity, Outbox, utcnow
+from bot.db.models import Outbox, utcnow
+from bot.metrics import DELIVERIES
 from bot.outbound.channel import (
     OPTED_OUT,
     OUTSIDE_WINDOW,
@@ -49,6 +49,7 @@ from bot.outbound.channel import (
     SendResult,
     SendStatus,
 )
+from bot.outbound.claims import count, in_recipient_order, opted_out
 from bot.outbound.delivery_status import apply_status, fail_row
 from bot.outbound.outbox import UNDELIVERABLE, detached
 from bot.outbound.pacing import FloodGuard, Pacer
@@ -163,7 +164,7 @@ class DeliveryWorker:
                 .where(Outbox.status == "sending", Outbox.next_attempt_at < now - older_than)
                 .values(status="unknown", last_error="worker stopped mid-send")
             )
-            return _count(requeued) + _count(unknown)
+            return count(requeued) + count(unknown)
 
     def _claim(self, limits: Mapping[str, int] | None = None) -> list[OutboundMessage]:
         """pending (or a lapsed claim) -> claimed, with a lease, for one batch of due rows;
@@ -177,11 +178,11 @@ class DeliveryWorker:
         with self._session_factory() as session, session.begin():
             self._mark_unserved(session, now)
             candidates = [
-                outbox_id
+                (outbox_id, channel, recipient)
                 for channel, limit in limits.items()
                 if limit > 0
-                for outbox_id in session.scalars(
-                    select(Outbox.id)
+                for outbox_id, recipient in session.execute(
+                    select(Outbox.id, Outbox.recipient_id)
                     .where(
                         Outbox.status.in_(CLAIMABLE),
                         Outbox.next_attempt_at <= now,
@@ -192,13 +193,14 @@ class DeliveryWorker:
                     .with_for_update(skip_locked=True)
                 )
             ]
-            if not candidates:
+            ordered = in_recipient_order(session, candidates, self._leases, now, self._lease)
+            if not ordered:
                 return []
             lease = now + self._lease
             ids = session.scalars(
                 update(Outbox)
                 .where(
-                    Outbox.id.in_(candidates),
+                    Outbox.id.in_(ordered),
                     Outbox.status.in_(CLAIMABLE),
                     Outbox.next_attempt_at <= now,
                 )
@@ -208,7 +210,7 @@ class DeliveryWorker:
             rows = session.scalars(
                 select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id)
             ).all()
-            blocked = _opted_out(session, rows)
+            blocked = opted_out(session, rows)
             claimed = []
             for row in rows:
                 if (row.channel, row.recipient_id) in blocked:
@@ -280,6 +282,7 @@ class DeliveryWorker:
             except Exception as exc:  # a sender bug: it may have sent, so never resend
                 log.exception("sender %s raised for outbox %s", message.channel, message.outbox_id)
                 result = SendResult(SendStatus.UNKNOWN, error=f"sender raised: {exc!r}")
+        DELIVERIES.labels(message.channel, result.status.value).inc()
         refused = result.status is SendStatus.RETRY and bool(result.retry_after)
         self._note_answer(message.channel, message.recipient_id, refused, result.retry_after)
         if refused and slot is not None:
@@ -299,7 +302,7 @@ class DeliveryWorker:
                 )
                 .values(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=utcnow())
             )
-            return _count(marked) == 1
+            return count(marked) == 1
 
     async def _pace(self, channel: str, recipient_id: str, urgent: bool = False) -> float | None:
         """Wait for the recipient's slot first, then the channel's, so no channel slot is wasted.
@@ -375,21 +378,3 @@ class DeliveryWorker:
         if result.retry_after:
             return result.retry_after
         return float(min(self._base_backoff * 2 ** (attempts - 1), self._max_backoff))
-
-
-def _count(result: Any) -> int:
-    """Rows an UPDATE changed."""
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _opted_out(session: Session, rows: Any) -> set[tuple[str, str]]:
-    """Which (channel, recipient) pairs among the rows are opted out."""
-    recipients = {row.recipient_id for row in rows}
-    if not recipients:
-        return set()
-    found = session.execute(
-        select(ChannelIdentity.channel, ChannelIdentity.external_id).where(
-            ChannelIdentity.opted_out.is_(True), ChannelIdentity.external_id.in_(recipients)
-        )
-    ).all()
-    return {(channel, external_id) for channel, external_id in found}

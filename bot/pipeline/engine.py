@@ -36,6 +36,7 @@ from bot.i18n.names import staff_catalog as default_staff_catalog
 from bot.i18n.services import EnglishAhead, Translation, TurnLanguages
 from bot.i18n.translator import Translator
 from bot.meetings.store import lookups as meeting_lookups
+from bot.metrics import turn_observed
 from bot.nlu import detect_language, warm_up
 from bot.outbound.originals import original_text
 from bot.outbound.outbox import EVERY_CHANNEL, Reach, enqueue
@@ -43,7 +44,7 @@ from bot.pipeline import views
 from bot.pipeline.choices import read_choice
 from bot.pipeline.conversation import lock_conversation, save_conversation
 from bot.pipeline.identity import guardian_for, identify
-from bot.pipeline.inbound import claim, log_once, mark_handled, waiting
+from bot.pipeline.inbound import by_conversation, claim, log_once, mark_handled, waiting
 from bot.pipeline.keeper import InboundKeeper
 from bot.pipeline.outcome import TurnResult
 from bot.pipeline.understanding import understand_message
@@ -118,22 +119,31 @@ class Engine:
     def _turn_threads(self) -> ThreadPoolExecutor:
         return ThreadPoolExecutor(max_workers=TURN_THREADS, thread_name_prefix="turn")
 
-    def handle_received(self, limit: int = 100) -> int:
-        """Turns for kept messages not yet handled, oldest first; how many were taken."""
+    def handle_received(self, limit: int = 100, spread: bool = False) -> int:
+        """Turns for kept messages not yet handled, each conversation's in order; how many this
+        call answered. A conversation another turns process holds is left for the next call;
+        `spread`: start at a random conversation (several turns processes, bot/pipeline/turns)."""
         with transaction(self.sessions) as session:
             kept = waiting(session, limit)
-        for inbound_id, inbound in kept:
-            self._handle(inbound, inbound_id, self._clock_at(inbound))
-        return len(kept)
+        answered = 0
+        for group in by_conversation(kept, spread):
+            for inbound_id, inbound in group:
+                if self._handle(inbound, inbound_id, self._clock_at(inbound), True) is None:
+                    break  # its conversation is another's now, or an older message waits
+                answered += 1
+        return answered
 
-    def _handle(self, inbound: InboundMessage, inbound_id: int, at: datetime) -> TurnResult | None:
-        """The message's turn, as at `at`; None when another process claimed it first."""
+    def _handle(
+        self, inbound: InboundMessage, inbound_id: int, at: datetime, queued: bool = False
+    ) -> TurnResult | None:
+        """The message's turn, as at `at`; None when it was not taken (see inbound.claim)."""
         try:
             ahead = self._english_ahead(inbound)
             with transaction(self.sessions) as session:
-                if not claim(session, inbound_id):
+                if not claim(session, inbound_id, inbound, queued):
                     return None
-                return self._turn(session, inbound, inbound_id, ahead, at)
+                with turn_observed(inbound_id):
+                    return self._turn(session, inbound, inbound_id, ahead, at)
         except Exception as error:  # the message is kept; staff see it; the parent hears back
             log.exception("turn failed for inbound %s", inbound_id)
             return self._failed(inbound, inbound_id, error)
@@ -334,10 +344,14 @@ class Engine:
         preferred = found.language if sender.kind is SenderKind.UNKNOWN else sender.language
         return preferred if preferred in self.catalog.languages else "en"
 
-    def _failed(self, inbound: InboundMessage, inbound_id: int, error: Exception) -> TurnResult:
+    def _failed(
+        self, inbound: InboundMessage, inbound_id: int, error: Exception
+    ) -> TurnResult | None:
         sorry = Reply(self.catalog.text("error.sorry", "en"))
         with transaction(self.sessions) as session:
-            row = session.get_one(InboundLog, inbound_id)
+            row = session.get_one(InboundLog, inbound_id, with_for_update=True)
+            if row.status != "received":  # another turns process answered it meanwhile
+                return None
             row.status, row.error = "failed", f"{type(error).__name__}: {error}"
             session.add(
                 HandoffItem(

@@ -3,6 +3,10 @@
 The web process only verifies, dedupes and stores each webhook, so it acknowledges in a
 millisecond or two; this process runs the turns, on its own core and its own interpreter lock.
 It also answers any message whose turn never ran (a crash between keeping and answering).
+
+On PostgreSQL any number of turns processes may run (the Procfile's `turns` scaled): each
+conversation is held by one turn at a time and answered in order (bot/pipeline/inbound.py).
+On SQLite exactly one runs (`parentbot turns` refuses a second).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ def run_turns(engine: Engine, stop: threading.Event) -> None:
     wait = FASTEST_POLL
     while not stop.is_set():
         try:
-            taken = engine.handle_received()
+            taken = engine.handle_received(spread=True)
         except Exception:  # the database is away: the messages stay kept for the next look
             log.exception("could not take kept messages; trying again in %s s", ERROR_PAUSE)
             stop.wait(ERROR_PAUSE)
