@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.evenings.effects import AnswerEvening, EveningHandoff
+
 
 @dataclass(frozen=True, slots=True)
 class RecordAbsence:
@@ -111,4 +113,6 @@ Effect = (
     | SetLanguage
     | CiteSource
     | AnswerChase
+    | AnswerEvening  # bot/flows/evening.py
+    | EveningHandoff
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.evenings.effects import RemindEvening, ScheduleEvening
 from bot.types import Reply
 
 
@@ -52,4 +53,11 @@ class ExpireData:
     at: datetime
 
 
-JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData
+JobEffect = (
+    RecordChase
+    | AskChase
+    | CreateCallTask
+    | ExpireData
+    | RemindEvening  # bot/evenings/jobs.py
+    | ScheduleEvening
+)

@@ -9,6 +9,15 @@ from typing import assert_never
 from sqlalchemy import select
 
 from bot.db.models import AbsenceChase
+from bot.evenings.effects import (
+    AnswerEvening,
+    CancelEvening,
+    CreateEvening,
+    EveningHandoff,
+    RemindEvening,
+    ScheduleEvening,
+    SendEvening,
+)
 from bot.flows.effects import (
     AbsenceAfterArrival,
     AnswerChase,
@@ -25,7 +34,7 @@ from bot.flows.effects import (
 from bot.jobs.effects import AskChase, CreateCallTask, ExpireData, JobEffect, RecordChase
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, staff
+from bot.recording import chases, evenings, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -98,6 +107,20 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
             case ExpireData():
                 done = expire(context.session, context.setting_id, effect)
                 context.retention += done.lines() if done.changed else []
+            case CreateEvening():
+                evenings.create_evening(context, effect)
+            case SendEvening():
+                evenings.send_evening(context, effect)
+            case CancelEvening():
+                evenings.cancel_evening(context, effect)
+            case AnswerEvening():
+                evenings.answer_evening(context, effect)
+            case RemindEvening():
+                evenings.remind_evening(context, effect)
+            case ScheduleEvening():
+                evenings.schedule_evening(context, effect)
+            case EveningHandoff():
+                evenings.evening_handoff(context, effect)
             case _:
                 assert_never(effect)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.evenings.effects import CancelEvening, CreateEvening, SendEvening
+
 
 @dataclass(frozen=True, slots=True)
 class MarkArrived:
@@ -66,5 +68,13 @@ class Viewed:
 
 
 StaffEffect = (
-    MarkArrived | AcknowledgeNotice | AnswerHandoff | RefuseAnswer | SendBroadcast | Viewed
+    MarkArrived
+    | AcknowledgeNotice
+    | AnswerHandoff
+    | RefuseAnswer
+    | SendBroadcast
+    | Viewed
+    | CreateEvening  # bot/evenings/staff.py
+    | SendEvening
+    | CancelEvening
 )

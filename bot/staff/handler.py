@@ -8,11 +8,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, Staff
+from bot.evenings import staff as evenings
 from bot.flows.dates import describe_days
 from bot.staff.commands import (
     Acknowledge,
     Arrived,
     Broadcast,
+    EveningDecision,
+    PlanEvening,
     Register,
     ReplyToParent,
     match_children,
@@ -42,6 +45,12 @@ def handle(request: StaffRequest) -> StaffStep:
             return reply_to_parent(request, command)
         case Broadcast(text=text):
             return broadcast_from_chat(request, text)
+        case PlanEvening(text=text):
+            return evenings.plan(request, text)
+        case EveningDecision(action="send", evening_id=evening_id):
+            return evenings.send(request, evening_id)
+        case EveningDecision(evening_id=evening_id):
+            return evenings.cancel(request, evening_id)
     return StaffStep.say(request, "staff.help", name=request.staff.name.split()[0])
 
 
