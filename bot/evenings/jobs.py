@@ -172,19 +172,8 @@ def _messages(
             )
         )
         for guardian_id in slot.guardian_ids:
-            language = _language(context, people[guardian_id])
-            when = f"{short_date(slot.start.date(), language)} {slot.start:%H:%M}-{slot.end:%H:%M}"
-            if slot.mode == "phone":
-                when += f" ({catalog.text('evening.by_phone', language)})"
-            lines.setdefault(guardian_id, []).append(
-                catalog.text(
-                    "evening.slot",
-                    language,
-                    when=when,
-                    staff=staff[slot.staff_id].name,
-                    children=names_list(catalog, language, names),
-                )
-            )
+            line = _family_line(context, slot, people[guardian_id], staff[slot.staff_id], names)
+            lines.setdefault(guardian_id, []).append(line)
     families = []
     for guardian_id, theirs in lines.items():
         language = _language(context, people[guardian_id])
@@ -199,6 +188,18 @@ def _messages(
         for staff_id, text in staff_lines.items()
     )
     return tuple(families), lists, rows
+
+
+def _family_line(
+    context: JobContext, slot: BookedSlot, guardian: Guardian, member: Staff, names: list[str]
+) -> str:
+    """ "Tue 8 Dec 15:30-15:40 with Jess Hughes about Maya" in the guardian's language."""
+    catalog, language = context.catalog, _language(context, guardian)
+    when = f"{short_date(slot.start.date(), language)} {slot.start:%H:%M}-{slot.end:%H:%M}"
+    if slot.mode == "phone":
+        when += f" ({catalog.text('evening.by_phone', language)})"
+    children = names_list(catalog, language, names)
+    return catalog.text("evening.slot", language, when=when, staff=member.name, children=children)
 
 
 def _language(context: JobContext, guardian: Guardian) -> str:

@@ -116,15 +116,12 @@ def answers(session: Session, evening: ParentsEvening, windows: list[Window]) ->
         .where(PollAnswer.poll_id == evening.poll_id)
     ):
         chosen.setdefault(guardian_id, []).append(value)
-    staff_of = dict(
-        session.execute(
-            select(Child.id, Child.key_person_id).where(
-                Child.id.in_([c for r in recipients for c in r.child_ids])
-            )
+    rows = session.execute(
+        select(Child.id, Child.key_person_id).where(
+            Child.id.in_([c for r in recipients for c in r.child_ids])
         )
-        .tuples()
-        .all()
-    )
+    ).all()
+    staff_of = {child_id: staff_id for child_id, staff_id in rows}
     asked = []
     for recipient in recipients:
         values = chosen.get(recipient.guardian_id)

@@ -13,6 +13,7 @@ from bot.evenings.effects import (
     AnswerEvening,
     CancelEvening,
     CreateEvening,
+    EveningEffect,
     EveningHandoff,
     RemindEvening,
     ScheduleEvening,
@@ -107,22 +108,29 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
             case ExpireData():
                 done = expire(context.session, context.setting_id, effect)
                 context.retention += done.lines() if done.changed else []
-            case CreateEvening():
-                evenings.create_evening(context, effect)
-            case SendEvening():
-                evenings.send_evening(context, effect)
-            case CancelEvening():
-                evenings.cancel_evening(context, effect)
-            case AnswerEvening():
-                evenings.answer_evening(context, effect)
-            case RemindEvening():
-                evenings.remind_evening(context, effect)
-            case ScheduleEvening():
-                evenings.schedule_evening(context, effect)
-            case EveningHandoff():
-                evenings.evening_handoff(context, effect)
             case _:
-                assert_never(effect)
+                _apply_evening(context, effect)
+
+
+def _apply_evening(context: EffectContext, effect: EveningEffect) -> None:
+    """A parents' evening's effect (bot/evenings/effects.py)."""
+    match effect:
+        case CreateEvening():
+            evenings.create_evening(context, effect)
+        case SendEvening():
+            evenings.send_evening(context, effect)
+        case CancelEvening():
+            evenings.cancel_evening(context, effect)
+        case AnswerEvening():
+            evenings.answer_evening(context, effect)
+        case RemindEvening():
+            evenings.remind_evening(context, effect)
+        case ScheduleEvening():
+            evenings.schedule_evening(context, effect)
+        case EveningHandoff():
+            evenings.evening_handoff(context, effect)
+        case _:
+            assert_never(effect)
 
 
 def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:
