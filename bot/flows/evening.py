@@ -1,7 +1,8 @@
 """Answers to a parents' evening poll (bot/evenings/staff.py sends it; this pure flow reads it).
 
-Choice ids: `evening:pref:<evening>:<n>` (an option tapped, or a single number answered, adds it
-to the guardian's answer; honoured whenever tapped, the apply step checks the guardian was asked),
+Choice ids: `evening:pref:<evening>:<n>` (an option tapped adds it to the guardian's answer, a
+single number answered, "2", replaces it; honoured whenever tapped, the apply step checks the
+guardian was asked),
 `evening:cant:<evening>` and `evening:move:<evening>` (on a published slot: the key person is asked
 to find another time). While the poll waits (`evening:answer`), a list of numbers in any of the
 bot's languages ("1 3", "1 and 3", "1 i 3", "jeden i trzy") replaces the answer."""
@@ -75,7 +76,8 @@ def on_choice(turn: Turn, data: EveningData | None) -> StepResult | None:
     choice = turn.choice_id or ""
     parts = choice.split(":")
     if choice.startswith(PREF) and len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
-        effect = AnswerEvening(int(parts[2]), (int(parts[3]),), add=True)
+        typed = answer_number(turn.text) is not None  # "2" answered: the whole answer
+        effect = AnswerEvening(int(parts[2]), (int(parts[3]),), add=not typed)
         if data is None:  # whatever else is pending stays so
             return StepResult((), (effect,), state=KEEP)
         return StepResult((), (effect,), state=ANSWER, data=(data,))

@@ -42,6 +42,7 @@ from bot.flows.dates import short_date
 from bot.flows.evening import poll_sent
 from bot.flows.flow import EXPIRED_KEY
 from bot.jobs.chase import guardian_identity
+from bot.outbound.channel import POLL_KIND
 from bot.outbound.outbox import enqueue_to, guardian_addresses, told
 from bot.pipeline.conversation import start_flow
 from bot.recording.context import EffectContext
@@ -102,7 +103,7 @@ def _ask(context: EffectContext, evening_id: int, ask: AskPoll, at: datetime) ->
     guardian = session.get_one(Guardian, ask.guardian_id)
     address = guardian_addresses(session, [guardian], context.reach)[guardian.id]
     enqueue_to(
-        session, context.reach, address, ask.question, kind="evening", guardian_id=guardian.id
+        session, context.reach, address, ask.question, kind=POLL_KIND, guardian_id=guardian.id
     )
     context.messages.append(told(guardian.name, ask.question.text, address, ask.question.choices))
     if not address.problem:
