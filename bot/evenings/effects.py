@@ -93,11 +93,20 @@ class ScheduleEvening:
 
 @dataclass(frozen=True, slots=True)
 class EveningHandoff:
-    """The sender can't make ("cant") or wants to move ("move") their slot: each key person they
-    meet is asked to find another time with them, and they are told so."""
+    """The sender can't make ("cant") their slot, or no other time is free ("move"): each key
+    person they meet is asked to find another time with them, and they are told so."""
 
     evening_id: int
     kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoveSlot:
+    """The sender asks to move their slots: with `first` None, offer the free blocks that keep
+    their meetings back to back; else move them to the block starting at grid slot `first`."""
+
+    evening_id: int
+    first: int | None = None
 
 
 EveningEffect = (
@@ -108,4 +117,5 @@ EveningEffect = (
     | RemindEvening
     | ScheduleEvening
     | EveningHandoff
+    | MoveSlot
 )

@@ -19,7 +19,7 @@ from bot.db.models import Child, Guardian, ParentsEvening, PollRecipient, Staff
 from bot.evenings.effects import AskPoll, BookedSlot, RemindEvening, ScheduleEvening
 from bot.evenings.grid import grid_for, windows_for
 from bot.evenings.parties import JOINT, parties_for
-from bot.evenings.scope import answers, evening_spec, names_list, poll_question
+from bot.evenings.scope import answers, evening_spec, poll_question, slot_line
 from bot.evenings.solver import solve
 from bot.flows.dates import short_date
 from bot.jobs.effects import JobEffect
@@ -193,13 +193,9 @@ def _messages(
 def _family_line(
     context: JobContext, slot: BookedSlot, guardian: Guardian, member: Staff, names: list[str]
 ) -> str:
-    """ "Tue 8 Dec 15:30-15:40 with Jess Hughes about Maya" in the guardian's language."""
-    catalog, language = context.catalog, _language(context, guardian)
-    when = f"{short_date(slot.start.date(), language)} {slot.start:%H:%M}-{slot.end:%H:%M}"
-    if slot.mode == "phone":
-        when += f" ({catalog.text('evening.by_phone', language)})"
-    children = names_list(catalog, language, names)
-    return catalog.text("evening.slot", language, when=when, staff=member.name, children=children)
+    """The guardian's line for one slot, in their language."""
+    language = _language(context, guardian)
+    return slot_line(context.catalog, language, slot.start, slot.end, slot.mode, member.name, names)
 
 
 def _language(context: JobContext, guardian: Guardian) -> str:

@@ -3,7 +3,7 @@ gets, and the answers as the solver takes them. Reading only; bot/recording/even
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -140,3 +140,21 @@ def answers(session: Session, evening: ParentsEvening, windows: list[Window]) ->
 def evening_spec(evening: ParentsEvening) -> EveningSpec:
     """The evening's parsed command."""
     return EveningSpec.from_json(evening.spec)
+
+
+def slot_line(
+    catalog: Catalog,
+    language: str,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    staff: str,
+    children: list[str],
+) -> str:
+    """ "Tue 8 Dec 15:30-15:40 with Jess Hughes about Maya" in the reader's language (start and
+    end in the setting's zone)."""
+    when = f"{short_date(start.date(), language)} {start:%H:%M}-{end:%H:%M}"
+    if mode == "phone":
+        when += f" ({catalog.text('evening.by_phone', language)})"
+    names = names_list(catalog, language, children)
+    return catalog.text("evening.slot", language, when=when, staff=staff, children=names)

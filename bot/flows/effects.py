@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.evenings.effects import AnswerEvening, EveningHandoff
+from bot.evenings.effects import AnswerEvening, EveningHandoff, MoveSlot
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,4 +115,5 @@ Effect = (
     | AnswerChase
     | AnswerEvening  # bot/flows/evening.py
     | EveningHandoff
+    | MoveSlot
 )

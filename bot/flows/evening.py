@@ -3,9 +3,11 @@
 Choice ids: `evening:pref:<evening>:<n>` (an option tapped adds it to the guardian's answer, a
 single number answered, "2", replaces it; honoured whenever tapped, the apply step checks the
 guardian was asked),
-`evening:cant:<evening>` and `evening:move:<evening>` (on a published slot: the key person is asked
-to find another time). While the poll waits (`evening:answer`), a list of numbers in any of the
-bot's languages ("1 3", "1 and 3", "1 i 3", "jeden i trzy") replaces the answer."""
+`evening:cant:<evening>` (on a published slot: each key person is asked to find another time),
+`evening:move:<evening>` (the free times that keep the family's meetings back to back are offered)
+and `evening:to:<evening>:<first slot>` (one of those taken). While the poll waits
+(`evening:answer`), a list of numbers in any of the bot's languages ("1 3", "1 and 3", "1 i 3",
+"jeden i trzy") replaces the answer."""
 
 from __future__ import annotations
 
@@ -14,14 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.evenings.effects import AnswerEvening, EveningHandoff
+from bot.evenings.effects import AnswerEvening, EveningHandoff, MoveSlot
 from bot.flows.flow import Flow, Step, expired
 from bot.flows.turn import KEEP, StepResult, Turn
 from bot.outbound.render import answer_number
 from bot.types import Reply
 
 ANSWER = "evening:answer"
-PREF, CANT, MOVE = "evening:pref:", "evening:cant:", "evening:move:"
+PREF, CANT, MOVE, TO = "evening:pref:", "evening:cant:", "evening:move:", "evening:to:"
 _SEPARATORS = re.compile(r"[\s,;.&+/]+|\b(?:and|i|y|e|și|si|oo|و|और|ও|ਅਤੇ|અને)\b", re.IGNORECASE)
 
 
@@ -81,8 +83,12 @@ def on_choice(turn: Turn, data: EveningData | None) -> StepResult | None:
         if data is None:  # whatever else is pending stays so
             return StepResult((), (effect,), state=KEEP)
         return StepResult((), (effect,), state=ANSWER, data=(data,))
-    if choice.startswith((CANT, MOVE)) and len(parts) == 3 and parts[2].isdigit():
-        return StepResult((), (EveningHandoff(int(parts[2]), parts[1]),))
+    if choice.startswith(CANT) and len(parts) == 3 and parts[2].isdigit():
+        return StepResult((), (EveningHandoff(int(parts[2]), "cant"),))
+    if choice.startswith(MOVE) and len(parts) == 3 and parts[2].isdigit():
+        return StepResult((), (MoveSlot(int(parts[2])),))
+    if choice.startswith(TO) and len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
+        return StepResult((), (MoveSlot(int(parts[2]), int(parts[3])),))
     return expired(turn)
 
 
@@ -90,7 +96,7 @@ FLOW: Flow[EveningData] = Flow(
     name="evening",
     steps={ANSWER: Step(answer)},
     data=EveningData,
-    choices=(PREF, CANT, MOVE),
+    choices=(PREF, CANT, MOVE, TO),
     on_choice=on_choice,
     checks_choices=True,
 )

@@ -15,6 +15,7 @@ from bot.evenings.effects import (
     CreateEvening,
     EveningEffect,
     EveningHandoff,
+    MoveSlot,
     RemindEvening,
     ScheduleEvening,
     SendEvening,
@@ -35,7 +36,7 @@ from bot.flows.effects import (
 from bot.jobs.effects import AskChase, CreateCallTask, ExpireData, JobEffect, RecordChase
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, evenings, staff
+from bot.recording import chases, evening_moves, evenings, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -129,6 +130,8 @@ def _apply_evening(context: EffectContext, effect: EveningEffect) -> None:
             evenings.schedule_evening(context, effect)
         case EveningHandoff():
             evenings.evening_handoff(context, effect)
+        case MoveSlot():
+            evening_moves.move_slot(context, effect)
         case _:
             assert_never(effect)
 

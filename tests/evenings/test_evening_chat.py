@@ -195,3 +195,32 @@ def test_the_manager_sees_the_grid_and_exports_csv_and_ics(
     assert len(rows) == 14 and rows[0]["start"].startswith("2026-12-0")
     assert ics_file.read_bytes().count(b"BEGIN:VEVENT") == 14
     assert CliRunner().invoke(app, ["evening", "show", "9", "--db", db_url]).exit_code == 1
+
+
+def test_move_offers_free_times_that_keep_siblings_together_and_books_the_one_chosen(
+    monday: Engine, sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    sent(monday)
+    say(monday, SARAH, "1")  # Tue 15:30-16:20
+    run_job(sessions, demo_setting, SCHEDULE, datetime(2026, 12, 5, 8, 0, tzinfo=LONDON))
+    offer = say(monday, SARAH, "", choice_id="evening:move:1")
+    ids = [c.id for c in offer.replies[0].choices]
+    assert "Which time would suit you instead?" in reply_text(offer)
+    assert len(ids) == 6 and ids[-1] == "evening:cant:1" and ids[0].startswith("evening:to:1:")
+    moved = say(monday, SARAH, "", choice_id=ids[0])
+    text = reply_text(moved)
+    assert text.startswith("Done, your new parents' evening time:")
+    assert "with Jess Hughes about Maya Thompson" in text and "with Tom Okafor about Leo" in text
+    assert {n["to"] for n in moved.staff_notifications} == {"Jess Hughes", "Tom Okafor"}
+    assert {m["to"] for m in moved.messages} == {"Mark Thompson", "Linda Thompson"}
+    with sessions() as session:
+        booked = session.scalars(
+            select(Meeting)
+            .join(MeetingChild, MeetingChild.meeting_id == Meeting.id)
+            .where(Meeting.status == "booked", MeetingChild.child_id.in_([1, 2]))
+            .order_by(Meeting.start)
+        ).all()
+        assert len(booked) == 2 and booked[0].end == booked[1].start
+        assert all(m.moved_from_id is not None for m in booked)
+    stale = say(monday, SARAH, "", choice_id=ids[0])  # the same time again: now their own
+    assert "just been taken" in reply_text(stale) and len(stale.replies[0].choices) == 6
