@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bot.db.models import ParentsEvening
+from sqlalchemy import select
+
+from bot.db.models import Guardian, ParentsEvening, PollRecipient
 from bot.evenings.command import EveningError, parse_evening
 from bot.evenings.effects import AskPoll, CancelEvening, CreateEvening, SendEvening
 from bot.evenings.grid import grid_for, windows_for
@@ -95,3 +97,20 @@ def cancel(request: StaffRequest, evening_id: int) -> StaffStep:
     if evening is None or evening.setting_id != request.setting.id or evening.status != DRAFT:
         return StaffStep.say(request, "evening.unknown", id=evening_id)
     return StaffStep.say(request, "evening.cancelled", CancelEvening(evening_id), id=evening_id)
+
+
+def status(request: StaffRequest, evening_id: int) -> StaffStep:
+    """Who has not answered the evening's poll yet (any member of staff may ask)."""
+    evening = request.session.get(ParentsEvening, evening_id)
+    if evening is None or evening.setting_id != request.setting.id or evening.poll_id is None:
+        return StaffStep.say(request, "evening.unknown", id=evening_id)
+    waiting = request.session.scalars(
+        select(Guardian.name)
+        .join(PollRecipient, PollRecipient.guardian_id == Guardian.id)
+        .where(PollRecipient.poll_id == evening.poll_id, PollRecipient.answered_at.is_(None))
+        .order_by(Guardian.name)
+    ).all()
+    names = ", ".join(waiting) or "none"
+    return StaffStep.say(
+        request, "evening.not_answered", id=evening.id, count=len(waiting), names=names
+    )

@@ -72,7 +72,8 @@ class PlanEvening:
 @dataclass(frozen=True, slots=True)
 class EveningDecision:
     """Send ("send") or drop ("cancel") draft parents' evening E<id>: the preview's choices
-    `evening:send:<id>` / `evening:cancel:<id>`, or typed "send evening 3"."""
+    `evening:send:<id>` / `evening:cancel:<id>`, or typed "send evening 3"; or see who has not
+    answered its poll yet ("status": "evening 3")."""
 
     action: str
     evening_id: int
@@ -92,6 +93,7 @@ _EVENING = re.compile(r"^\s*parents'?\s*evening\b", re.IGNORECASE)
 _DECISION = re.compile(
     r"^\s*(?:evening:(send|cancel):(\d+)|(send|cancel)\s+evening\s+e?(\d+))\s*$", re.IGNORECASE
 )
+_STATUS = re.compile(r"^\s*evening\s+e?(\d+)\s*$", re.IGNORECASE)
 
 
 def parse(text: str) -> Command:
@@ -105,6 +107,9 @@ def parse(text: str) -> Command:
     if decision:
         action = (decision[1] or decision[3]).casefold()
         return EveningDecision(action, int(decision[2] or decision[4]))
+    status = _STATUS.match(text)
+    if status:
+        return EveningDecision("status", int(status[1]))
     words = text.strip().rstrip(".!").split(maxsplit=1)
     if not words:
         return Help()

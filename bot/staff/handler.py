@@ -49,6 +49,8 @@ def handle(request: StaffRequest) -> StaffStep:
             return evenings.plan(request, text)
         case EveningDecision(action="send", evening_id=evening_id):
             return evenings.send(request, evening_id)
+        case EveningDecision(action="status", evening_id=evening_id):
+            return evenings.status(request, evening_id)
         case EveningDecision(evening_id=evening_id):
             return evenings.cancel(request, evening_id)
     return StaffStep.say(request, "staff.help", name=request.staff.name.split()[0])

@@ -73,7 +73,7 @@ def test_the_preview_sends_nothing_until_the_manager_chooses_send(
     assert sarah["choice_ids"][0] == "evening:pref:1:1" and len(sarah["choices"]) == 10
     assert sarah["choices"][-2:] == ["None of these times", "By phone or video instead"]
     again = say(monday, PRIYA, "send evening 1")
-    assert "no parents' evening E1 waiting" in reply_text(again)
+    assert "no parents' evening E1 to do that with" in reply_text(again)
 
 
 def test_a_command_with_a_mistake_says_what_is_wrong(monday: Engine) -> None:
@@ -135,6 +135,9 @@ def test_non_responders_are_reminded_once_the_day_before_reply_by(
     assert "Sarah Thompson" not in result.evening_reminded
     assert result.messages[0]["text"].startswith("A reminder: please tell us by Fri 4 Dec")
     assert run_job(sessions, demo_setting, REMIND, thursday.replace(hour=11)) is None
+    waiting = reply_text(say(monday, JESS, "evening 1"))
+    assert "E1: 15 not answered yet: Amina Abdi, Ana Silva" in waiting
+    assert "Sarah Thompson" not in waiting
 
 
 def test_the_schedule_waits_for_reply_by_then_gives_every_child_a_slot(
