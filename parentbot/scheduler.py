@@ -117,8 +117,12 @@ def catch_up(
             for job in jobs
             if due_at(job, setting, now, since)
         ]
-    results = [run_job(sessions, setting_id, job, now, reach) for setting_id, job in due]
-    return [result for result in results if result is not None]
+    results = [(job, run_job(sessions, setting_id, job, now, reach)) for setting_id, job in due]
+    return [  # a polling job's run counts only when it found something to do
+        result
+        for job, result in results
+        if result is not None and (isinstance(job.schedule, Daily) or result.did_anything)
+    ]
 
 
 def run_forever(sessions: sessionmaker[Session], reach: Reach) -> None:
