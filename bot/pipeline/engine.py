@@ -208,6 +208,9 @@ class Engine:
         )
         apply_effects(effects, result.effects)
         result = refs.fill(result, tuple(effects.written))
+        if effects.replies:  # an effect's own answer (a poll's read-back): sent and offered
+            result = replace(result, replies=(*result.replies, *effects.replies))
+            effects.replies.clear()
         save_conversation(session, conversation.id, *self.flows.settle(context, result), now)
         _answer(session, inbound, inbound_id, result.replies, guardian_id=who.sender.guardian_id)
         mark_handled(session, inbound_id, turn.understanding, self.clock())

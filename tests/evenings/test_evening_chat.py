@@ -83,7 +83,9 @@ def test_a_command_with_a_mistake_says_what_is_wrong(monday: Engine) -> None:
     assert "is a Tuesday, not Wed" in reply_text(result)
 
 
-def test_a_guardian_answering_by_sms_1_and_3_gets_those_windows(monday: Engine) -> None:
+def test_a_guardian_answering_by_sms_1_and_3_gets_those_windows(
+    monday: Engine, sessions: sessionmaker[Session]
+) -> None:
     sent(monday)
     result = say(monday, SARAH, "1 and 3")
     record = result.records[0]
@@ -94,6 +96,9 @@ def test_a_guardian_answering_by_sms_1_and_3_gets_those_windows(monday: Engine) 
         "2026-12-08T17:10:00+00:00/2026-12-08T18:00:00+00:00",
     ]
     assert "Tue 8 Dec 15:30-16:20; Tue 8 Dec 17:10-18:00" in reply_text(result)
+    with sessions() as session:  # the read-back goes out on her channel
+        sent_back = session.scalars(select(Outbox.text).where(Outbox.recipient_id == SARAH))
+        assert any(text.startswith("Thank you, noted") for text in sent_back)
 
 
 @pytest.mark.parametrize("answer", ["2 i 6", "dwa i sześć", "2, 6"])
@@ -210,7 +215,7 @@ def test_move_offers_free_times_that_keep_siblings_together_and_books_the_one_ch
     ids = [c.id for c in offer.replies[0].choices]
     assert "Which time would suit you instead?" in reply_text(offer)
     assert len(ids) == 6 and ids[-1] == "evening:cant:1" and ids[0].startswith("evening:to:1:")
-    moved = say(monday, SARAH, "", choice_id=ids[0])
+    moved = say(monday, SARAH, "1")  # by SMS: the first time offered
     text = reply_text(moved)
     assert text.startswith("Done, your new parents' evening time:")
     assert "with Jess Hughes about Maya Thompson" in text and "with Tom Okafor about Leo" in text
