@@ -32,11 +32,11 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.outbound.channel import OPTED_OUT, RateLimit, SendResult, SendStatus
+from bot.outbound.channel import OPTED_OUT, POLL_KIND, RateLimit, SendResult, SendStatus
 from bot.outbound.render import Rendered, render
 from bot.outbound.sms_text import split_text
 from bot.service import CONTACT_REQUEST, CoreService, LinkRequest
-from bot.types import ChannelCapabilities, Choice, OutboundMessage
+from bot.types import ChannelCapabilities, Choice, OutboundMessage, Reply
 from channels.limits import TELEGRAM_BODY_LIMIT
 from channels.telegram_update import CALLBACK_DATA_LIMIT, TelegramUpdate, parse_update
 
@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "poll_answer")
+POLL_OPTIONS, POLL_QUESTION = 10, 300  # sendPoll: at most 10 options, a 300-character question
 CAPABILITIES = ChannelCapabilities(max_text_length=4096, max_buttons=10, max_button_label=64)
 
 
@@ -229,6 +230,8 @@ class TelegramSender:
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Send every part once; a failure after a part went out is UNKNOWN (no resend)."""
+        if message.kind == POLL_KIND and _fits_poll(message.reply):
+            return await self._send_poll(message)
         shown = render(message.reply, self.capabilities)
         parts = split_text(shown.body, self.capabilities.max_text_length)
         markup = reply_markup(shown, message.kind)
@@ -249,3 +252,27 @@ class TelegramSender:
                 )
             sent.append(str(result.message_id))
         return SendResult(SendStatus.SENT, provider_message_id=f"{message.recipient_id}:{sent[-1]}")
+
+    async def _send_poll(self, message: OutboundMessage) -> SendResult:
+        """A native non-anonymous poll allowing several answers; its votes come back as
+        `poll_answer` updates (channels/telegram_update.py)."""
+        text = message.reply.text
+        try:
+            result = await self._bot.send_poll(
+                chat_id=int(message.recipient_id),
+                question=text if len(text) <= POLL_QUESTION else text[: POLL_QUESTION - 3] + "...",
+                options=[choice.label for choice in message.reply.choices],
+                is_anonymous=False,
+                allows_multiple_answers=True,
+            )
+        except TelegramError as exc:
+            return send_outcome(exc)
+        return SendResult(
+            SendStatus.SENT, provider_message_id=f"{message.recipient_id}:{result.message_id}"
+        )
+
+
+def _fits_poll(reply: Reply) -> bool:
+    """Whether Telegram takes the reply's choices as a poll's options (2-10, 100 characters)."""
+    labels = [choice.label for choice in reply.choices]
+    return 2 <= len(labels) <= POLL_OPTIONS and all(0 < len(label) <= 100 for label in labels)

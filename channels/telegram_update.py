@@ -57,6 +57,8 @@ def _parse(data: object) -> TelegramUpdate:
     update_id = str(_identifier(update.get("update_id"), "update_id"))
     if "callback_query" in update:
         return _parse_callback(update_id, _object(update["callback_query"], "callback_query"))
+    if "poll_answer" in update:
+        return _parse_poll_answer(update_id, _object(update["poll_answer"], "poll_answer"))
     message = _object(update.get("message"), "message")
     sender = _sender(message.get("from"))
     chat = _object(message.get("chat", {}), "chat")
@@ -90,6 +92,20 @@ def _parse_callback(update_id: str, query: dict[str, Any]) -> TelegramUpdate:
         choice_id=None if number else payload,
     )
     return TelegramUpdate(inbound, callback_query_id=query_id)
+
+
+def _parse_poll_answer(update_id: str, answer: dict[str, Any]) -> TelegramUpdate:
+    """A vote in a native poll the bot sent (a parents' evening's): the options chosen as the
+    numbered answer "1 3" (option ids count from 0, our numbers from 1), which the pending poll
+    reads like an SMS answer. A retracted vote (no options) is ignored."""
+    sender = _sender(answer.get("user"))
+    options = answer.get("option_ids")
+    if not isinstance(options, list) or not options:
+        raise Ignored("poll_answer without options (a vote retracted)")
+    if not all(isinstance(o, int) and not isinstance(o, bool) and 0 <= o < 12 for o in options):
+        raise Ignored("poll_answer option_ids are not poll options")
+    text = " ".join(str(option + 1) for option in sorted(set(options)))
+    return TelegramUpdate(_inbound(update_id, sender, text, {"poll_answer": answer}))
 
 
 def _ours(payload: str) -> bool:

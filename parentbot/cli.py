@@ -20,6 +20,7 @@ from bot.pipeline.engine import Engine
 from bot.roster.errors import RosterInvalid
 from parentbot import setup
 from parentbot.cli_channels import commands as channel_commands
+from parentbot.cli_evening import commands as evening_commands
 from parentbot.cli_privacy import commands as privacy_commands
 from parentbot.cli_shared import (
     DbOption,
@@ -43,6 +44,7 @@ app = typer.Typer(
 )
 app.add_typer(channel_commands)  # serve, deliver, chat, telegram (parentbot/cli_channels.py)
 app.add_typer(privacy_commands)  # export, erase, retention (parentbot/cli_privacy.py)
+app.add_typer(evening_commands, name="evening")  # evening show (parentbot/cli_evening.py)
 
 NO_CHANNEL = (
     "No channel is configured (TELEGRAM_BOT_TOKEN, TWILIO_*): notices and broadcasts reach "

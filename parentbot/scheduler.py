@@ -118,7 +118,7 @@ def catch_up(
             if due_at(job, setting, now, since)
         ]
     results = [(job, run_job(sessions, setting_id, job, now, reach)) for setting_id, job in due]
-    return [  # a polling job (meeting reminders) is run too, and told only when it did something
+    return [  # a polling job's run counts only when it found something to do
         result
         for job, result in results
         if result is not None and (isinstance(job.schedule, Daily) or result.did_anything)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.evenings.effects import AnswerEvening, EveningHandoff, MoveSlot
+
 
 @dataclass(frozen=True, slots=True)
 class RecordAbsence:
@@ -145,4 +147,7 @@ Effect = (
     | BookMeeting
     | CancelMeeting
     | JoinMeeting
+    | AnswerEvening  # bot/flows/evening.py
+    | EveningHandoff
+    | MoveSlot
 )

@@ -23,6 +23,7 @@ from typing import Any
 from bot.flows import (
     basic,
     chased,
+    evening,
     language,
     meeting,
     notices,
@@ -213,6 +214,7 @@ FLOWS = Registry(
         language.FLOW,
         notices.FLOW,
         chased.FLOW,
+        evening.FLOW,
         policy.FLOW,
         basic.HELP,
         meeting.FLOW,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.evenings.effects import RemindEvening, ScheduleEvening
 from bot.types import Reply
 
 
@@ -61,4 +62,12 @@ class RemindMeeting:
     at: datetime
 
 
-JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData | RemindMeeting
+JobEffect = (
+    RecordChase
+    | AskChase
+    | CreateCallTask
+    | ExpireData
+    | RemindMeeting
+    | RemindEvening  # bot/evenings/jobs.py
+    | ScheduleEvening
+)

@@ -78,6 +78,9 @@ class JobResult:
     staff_notifications: list[dict[str, Any]] = field(default_factory=list)  # {"to", "text"}
     messages: list[dict[str, Any]] = field(default_factory=list)  # to parents: {"to", "text"}
     retention: list[str] = field(default_factory=list)  # "deleted 3 from outbox", "erased E7"
+    evening_reminded: list[str] = field(default_factory=list)  # guardians reminded of a poll
+    # a parents' evening scheduled: {"children", "guardian", "staff", "start", "end"}
+    evening_slots: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def did_anything(self) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import JobRun, Setting
 from bot.db.session import insert_unless_present, transaction
+from bot.evenings.jobs import remind_non_responders, schedule_evenings
 from bot.i18n import names
 from bot.i18n.catalog import Catalog
 from bot.jobs.chase import chase_missing, create_call_tasks
@@ -36,6 +37,12 @@ JOBS: tuple[Job, ...] = (
     Job("call_tasks", Daily("absence_call_task_at"), create_call_tasks),
     Job("retention", Daily("retention_at", "02:00", open_days_only=False), retention_job),
     Job("meeting_reminders", Every(REMINDERS_EVERY_MINUTES), remind_meetings),
+    Job(
+        "evening_reminders",
+        Daily("evening_reminder_at", "10:00", open_days_only=False),
+        remind_non_responders,
+    ),
+    Job("evening_schedule", Every(5), schedule_evenings),
 )
 
 

@@ -13,6 +13,7 @@ from bot.types import ChannelCapabilities, OutboundMessage
 # guardian's next channel (bot/outbound/delivery_status.py).
 OPTED_OUT = "opted_out"  # the recipient blocked this channel: record it, use another channel
 OUTSIDE_WINDOW = "outside_window"  # WhatsApp: no open session and no template
+POLL_KIND = "poll"  # an outbox row that is a poll: a channel with native polls may send one
 
 
 class SendStatus(enum.StrEnum):

@@ -86,6 +86,8 @@ def sms_parts(text: str, budget: int, suffix: str = "") -> list[str]:
     text, suffix = gsm_safe(text).strip(), gsm_safe(suffix)
     if segment_count(text + suffix) <= budget:
         return [text]
+    if segment_count(PART_MARK_ROOM + suffix) > budget:  # a list longer than the budget (a
+        suffix = ""  # poll's): the text is cut alone, the list follows its last part whole
     parts: list[str] = []
     rest = text
     while segment_count(PART_MARK_ROOM + rest + suffix) > budget:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -225,6 +226,9 @@ class Engine:
         apply_effects(effects, result.effects)
         result = refs.fill(result, tuple(effects.written))
         result = meeting.after_apply(turn, result, tuple(effects.booked), effects.taken)
+        if effects.replies:  # an effect's own answer (a poll's read-back): sent and offered
+            result = replace(result, replies=(*result.replies, *effects.replies))
+            effects.replies.clear()
         save_conversation(session, conversation.id, *self.flows.settle(context, result), now)
         _answer(session, inbound, inbound_id, result.replies, guardian_id=who.sender.guardian_id)
         mark_handled(session, inbound_id, turn.understanding, self.clock())

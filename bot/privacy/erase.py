@@ -71,6 +71,8 @@ GO_WITH_GUARDIAN = frozenset(
         "channel_identities.guardian_id",
         "guardian_children.guardian_id",
         "meeting_guardians.guardian_id",  # their place at a meeting; the meeting stays for staff
+        "poll_recipients.guardian_id",  # that they were asked (a parents' evening's poll)
+        "poll_answers.guardian_id",  # what they answered
     }
 )
 

@@ -34,6 +34,8 @@ from bot.db.models import (
     MeetingChild,
     MeetingGuardian,
     Outbox,
+    PollAnswer,
+    PollRecipient,
 )
 from bot.privacy.subject import Subject
 
@@ -155,6 +157,8 @@ HELD: tuple[Held, ...] = (
     Held(Meeting, _meetings, shown=_topic_left_out, audit_kind="meeting"),
     Held(MeetingChild, lambda s: MeetingChild.child_id.in_(s.child_ids)),
     Held(MeetingGuardian, lambda s: MeetingGuardian.guardian_id.in_(s.guardian_ids)),
+    Held(PollRecipient, lambda s: PollRecipient.guardian_id.in_(s.guardian_ids)),
+    Held(PollAnswer, lambda s: PollAnswer.guardian_id.in_(s.guardian_ids)),
 )
 
 NOT_HELD: dict[str, str] = {
@@ -172,6 +176,9 @@ NOT_HELD: dict[str, str] = {
         "words are never cached"
     ),
     "erasures": "a guardian on the roster has none; once done, one holds no personal data",
+    "polls": "the setting's own questions to families",
+    "poll_options": "the setting's own questions to families",
+    "parents_evenings": "the setting's parents' evenings: dates and hours",
 }
 
 # Rows re-imported from the setting folder (or the setting's own): erasure leaves them to the

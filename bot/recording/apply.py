@@ -9,6 +9,17 @@ from typing import assert_never
 from sqlalchemy import select
 
 from bot.db.models import AbsenceChase
+from bot.evenings.effects import (
+    AnswerEvening,
+    CancelEvening,
+    CreateEvening,
+    EveningEffect,
+    EveningHandoff,
+    MoveSlot,
+    RemindEvening,
+    ScheduleEvening,
+    SendEvening,
+)
 from bot.flows.effects import (
     AbsenceAfterArrival,
     AnswerChase,
@@ -35,7 +46,7 @@ from bot.jobs.effects import (
 )
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, meetings, meetings_staff, staff
+from bot.recording import chases, evening_moves, evenings, meetings, meetings_staff, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -106,7 +117,9 @@ def _apply_flow_effect(context: EffectContext, effect: AnyEffect) -> None:
             _apply_staff_effect(context, effect)
 
 
-def _apply_staff_effect(context: EffectContext, effect: StaffEffect | JobEffect) -> None:
+def _apply_staff_effect(
+    context: EffectContext, effect: StaffEffect | JobEffect | EveningEffect
+) -> None:
     match effect:
         case MarkArrived():
             staff.mark_arrived(context, effect)
@@ -132,7 +145,7 @@ def _apply_staff_effect(context: EffectContext, effect: StaffEffect | JobEffect)
             _apply_job_effect(context, effect)
 
 
-def _apply_job_effect(context: EffectContext, effect: JobEffect) -> None:
+def _apply_job_effect(context: EffectContext, effect: JobEffect | EveningEffect) -> None:
     match effect:
         case RecordChase():
             chases.record_chase(context, effect)
@@ -145,6 +158,29 @@ def _apply_job_effect(context: EffectContext, effect: JobEffect) -> None:
         case ExpireData():
             done = expire(context.session, context.setting_id, effect)
             context.retention += done.lines() if done.changed else []
+        case _:
+            _apply_evening(context, effect)
+
+
+def _apply_evening(context: EffectContext, effect: EveningEffect) -> None:
+    """A parents' evening's effect (bot/evenings/effects.py)."""
+    match effect:
+        case CreateEvening():
+            evenings.create_evening(context, effect)
+        case SendEvening():
+            evenings.send_evening(context, effect)
+        case CancelEvening():
+            evenings.cancel_evening(context, effect)
+        case AnswerEvening():
+            evenings.answer_evening(context, effect)
+        case RemindEvening():
+            evenings.remind_evening(context, effect)
+        case ScheduleEvening():
+            evenings.schedule_evening(context, effect)
+        case EveningHandoff():
+            evenings.evening_handoff(context, effect)
+        case MoveSlot():
+            evening_moves.move_slot(context, effect)
         case _:
             assert_never(effect)
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Outbox
 from bot.i18n.catalog import Catalog
 from bot.outbound.render import answer_number, choice_for
-from bot.staff.commands import Acknowledge, AskForAnswer, CancelAnswer, Command
+from bot.staff.commands import Acknowledge, AskForAnswer, CancelAnswer, Command, Help, parse
 from bot.types import Choice
 
 PREFIX = "staff:"
@@ -52,7 +52,10 @@ def command_for(choice_id: str) -> Command | None:
         return Acknowledge(notice.group(1), int(notice.group(2)))
     if choice_id.startswith(REPLY) and (item := _HANDOFF_REF.match(choice_id.removeprefix(REPLY))):
         return AskForAnswer(int(item.group(1)))
-    return None
+    if choice_id.startswith(PREFIX):
+        return None
+    offered = parse(choice_id)  # a choice another staff reply offered ("evening:send:3")
+    return None if isinstance(offered, Help) else offered
 
 
 def tapped_command(

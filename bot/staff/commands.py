@@ -115,6 +115,24 @@ class PassOn:
         return f"H{self.handoff_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class PlanEvening:
+    """Plan a parents' evening from the command's words (managers only; bot/evenings/command.py
+    reads them)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EveningDecision:
+    """Send ("send") or drop ("cancel") draft parents' evening E<id>: the preview's choices
+    `evening:send:<id>` / `evening:cancel:<id>`, or typed "send evening 3"; or see who has not
+    answered its poll yet ("status": "evening 3")."""
+
+    action: str
+    evening_id: int
+
+
 Command = (
     Help
     | Register
@@ -127,7 +145,15 @@ Command = (
     | CancelAnswer
     | Close
     | PassOn
+    | PlanEvening
+    | EveningDecision
 )
+
+_EVENING = re.compile(r"^\s*parents'?\s*evening\b", re.IGNORECASE)
+_DECISION = re.compile(
+    r"^\s*(?:evening:(send|cancel):(\d+)|(send|cancel)\s+evening\s+e?(\d+))\s*$", re.IGNORECASE
+)
+_STATUS = re.compile(r"^\s*evening\s+e?(\d+)\s*$", re.IGNORECASE)
 
 
 def parse(text: str) -> Command:
@@ -135,6 +161,15 @@ def parse(text: str) -> Command:
     message = _message(text)
     if message is not None:
         return message
+    if _EVENING.match(text):
+        return PlanEvening(text.strip())
+    decision = _DECISION.match(text)
+    if decision:
+        action = (decision[1] or decision[3]).casefold()
+        return EveningDecision(action, int(decision[2] or decision[4]))
+    status = _STATUS.match(text)
+    if status:
+        return EveningDecision("status", int(status[1]))
     words = text.strip().rstrip(".!").split(maxsplit=1)
     if not words:
         return Help()

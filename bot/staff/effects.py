@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.evenings.effects import CancelEvening, CreateEvening, SendEvening
+
 
 @dataclass(frozen=True, slots=True)
 class MarkArrived:
@@ -144,4 +146,7 @@ StaffEffect = (
     | CloseHandoff
     | ReassignHandoff
     | ExpectAnswer
+    | CreateEvening  # bot/evenings/staff.py
+    | SendEvening
+    | CancelEvening
 )

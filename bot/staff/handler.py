@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, Staff
+from bot.evenings import staff as evenings
 from bot.flows.dates import describe_days
 from bot.staff import handoff_commands
 from bot.staff.choices import tapped_command
@@ -19,8 +20,10 @@ from bot.staff.commands import (
     CancelAnswer,
     Close,
     Command,
+    EveningDecision,
     MeetingCommand,
     PassOn,
+    PlanEvening,
     Register,
     ReplyToParent,
     match_children,
@@ -92,6 +95,14 @@ def _decide(request: StaffRequest, command: Command) -> StaffStep:
             return handoff_commands.close(request, command)
         case PassOn():
             return handoff_commands.pass_on(request, command)
+        case PlanEvening(text=text):
+            return evenings.plan(request, text)
+        case EveningDecision(action="send", evening_id=evening_id):
+            return evenings.send(request, evening_id)
+        case EveningDecision(action="status", evening_id=evening_id):
+            return evenings.status(request, evening_id)
+        case EveningDecision(evening_id=evening_id):
+            return evenings.cancel(request, evening_id)
     return StaffStep.say(request, "staff.help", name=request.staff.name.split()[0])
 
 

@@ -125,7 +125,7 @@ async def test_set_webhook_registers_url_and_secret(
     [call] = [call for call in fake_bot_api.calls if call.method == "setWebhook"]
     assert call.params["url"] == "https://nursery.example.org/telegram/webhook"
     assert call.params["secret_token"] == telegram_config.webhook_secret
-    assert call.params["allowed_updates"] == ["message", "callback_query"]
+    assert call.params["allowed_updates"] == ["message", "callback_query", "poll_answer"]
 
 
 def test_split_prefers_sentence_ends() -> None:

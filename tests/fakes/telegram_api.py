@@ -156,7 +156,7 @@ def _poll(params: dict[str, Any]) -> dict[str, Any]:
         "is_closed": False,
         "is_anonymous": params.get("is_anonymous", True),
         "type": "regular",
-        "allows_multiple_answers": False,
+        "allows_multiple_answers": params.get("allows_multiple_answers", False),
         "allows_revoting": False,  # required since Bot API 9.6
         "members_only": False,  # required since Bot API 10.0
     }

@@ -27,6 +27,8 @@ def test_each_setting_gets_weekday_jobs_at_its_local_chase_times(
         "call_tasks:bramble-lane",
         "retention:bramble-lane",  # every day, open or not (data protection)
         "meeting_reminders:bramble-lane",  # every 5 minutes
+        "evening_reminders:bramble-lane",  # parents' evenings: every day, open or not
+        "evening_schedule:bramble-lane",  # every few minutes
         "outbox:requeue_stale",
     }
     summer_monday = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)  # London is on BST (UTC+1)
@@ -105,6 +107,8 @@ def test_the_simulate_command_answers_a_tick_line_with_one_json_line() -> None:
         "staff_notifications",
         "messages",
         "retention",
+        "evening_reminded",  # parents' evenings (bot/evenings/jobs.py)
+        "evening_slots",
     }
     assert "Maya Thompson" in tick["chased"]
     assert answer["records"][0]["type"] == "late_arrival"  # "2" = On our way

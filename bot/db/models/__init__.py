@@ -13,6 +13,7 @@ from bot.db.models.messages import (
 )
 from bot.db.models.operations import JobRun, StaffSession, StaffSignIn
 from bot.db.models.policies import PolicyDocument, PolicyPassage, PolicySynonym
+from bot.db.models.polls import ParentsEvening, Poll, PollAnswer, PollOption, PollRecipient
 from bot.db.models.records import (
     SAFEGUARDING_ALERT,
     SAFEGUARDING_HANDOFF,
@@ -59,9 +60,14 @@ __all__ = [
     "MeetingChild",
     "MeetingGuardian",
     "Outbox",
+    "ParentsEvening",
     "PolicyDocument",
     "PolicyPassage",
     "PolicySynonym",
+    "Poll",
+    "PollAnswer",
+    "PollOption",
+    "PollRecipient",
     "Room",
     "Setting",
     "Staff",
