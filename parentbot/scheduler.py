@@ -115,8 +115,8 @@ def catch_up(
             (setting.id, job)
             for setting in session.scalars(select(Setting).order_by(Setting.id))
             for job in jobs
-            if due_at(job, setting, now, since)
-        ]
+            if isinstance(job.schedule, Daily) and due_at(job, setting, now, since)
+        ]  # a polling job's interval trigger runs it within minutes anyway
     results = [run_job(sessions, setting_id, job, now, reach) for setting_id, job in due]
     return [result for result in results if result is not None]
 

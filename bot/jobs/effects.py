@@ -52,4 +52,17 @@ class ExpireData:
     at: datetime
 
 
-JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData
+@dataclass(frozen=True, slots=True)
+class DeliverBroadcast:
+    """Send broadcast `broadcast_id`'s occurrence at `slot` (local time), unless someone already
+    claimed it; `skipped` ("closed") claims it without sending. The broadcast then waits for
+    `next_at` (a weekly reminder) or is done (None)."""
+
+    broadcast_id: int
+    slot: datetime
+    next_at: datetime | None
+    at: datetime
+    skipped: str | None = None
+
+
+JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData | DeliverBroadcast

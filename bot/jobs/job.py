@@ -78,6 +78,7 @@ class JobResult:
     staff_notifications: list[dict[str, str]] = field(default_factory=list)  # {"to", "text"}
     messages: list[dict[str, Any]] = field(default_factory=list)  # to parents: {"to", "text"}
     retention: list[str] = field(default_factory=list)  # "deleted 3 from outbox", "erased E7"
+    broadcasts: list[str] = field(default_factory=list)  # "B3 sent to 16 families"
 
     @property
     def did_anything(self) -> bool:

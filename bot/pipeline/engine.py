@@ -266,7 +266,8 @@ class Engine:
         now: datetime,
     ) -> TurnResult:
         """Staff commands (register, arrived, ack, reply, broadcast, help): never parent flows."""
-        replies = self.staff_command(session, setting, staff, inbound.text, now, inbound_id)
+        text = inbound.choice_id or inbound.text  # a tapped choice ("broadcast:send")
+        replies = self.staff_command(session, setting, staff, text, now, inbound_id)
         result = replies.turn_result(inbound_id, Intent.OTHER.value, "en", ())
         _answer(session, inbound, inbound_id, result.replies, staff_id=staff.id)
         mark_handled(session, inbound_id, Understanding(Intent.OTHER, 1.0, "en"), self.clock())

@@ -71,6 +71,7 @@ GO_WITH_GUARDIAN = frozenset(
         "channel_identities.guardian_id",
         "guardian_children.guardian_id",
         "meeting_guardians.guardian_id",  # their place at a meeting; the meeting stays for staff
+        "broadcast_recipients.guardian_id",  # an urgent broadcast's follow-up of them
     }
 )
 

@@ -21,6 +21,7 @@ from bot.db.models import (
     AbsenceChase,
     Arrival,
     Base,
+    BroadcastRecipient,
     ChannelIdentity,
     Child,
     CollectionChange,
@@ -134,6 +135,7 @@ HELD: tuple[Held, ...] = (
     ),
     Held(Arrival, lambda s: Arrival.child_id.in_(s.child_ids)),
     Held(AbsenceChase, lambda s: AbsenceChase.child_id.in_(s.child_ids)),
+    Held(BroadcastRecipient, lambda s: BroadcastRecipient.guardian_id.in_(s.guardian_ids)),
 )
 
 NOT_HELD: dict[str, str] = {
@@ -149,6 +151,8 @@ NOT_HELD: dict[str, str] = {
         "machine translations of the setting's own texts, names and numbers masked; parents' "
         "words are never cached"
     ),
+    "broadcasts": "the setting's own broadcasts and reminders (what each family got is in outbox)",
+    "broadcast_occurrences": "when a broadcast was sent: no person in them",
     "erasures": "a guardian on the roster has none; once done, one holds no personal data",
 }
 

@@ -22,10 +22,17 @@ from bot.flows.effects import (
     SetLanguage,
     WithdrawNotice,
 )
-from bot.jobs.effects import AskChase, CreateCallTask, ExpireData, JobEffect, RecordChase
+from bot.jobs.effects import (
+    AskChase,
+    CreateCallTask,
+    DeliverBroadcast,
+    ExpireData,
+    JobEffect,
+    RecordChase,
+)
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, staff
+from bot.recording import broadcasts, chases, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -43,9 +50,11 @@ from bot.recording.notices import (
 from bot.staff.effects import (
     AcknowledgeNotice,
     AnswerHandoff,
+    CancelBroadcast,
+    ConfirmDraft,
     MarkArrived,
     RefuseAnswer,
-    SendBroadcast,
+    SaveDraft,
     StaffEffect,
     Viewed,
 )
@@ -87,8 +96,14 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 staff.refuse_answer(context, effect)
             case Viewed():
                 staff.viewed(context, effect)
-            case SendBroadcast():
-                staff.send_broadcast(context, effect)
+            case SaveDraft():
+                broadcasts.save_draft(context, effect)
+            case ConfirmDraft():
+                broadcasts.confirm_draft(context, effect)
+            case CancelBroadcast():
+                broadcasts.cancel_broadcast(context, effect)
+            case DeliverBroadcast():
+                broadcasts.deliver(context, effect)
             case RecordChase():
                 chases.record_chase(context, effect)
             case AskChase():

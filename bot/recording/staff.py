@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, HandoffItem, Staff
 from bot.db.session import insert_unless_present
-from bot.outbound.broadcast import BroadcastRefused, announce
 from bot.outbound.originals import SHOW_KEY, keep_original
 from bot.outbound.outbox import enqueue_to, guardian_addresses
 from bot.pipeline.outcome import record_row
@@ -20,7 +19,6 @@ from bot.staff.effects import (
     AnswerHandoff,
     MarkArrived,
     RefuseAnswer,
-    SendBroadcast,
     Viewed,
 )
 from bot.types import Reply
@@ -125,21 +123,3 @@ def refuse_answer(context: EffectContext, effect: RefuseAnswer) -> None:
 def viewed(context: EffectContext, effect: Viewed) -> None:
     """Keep the look in the audit log."""
     context.audit("viewed", effect.subject)
-
-
-def send_broadcast(context: EffectContext, effect: SendBroadcast) -> None:
-    """Send to every family; the report (or why nothing was sent) is the reply."""
-    try:
-        report = announce(
-            context.session,
-            context.setting_id,
-            effect.text,
-            context.translator,
-            actor=context.actor,
-            say=context.staff_text,
-            catalog=context.catalog,
-            reach=context.reach,
-        )
-    except BroadcastRefused as refused:
-        report = str(refused)
-    context.replies.append(Reply(report))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.staff.broadcast_commands import BroadcastCommand, parse_broadcast
 from bot.types import ChildRef
 
 _SPLIT = re.compile(r"\s*(?:,|&|\band\b|\+)\s*", re.IGNORECASE)
@@ -54,19 +55,12 @@ class ReplyToParent:
         return f"H{self.handoff_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Broadcast:
-    """Send `text` to every family of the setting (managers only)."""
-
-    text: str
-
-
-Command = Help | Register | Arrived | Acknowledge | ReplyToParent | Broadcast
+Command = Help | Register | Arrived | Acknowledge | ReplyToParent | BroadcastCommand
 
 
 def parse(text: str) -> Command:
     """One staff message -> one command; anything not understood is Help."""
-    message = _message(text)
+    message = _message(text) or parse_broadcast(text)
     if message is not None:
         return message
     words = text.strip().rstrip(".!").split(maxsplit=1)
@@ -85,8 +79,9 @@ def parse(text: str) -> Command:
     return Help()
 
 
-def _message(text: str) -> ReplyToParent | Broadcast | None:
-    """A message for parents ("reply H12 ...", "broadcast ..."), its words kept exactly."""
+def _message(text: str) -> ReplyToParent | None:
+    """A reply to a parent ("reply H12 ..."), its words kept exactly (broadcasts: see
+    bot.staff.broadcast_commands)."""
     words = text.strip().split(maxsplit=1)
     if len(words) < 2:
         return None
@@ -94,8 +89,6 @@ def _message(text: str) -> ReplyToParent | Broadcast | None:
     if verb == "reply":
         match = _HANDOFF.match(rest)
         return ReplyToParent(int(match.group(1)), match.group(2).strip()) if match else None
-    if verb == "broadcast":
-        return Broadcast(rest)
     return None
 
 

@@ -9,17 +9,25 @@ from sqlalchemy import select
 
 from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, Staff
 from bot.flows.dates import describe_days
+from bot.staff.broadcast_commands import (
+    CancelScheduled,
+    Compose,
+    ComposeProblem,
+    DropDraft,
+    ListScheduled,
+    SendDraft,
+)
+from bot.staff.broadcasts import decide as decide_broadcast
 from bot.staff.commands import (
     Acknowledge,
     Arrived,
-    Broadcast,
     Register,
     ReplyToParent,
     match_children,
     parse,
 )
 from bot.staff.effects import AcknowledgeNotice, MarkArrived, Viewed
-from bot.staff.messages import broadcast_from_chat, reply_to_parent
+from bot.staff.messages import reply_to_parent
 from bot.staff.register import register_text
 from bot.staff.request import StaffRequest, StaffStep
 from bot.types import ChildRef, Reply
@@ -40,8 +48,12 @@ def handle(request: StaffRequest) -> StaffStep:
             return _acknowledge(request, command)
         case ReplyToParent() as command:
             return reply_to_parent(request, command)
-        case Broadcast(text=text):
-            return broadcast_from_chat(request, text)
+        case (
+            Compose() | ComposeProblem() | SendDraft() | DropDraft() | ListScheduled()
+        ) as command:
+            return decide_broadcast(request, command)
+        case CancelScheduled() as command:
+            return decide_broadcast(request, command)
     return StaffStep.say(request, "staff.help", name=request.staff.name.split()[0])
 
 

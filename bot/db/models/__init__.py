@@ -3,6 +3,15 @@
 Everything is importable from `bot.db.models` itself."""
 
 from bot.db.models.base import NAMING, Base, UTCDateTime, table_of, utcnow
+from bot.db.models.broadcasts import (
+    CANCELLED,
+    DRAFT,
+    SCHEDULED,
+    SENT,
+    Broadcast,
+    BroadcastOccurrence,
+    BroadcastRecipient,
+)
 from bot.db.models.meetings import MEETING_BOOKED, Meeting, MeetingChild, MeetingGuardian
 from bot.db.models.messages import (
     ChannelIdentity,
@@ -35,15 +44,22 @@ from bot.db.models.roster import (
 )
 
 __all__ = [
+    "CANCELLED",
+    "DRAFT",
     "MEETING_BOOKED",
     "NAMING",
     "SAFEGUARDING_ALERT",
     "SAFEGUARDING_HANDOFF",
+    "SCHEDULED",
+    "SENT",
     "Absence",
     "AbsenceChase",
     "Arrival",
     "AuditLog",
     "Base",
+    "Broadcast",
+    "BroadcastOccurrence",
+    "BroadcastRecipient",
     "ChannelIdentity",
     "Child",
     "CollectionChange",
