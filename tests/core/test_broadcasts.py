@@ -226,3 +226,23 @@ def test_unclear_times_and_rooms_get_clear_answers(engine: Engine) -> None:
     )
     assert "Please give a time" in reply_text(say(engine, PRIYA, "remind tomorrow: x"))
     assert "after a colon" in reply_text(say(engine, PRIYA, "broadcast to Oaks:"))
+
+
+def test_the_command_line_schedules_a_room_broadcast_for_the_job(
+    sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    from parentbot.cli_broadcast import schedule_broadcast
+
+    answer = schedule_broadcast(
+        sessions, demo_setting, "Nativity at 2pm", "tomorrow at 9am", "Oaks"
+    )
+    assert answer.startswith("Scheduled B1 for ")
+    with sessions() as session:
+        row = session.get_one(Broadcast, 1)
+        assert row.status == "scheduled" and row.rooms == ["Oaks"]
+        due = row.next_at
+    assert due is not None
+    assert _tick(sessions, demo_setting, due) == ["B1 sent to 11 guardian(s)"]
+    assert {row.guardian_id for row in _sent(sessions, "Nativity")} == _room_guardians(
+        sessions, "Oaks"
+    )
