@@ -314,6 +314,26 @@ def broadcast_command(
         raise fail(str(problem)) from None
 
 
+@app.command("broadcast-status")
+def broadcast_status_command(
+    broadcast_id: Annotated[str, typer.Argument(help="The broadcast, e.g. B3 or 3.")],
+    db: DbOption = None,
+) -> None:
+    """Per family: sent / delivered / read / failed, confirmed, resent, in a call task."""
+    from parentbot.cli_broadcast import broadcast_status
+
+    number = broadcast_id.upper().removeprefix("B")
+    if not number.isdecimal():
+        raise fail(f"{broadcast_id!r} is not a broadcast reference (e.g. B3).")
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url)
+    setting_id = setting_to_serve(sessions, config.setting_slug)
+    try:
+        typer.echo(broadcast_status(sessions, setting_id, int(number)))
+    except LookupError as problem:
+        raise fail(str(problem)) from None
+
+
 def send_broadcast(
     sessions: sessionmaker[Session],
     setting_id: int,

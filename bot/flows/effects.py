@@ -100,6 +100,14 @@ class AnswerChase:
     words: str = ""  # what the parent wrote, quoted to staff
 
 
+@dataclass(frozen=True, slots=True)
+class ConfirmRead:
+    """The sender tapped "Got it" on urgent broadcast `broadcast_id` at `at`."""
+
+    broadcast_id: int
+    at: datetime
+
+
 Effect = (
     RecordAbsence
     | RecordCollectionChange
@@ -111,4 +119,5 @@ Effect = (
     | SetLanguage
     | CiteSource
     | AnswerChase
+    | ConfirmRead
 )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.flows import basic, chased, language, notices, original, policy, safeguarding
+from bot.flows import basic, chased, language, notices, original, policy, read, safeguarding
 from bot.flows.flow import Flow, Step, expired, flow_name
 from bot.flows.turn import ASK_AGAIN, ASK_OR_END, END, KEEP, StepResult, Turn
 from bot.roster.setting import TIMEOUT_OPTION
@@ -200,6 +200,7 @@ def _check(flows: tuple[Flow[Any], ...]) -> None:
 FLOWS = Registry(
     (
         original.FLOW,
+        read.FLOW,
         language.FLOW,
         notices.FLOW,
         chased.FLOW,

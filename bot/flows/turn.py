@@ -103,6 +103,8 @@ class Turn:
     own_notice: Callable[[tuple[str, ...]], Draft | None] = lambda _refs: None
     # the English original of a message sent to the sender, by its "original:<id>" choice
     original: Callable[[str], str | None] = lambda _choice_id: None
+    # whether broadcast <id> went to the sender (its "Got it", `read:<id>`, is theirs to tap)
+    broadcast_sent: Callable[[int], bool] = lambda _broadcast_id: False
     choice_expired: bool = False  # a choice that was not offered (bot/pipeline/choices.py)
 
     def say(self, key: str, /, **values: object) -> str:

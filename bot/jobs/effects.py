@@ -65,4 +65,30 @@ class DeliverBroadcast:
     skipped: str | None = None
 
 
-JobEffect = RecordChase | AskChase | CreateCallTask | ExpireData | DeliverBroadcast
+@dataclass(frozen=True, slots=True)
+class ResendUrgent:
+    """Resend an urgent broadcast by SMS to these families (broadcast_recipients rows): it
+    reached them on another channel and they have not confirmed."""
+
+    recipient_ids: tuple[int, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CallAboutBroadcast:
+    """Still unconfirmed: a call task for the managers listing these families and phones."""
+
+    recipient_ids: tuple[int, ...]
+    text: str
+    at: datetime
+
+
+JobEffect = (
+    RecordChase
+    | AskChase
+    | CreateCallTask
+    | ExpireData
+    | DeliverBroadcast
+    | ResendUrgent
+    | CallAboutBroadcast
+)

@@ -26,6 +26,7 @@ from bot.i18n.translator import NoTranslator, Translator
 from bot.jobs.broadcasts import send_due
 from bot.jobs.chase import chase_missing, create_call_tasks
 from bot.jobs.job import Daily, Every, Job, JobContext, JobResult
+from bot.jobs.urgent import follow_up
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.privacy.retention import retention_job
 from bot.recording import EffectContext, apply_effects
@@ -37,6 +38,7 @@ JOBS: tuple[Job, ...] = (
     Job("call_tasks", Daily("absence_call_task_at"), create_call_tasks),
     Job("retention", Daily("retention_at", "02:00", open_days_only=False), retention_job),
     Job("broadcasts", Every(1), send_due),
+    Job("urgent", Every(1), follow_up),
 )
 
 

@@ -48,6 +48,7 @@ from bot.pipeline.keeper import InboundKeeper
 from bot.pipeline.outcome import TurnResult
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
+from bot.recording.broadcasts import broadcast_sent_to
 from bot.recording.notices import own_notice
 from bot.staff.handler import StaffRequest
 from bot.staff.handler import handle as handle_staff_command
@@ -253,6 +254,9 @@ class Engine:
             translate_to_parent=languages.to_parent(language),
             own_notice=lambda refs: own_notice(session, guardian_id, refs),
             original=lambda choice_id: original_text(session, guardian_id, choice_id),
+            broadcast_sent=lambda broadcast_id: broadcast_sent_to(
+                session, guardian_id, broadcast_id
+            ),
             choice_expired=choice.expired,
         )
 

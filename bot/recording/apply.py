@@ -14,6 +14,7 @@ from bot.flows.effects import (
     AnswerChase,
     CiteNotice,
     CiteSource,
+    ConfirmRead,
     CreateHandoff,
     Effect,
     RaiseSafeguardingConcern,
@@ -24,11 +25,13 @@ from bot.flows.effects import (
 )
 from bot.jobs.effects import (
     AskChase,
+    CallAboutBroadcast,
     CreateCallTask,
     DeliverBroadcast,
     ExpireData,
     JobEffect,
     RecordChase,
+    ResendUrgent,
 )
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
@@ -86,6 +89,8 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 context.sources.append({"document": effect.document, "section": effect.section})
             case AnswerChase():
                 _answer_chase(context, effect)
+            case ConfirmRead():
+                broadcasts.confirm_read(context, effect)
             case MarkArrived():
                 staff.mark_arrived(context, effect)
             case AcknowledgeNotice():
@@ -104,6 +109,10 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 broadcasts.cancel_broadcast(context, effect)
             case DeliverBroadcast():
                 broadcasts.deliver(context, effect)
+            case ResendUrgent():
+                broadcasts.resend_urgent(context, effect)
+            case CallAboutBroadcast():
+                broadcasts.call_about(context, effect)
             case RecordChase():
                 chases.record_chase(context, effect)
             case AskChase():

@@ -7,7 +7,8 @@ broadcast cancelled meanwhile sends nothing. An urgent one asks each family for 
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from bot.db.models import (
     CANCELLED,
@@ -17,11 +18,15 @@ from bot.db.models import (
     Broadcast,
     BroadcastOccurrence,
     BroadcastRecipient,
+    Guardian,
+    Outbox,
     utcnow,
 )
 from bot.db.session import insert_unless_present
-from bot.jobs.effects import DeliverBroadcast
+from bot.flows.effects import ConfirmRead
+from bot.jobs.effects import CallAboutBroadcast, DeliverBroadcast, ResendUrgent
 from bot.outbound.broadcast import BroadcastRefused, announce_to, describe
+from bot.outbound.outbox import Address, enqueue_to, told
 from bot.recording.context import EffectContext
 from bot.staff.effects import CancelBroadcast, ConfirmDraft, SaveDraft
 from bot.types import Choice, Reply
@@ -125,13 +130,90 @@ def _send(context: EffectContext, row: Broadcast, occurrence_id: int) -> None:
         context.replies.append(Reply(str(problem)))
         return
     context.session.get_one(BroadcastOccurrence, occurrence_id).queued = report.queued
-    if row.urgent:
-        context.session.add_all(
-            BroadcastRecipient(
-                occurrence_id=occurrence_id, guardian_id=g, outbox_id=outbox_id, channel=channel
-            )
-            for g, (outbox_id, channel) in report.sent.items()
+    context.session.add_all(  # each family it went to, for its status and urgent follow-up
+        BroadcastRecipient(
+            occurrence_id=occurrence_id, guardian_id=g, outbox_id=outbox_id, channel=channel
         )
+        for g, (outbox_id, channel) in report.sent.items()
+    )
     context.messages.extend(report.told)
     context.broadcasts.append(f"B{row.id} sent to {report.queued} guardian(s)")
     context.replies.append(Reply(describe(context.session, report, context.staff_text)))
+
+
+def _recipients(session: Session, guardian_id: int, broadcast_id: int) -> list[BroadcastRecipient]:
+    """The guardian's rows for every occurrence of the broadcast."""
+    return list(
+        session.scalars(
+            select(BroadcastRecipient)
+            .join(BroadcastOccurrence, BroadcastOccurrence.id == BroadcastRecipient.occurrence_id)
+            .where(
+                BroadcastOccurrence.broadcast_id == broadcast_id,
+                BroadcastRecipient.guardian_id == guardian_id,
+            )
+            .order_by(BroadcastRecipient.id)
+        )
+    )
+
+
+def broadcast_sent_to(session: Session, guardian_id: int, broadcast_id: int) -> bool:
+    """Whether broadcast `broadcast_id` went to this guardian (their "Got it" is theirs)."""
+    return bool(_recipients(session, guardian_id, broadcast_id))
+
+
+def confirm_read(context: EffectContext, effect: ConfirmRead) -> None:
+    """The family has seen it: their follow-up stops; recorded once, at their first "Got it"."""
+    guardian = context.guardian
+    assert guardian is not None
+    rows = _recipients(context.session, guardian.id, effect.broadcast_id)
+    for row in rows:
+        row.confirmed_at = row.confirmed_at or effect.at
+    context.audit("broadcast_read", f"broadcast:{effect.broadcast_id}")
+    context.records.append(
+        {
+            "type": "read_confirmation",
+            "broadcast": f"B{effect.broadcast_id}",
+            "guardian": guardian.name,
+            "at": effect.at.isoformat(),
+        }
+    )
+
+
+def resend_urgent(context: EffectContext, effect: ResendUrgent) -> None:
+    """The same words, with "Got it", by SMS to each family's phone; once each."""
+    session = context.session
+    for row in session.scalars(
+        select(BroadcastRecipient).where(BroadcastRecipient.id.in_(effect.recipient_ids))
+    ):
+        if row.resent_at is not None:
+            continue  # another run resent it
+        row.resent_at = effect.at
+        guardian = session.get_one(Guardian, row.guardian_id)
+        first = session.get(Outbox, row.outbox_id) if row.outbox_id else None
+        broadcast_id = session.get_one(BroadcastOccurrence, row.occurrence_id).broadcast_id
+        text = first.text if first else session.get_one(Broadcast, broadcast_id).text
+        language = guardian.language if guardian.language in context.catalog.languages else "en"
+        got_it = Choice(f"{READ_PREFIX}{broadcast_id}", context.catalog.text(GOT_IT_KEY, language))
+        address = Address("sms", guardian.phone or "")
+        reply = Reply(text, (got_it,))
+        enqueue_to(
+            session, context.reach, address, reply, kind="broadcast", guardian_id=guardian.id
+        )
+        context.messages.append(told(guardian.name, text, address, reply.choices))
+        context.broadcasts.append(f"B{broadcast_id} resent by SMS to {guardian.name}")
+
+
+def call_about(context: EffectContext, effect: CallAboutBroadcast) -> None:
+    """The managers get the call task; the families in it are not listed again."""
+    rows = context.session.scalars(
+        select(BroadcastRecipient).where(
+            BroadcastRecipient.id.in_(effect.recipient_ids),
+            BroadcastRecipient.escalated_at.is_(None),
+        )
+    ).all()
+    if not rows:
+        return  # another run made it
+    for row in rows:
+        row.escalated_at = effect.at
+    alerts = context.alerts
+    alerts.to(alerts.managers(), effect.text)
