@@ -108,6 +108,16 @@ class ConfirmRead:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RecordConsent:
+    """The sender's answer ("yes" or "no") to consent request `broadcast_id` for a child."""
+
+    broadcast_id: int
+    child_id: int
+    answer: str
+    at: datetime
+
+
 Effect = (
     RecordAbsence
     | RecordCollectionChange
@@ -120,4 +130,5 @@ Effect = (
     | CiteSource
     | AnswerChase
     | ConfirmRead
+    | RecordConsent
 )

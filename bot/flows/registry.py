@@ -20,7 +20,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.flows import basic, chased, language, notices, original, policy, read, safeguarding
+from bot.flows import (
+    basic,
+    chased,
+    consent,
+    language,
+    notices,
+    original,
+    policy,
+    read,
+    safeguarding,
+)
 from bot.flows.flow import Flow, Step, expired, flow_name
 from bot.flows.turn import ASK_AGAIN, ASK_OR_END, END, KEEP, StepResult, Turn
 from bot.roster.setting import TIMEOUT_OPTION
@@ -201,6 +211,7 @@ FLOWS = Registry(
     (
         original.FLOW,
         read.FLOW,
+        consent.FLOW,
         language.FLOW,
         notices.FLOW,
         chased.FLOW,

@@ -83,6 +83,25 @@ class CallAboutBroadcast:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RemindConsent:
+    """Ask these families (broadcast_recipients rows) once more: they have not answered for
+    every child before the deadline."""
+
+    broadcast_id: int
+    recipient_ids: tuple[int, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReportConsent:
+    """The deadline has come: the organiser gets the answers (once)."""
+
+    broadcast_id: int
+    text: str
+    at: datetime
+
+
 JobEffect = (
     RecordChase
     | AskChase
@@ -91,4 +110,6 @@ JobEffect = (
     | DeliverBroadcast
     | ResendUrgent
     | CallAboutBroadcast
+    | RemindConsent
+    | ReportConsent
 )

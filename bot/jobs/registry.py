@@ -25,6 +25,7 @@ from bot.i18n.services import Translation
 from bot.i18n.translator import NoTranslator, Translator
 from bot.jobs.broadcasts import send_due
 from bot.jobs.chase import chase_missing, create_call_tasks
+from bot.jobs.consent import consent_follow_up
 from bot.jobs.job import Daily, Every, Job, JobContext, JobResult
 from bot.jobs.urgent import follow_up
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
@@ -39,6 +40,7 @@ JOBS: tuple[Job, ...] = (
     Job("retention", Daily("retention_at", "02:00", open_days_only=False), retention_job),
     Job("broadcasts", Every(1), send_due),
     Job("urgent", Every(1), follow_up),
+    Job("consent", Every(1), consent_follow_up),
 )
 
 

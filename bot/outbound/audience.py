@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Child, GuardianChild, Room
+from bot.db.models import Broadcast, Child, GuardianChild, Room
 
 
 def rooms_guardian_ids(session: Session, setting_id: int, rooms: Sequence[str]) -> list[int] | None:
@@ -43,3 +43,19 @@ def room_guardian_ids(session: Session, setting_id: int, room_name: str) -> list
             .order_by(GuardianChild.guardian_id)
         )
     )
+
+
+def children_in_scope(session: Session, row: Broadcast, guardian_id: int) -> list[Child]:
+    """The guardian's children the request is about (its rooms', or all of theirs)."""
+    query = (
+        select(Child)
+        .join(GuardianChild, GuardianChild.child_id == Child.id)
+        .where(GuardianChild.guardian_id == guardian_id)
+        .order_by(Child.first_name, Child.id)
+    )
+    if row.rooms:
+        names = [room.casefold() for room in row.rooms]
+        rooms = select(Room).where(Room.setting_id == row.setting_id)
+        ids = [r.id for r in session.scalars(rooms) if r.name.casefold() in names]
+        query = query.where(Child.room_id.in_(ids))
+    return list(session.scalars(query))

@@ -51,6 +51,7 @@ MAX_SMS_PARTS = 3  # a broadcast needing more SMS messages than this (each withi
 
 Say = Callable[..., str]  # staff text by key (English), e.g. the staff catalog's
 Made = Mapping[str, tuple[str, bool]]  # language: (text, machine translated), a preview's
+Offer = Callable[[Guardian, str], tuple[Choice, ...]]  # a family's choices, in their language
 
 
 class BroadcastRefused(ValueError):
@@ -141,13 +142,13 @@ def broadcast(
     reach: Reach = EVERY_CHANNEL,
     kind: str = "broadcast",
     catalog: Catalog | None = None,
-    choices: Callable[[str], tuple[Choice, ...]] = lambda _language: (),
+    choices: Offer = lambda _guardian, _language: (),
     made: Made | None = None,
 ) -> BroadcastReport:
     """Queue `english_text` for each guardian (all of the setting's when `guardian_ids` is None)
     in their preferred language, translating once per language, each on the best channel `reach`
-    offers them, with `choices(language)` ("Got it") when given. Raises TooLongForSms, having
-    queued nothing, when SMS cannot carry it."""
+    offers them, with `choices(guardian, language)` ("Got it") when given. Raises
+    TooLongForSms, having queued nothing, when SMS cannot carry it."""
     catalog = catalog or parent_catalog()
     ready = prepare(
         session, setting_id, english_text, guardian_ids, translator, reach, catalog, made
@@ -161,7 +162,7 @@ def broadcast(
             report.untranslated_guardian_ids.append(guardian.id)
         address = ready.addresses[guardian.id]
         offer = _offer(language, report, catalog)
-        reply = Reply(ready.texts[language], choices(language))
+        reply = Reply(ready.texts[language], choices(guardian, language))
         ids = enqueue_to(
             session, reach, address, reply, later_choices=offer, kind=kind, guardian_id=guardian.id
         )
@@ -246,7 +247,7 @@ def announce_to(
     rooms: Sequence[str] = (),
     catalog: Catalog | None = None,
     reach: Reach = EVERY_CHANNEL,
-    choices: Callable[[str], tuple[Choice, ...]] = lambda _language: (),
+    choices: Offer = lambda _guardian, _language: (),
     made: Made | None = None,
 ) -> BroadcastReport:
     """`announce` to the families of these rooms (every family when none), with `choices`; the

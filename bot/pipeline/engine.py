@@ -49,6 +49,7 @@ from bot.pipeline.outcome import TurnResult
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
 from bot.recording.broadcasts import broadcast_sent_to
+from bot.recording.consents import consent_asked
 from bot.recording.notices import own_notice
 from bot.staff.handler import StaffRequest
 from bot.staff.handler import handle as handle_staff_command
@@ -256,6 +257,9 @@ class Engine:
             original=lambda choice_id: original_text(session, guardian_id, choice_id),
             broadcast_sent=lambda broadcast_id: broadcast_sent_to(
                 session, guardian_id, broadcast_id
+            ),
+            consent_asked=lambda broadcast_id, child_id: consent_asked(
+                session, guardian_id, broadcast_id, child_id
             ),
             choice_expired=choice.expired,
         )

@@ -72,6 +72,7 @@ GO_WITH_GUARDIAN = frozenset(
         "guardian_children.guardian_id",
         "meeting_guardians.guardian_id",  # their place at a meeting; the meeting stays for staff
         "broadcast_recipients.guardian_id",  # an urgent broadcast's follow-up of them
+        "consents.guardian_id",  # their consent answers (asked again if needed)
     }
 )
 

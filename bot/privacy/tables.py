@@ -25,6 +25,7 @@ from bot.db.models import (
     ChannelIdentity,
     Child,
     CollectionChange,
+    Consent,
     Conversation,
     EmergencyContact,
     Guardian,
@@ -136,6 +137,10 @@ HELD: tuple[Held, ...] = (
     Held(Arrival, lambda s: Arrival.child_id.in_(s.child_ids)),
     Held(AbsenceChase, lambda s: AbsenceChase.child_id.in_(s.child_ids)),
     Held(BroadcastRecipient, lambda s: BroadcastRecipient.guardian_id.in_(s.guardian_ids)),
+    Held(
+        Consent,
+        lambda s: or_(Consent.guardian_id.in_(s.guardian_ids), Consent.child_id.in_(s.child_ids)),
+    ),
 )
 
 NOT_HELD: dict[str, str] = {

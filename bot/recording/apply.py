@@ -20,6 +20,7 @@ from bot.flows.effects import (
     RaiseSafeguardingConcern,
     RecordAbsence,
     RecordCollectionChange,
+    RecordConsent,
     SetLanguage,
     WithdrawNotice,
 )
@@ -31,11 +32,13 @@ from bot.jobs.effects import (
     ExpireData,
     JobEffect,
     RecordChase,
+    RemindConsent,
+    ReportConsent,
     ResendUrgent,
 )
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import broadcasts, chases, staff
+from bot.recording import broadcasts, chases, consents, staff
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -89,8 +92,6 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 context.sources.append({"document": effect.document, "section": effect.section})
             case AnswerChase():
                 _answer_chase(context, effect)
-            case ConfirmRead():
-                broadcasts.confirm_read(context, effect)
             case MarkArrived():
                 staff.mark_arrived(context, effect)
             case AcknowledgeNotice():
@@ -101,18 +102,6 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
                 staff.refuse_answer(context, effect)
             case Viewed():
                 staff.viewed(context, effect)
-            case SaveDraft():
-                broadcasts.save_draft(context, effect)
-            case ConfirmDraft():
-                broadcasts.confirm_draft(context, effect)
-            case CancelBroadcast():
-                broadcasts.cancel_broadcast(context, effect)
-            case DeliverBroadcast():
-                broadcasts.deliver(context, effect)
-            case ResendUrgent():
-                broadcasts.resend_urgent(context, effect)
-            case CallAboutBroadcast():
-                broadcasts.call_about(context, effect)
             case RecordChase():
                 chases.record_chase(context, effect)
             case AskChase():
@@ -122,8 +111,63 @@ def apply_effects(context: EffectContext, effects: Iterable[AnyEffect]) -> None:
             case ExpireData():
                 done = expire(context.session, context.setting_id, effect)
                 context.retention += done.lines() if done.changed else []
+            case (
+                SaveDraft()
+                | ConfirmDraft()
+                | CancelBroadcast()
+                | DeliverBroadcast()
+                | ResendUrgent()
+                | CallAboutBroadcast()
+                | RemindConsent()
+                | ReportConsent()
+                | ConfirmRead()
+                | RecordConsent()
+            ):
+                _broadcast_effect(context, effect)
             case _:
                 assert_never(effect)
+
+
+BroadcastEffect = (
+    SaveDraft
+    | ConfirmDraft
+    | CancelBroadcast
+    | DeliverBroadcast
+    | ResendUrgent
+    | CallAboutBroadcast
+    | RemindConsent
+    | ReportConsent
+    | ConfirmRead
+    | RecordConsent
+)
+
+
+def _broadcast_effect(context: EffectContext, effect: BroadcastEffect) -> None:
+    """Broadcasts, reminders, urgent follow-up and consent (bot/recording/broadcasts.py and
+    consents.py)."""
+    match effect:
+        case SaveDraft():
+            broadcasts.save_draft(context, effect)
+        case ConfirmDraft():
+            broadcasts.confirm_draft(context, effect)
+        case CancelBroadcast():
+            broadcasts.cancel_broadcast(context, effect)
+        case DeliverBroadcast():
+            broadcasts.deliver(context, effect)
+        case ResendUrgent():
+            broadcasts.resend_urgent(context, effect)
+        case CallAboutBroadcast():
+            broadcasts.call_about(context, effect)
+        case ConfirmRead():
+            broadcasts.confirm_read(context, effect)
+        case RemindConsent():
+            consents.remind_consent(context, effect)
+        case ReportConsent():
+            consents.report_consent(context, effect)
+        case RecordConsent():
+            consents.record_consent(context, effect)
+        case _:
+            assert_never(effect)
 
 
 def _answer_chase(context: EffectContext, effect: AnswerChase) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import (
     CANCELLED,
+    CONSENT,
     DRAFT,
     SCHEDULED,
     SENT,
@@ -27,6 +28,7 @@ from bot.flows.effects import ConfirmRead
 from bot.jobs.effects import CallAboutBroadcast, DeliverBroadcast, ResendUrgent
 from bot.outbound.broadcast import BroadcastRefused, announce_to, describe
 from bot.outbound.outbox import Address, enqueue_to, told
+from bot.recording.consents import consent_choices
 from bot.recording.context import EffectContext
 from bot.staff.effects import CancelBroadcast, ConfirmDraft, SaveDraft
 from bot.types import Choice, Reply
@@ -52,6 +54,7 @@ def save_draft(context: EffectContext, effect: SaveDraft) -> None:
         send_at=effect.send_at,
         repeat_weekdays=list(effect.repeat_weekdays),
         repeat_at=effect.repeat_at,
+        deadline=effect.deadline,
         texts={language: [text, translated] for language, text, translated in effect.texts},
         status=DRAFT,
     )
@@ -106,7 +109,9 @@ def deliver(context: EffectContext, effect: DeliverBroadcast) -> None:
 def _send(context: EffectContext, row: Broadcast, occurrence_id: int) -> None:
     catalog = context.catalog
 
-    def got_it(language: str) -> tuple[Choice, ...]:
+    def got_it(guardian: Guardian, language: str) -> tuple[Choice, ...]:
+        if row.kind == CONSENT:
+            return consent_choices(context, row, guardian, language)
         if not row.urgent:
             return ()
         return (Choice(f"{READ_PREFIX}{row.id}", catalog.text(GOT_IT_KEY, language)),)

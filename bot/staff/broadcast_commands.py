@@ -48,7 +48,13 @@ _WHEN_STARTS = frozenset(
         "sun",
     ]
 )
-_VERBS = {"broadcast": "broadcast", "remind": "reminder", "reminder": "reminder"}
+_VERBS = {
+    "broadcast": "broadcast",
+    "remind": "reminder",
+    "reminder": "reminder",
+    "consent": "consent",
+}
+_BY = re.compile(r"\s+by\s+(?=\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +66,8 @@ class Compose:
     rooms: tuple[str, ...] = ()
     when: str = ""
     urgent: bool = False
-    kind: str = "broadcast"  # or "reminder"
+    kind: str = "broadcast"  # or "reminder", "consent"
+    deadline: str = ""  # a consent request's "by WHEN", in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,13 @@ class ListScheduled:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentAnswers:
+    """The answers so far to consent request B<id>: yes, no, no answer."""
+
+    broadcast_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class CancelScheduled:
     """Cancel scheduled broadcast or reminder B<id>."""
 
@@ -93,7 +107,13 @@ class CancelScheduled:
 
 
 BroadcastCommand = (
-    Compose | ComposeProblem | SendDraft | DropDraft | ListScheduled | CancelScheduled
+    Compose
+    | ComposeProblem
+    | SendDraft
+    | DropDraft
+    | ListScheduled
+    | CancelScheduled
+    | ConsentAnswers
 )
 
 
@@ -107,8 +127,10 @@ def parse_broadcast(text: str) -> BroadcastCommand | None:
         return DropDraft()
     if folded == ["scheduled"]:
         return ListScheduled()
-    if len(folded) == 2 and folded[0] == "cancel":
+    if len(folded) == 2 and folded[0] in ("cancel", "consent"):
         match = _CANCEL_ID.match(folded[1])
+        if match and folded[0] == "consent":
+            return ConsentAnswers(int(match.group(1)))
         return CancelScheduled(int(match.group(1))) if match else None
     verb, colon, rest = text.strip().partition(" ")[0].partition(":")
     if verb.casefold() not in _VERBS:
@@ -141,7 +163,20 @@ def compose(rest: str, kind: str = "broadcast") -> Compose | ComposeProblem:
         )
     if rooms == ():
         return ComposeProblem('Which room? e.g. "broadcast to Oaks: ..."')
+    if kind == "consent":
+        return _consent(body, rooms or (), when)
     return Compose(body, rooms or (), when, urgent, kind)
+
+
+def _consent(body: str, rooms: tuple[str, ...], when: str) -> Compose | ComposeProblem:
+    """ "consent [to ROOM]: TEXT by WHEN": the answers are due by the last "by"."""
+    found = list(_BY.finditer(body))
+    if not found:
+        return ComposeProblem(
+            'By when? e.g. "consent to Oaks: Farm trip on Friday 4 Dec by Thu 12:00".'
+        )
+    last = found[-1]
+    return Compose(body[: last.start()].strip(), rooms, when, False, "consent", body[last.end() :])
 
 
 def _head(words: list[str]) -> tuple[tuple[str, ...] | None, str, bool]:

@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db.models import DRAFT, SCHEDULED, Broadcast, ChannelIdentity, Guardian, Room
+from bot.db.models import CONSENT, DRAFT, SCHEDULED, Broadcast, ChannelIdentity, Guardian, Room
+from bot.flows.dates import short_date
 from bot.i18n.catalog import ENGLISH
 from bot.jobs.broadcasts import recurrence_of
+from bot.jobs.consent import answers_text
 from bot.outbound.audience import room_guardian_ids, rooms_guardian_ids
 from bot.outbound.broadcast import (
     Prepared,
@@ -31,6 +33,7 @@ from bot.staff.broadcast_commands import (
     CancelScheduled,
     Compose,
     ComposeProblem,
+    ConsentAnswers,
     DropDraft,
     ListScheduled,
     SendDraft,
@@ -64,6 +67,8 @@ def decide(request: StaffRequest, command: BroadcastCommand) -> StaffStep:
             return StaffStep((Reply(scheduled_text(request)),))
         case CancelScheduled(broadcast_id=broadcast_id):
             return _cancel(request, broadcast_id)
+        case ConsentAnswers(broadcast_id=broadcast_id):
+            return _consent_answers(request, broadcast_id)
 
 
 def _allowed(request: StaffRequest, rooms: tuple[str, ...]) -> bool:
@@ -97,6 +102,7 @@ def _preview(request: StaffRequest, command: Compose) -> StaffStep:
         return StaffStep.say(request, "staff.broadcast_managers_only")
     try:
         send_at, repeat = _when(request, command.when)
+        deadline = _deadline(request, command.deadline)
         ids = rooms_guardian_ids(request.session, request.setting.id, command.rooms)
         ready = prepare(
             request.session,
@@ -113,6 +119,8 @@ def _preview(request: StaffRequest, command: Compose) -> StaffStep:
         return StaffStep(
             (Reply(str(refusal(too_long, request.say, request.catalog, request.reach))),)
         )
+    if deadline is not None:
+        _with_question(request, ready, deadline)
     draft = SaveDraft(
         command.kind,
         command.text,
@@ -122,9 +130,28 @@ def _preview(request: StaffRequest, command: Compose) -> StaffStep:
         tuple(sorted(repeat.weekdays)) if repeat else (),
         repeat.at.strftime("%H:%M") if repeat else None,
         tuple((language, text, flag) for language, (text, flag) in sorted(ready.made.items())),
+        deadline,
     )
-    text = _preview_text(request, command, ready, _when_text(request, send_at, repeat))
+    when = _when_text(request, send_at, repeat)
+    if deadline is not None:
+        when += f", answers by {deadline.strftime('%a %d %b %H:%M')}"
+    text = _preview_text(request, command, ready, when)
     return StaffStep((Reply(text, (SEND, CANCEL)),), (draft,))
+
+
+def _deadline(request: StaffRequest, words: str) -> datetime | None:
+    """A consent request's deadline (None for other broadcasts). Raises WhenError."""
+    if not words:
+        return None
+    return moment(words, request.now.astimezone(ZoneInfo(request.setting.timezone)))
+
+
+def _with_question(request: StaffRequest, ready: Prepared, deadline: datetime) -> None:
+    """A consent request asks, in each language, for an answer per child by the deadline."""
+    for language in list(ready.texts):
+        by = f"{short_date(deadline.date(), language)} {deadline.strftime('%H:%M')}"
+        ask = request.catalog.text("consent.ask", language, by=by)
+        ready.texts[language] = f"{ready.texts[language]}\n\n{ask}"
 
 
 def _when_text(request: StaffRequest, send_at: datetime | None, repeat: Recurrence | None) -> str:
@@ -262,3 +289,11 @@ def _cancel(request: StaffRequest, broadcast_id: int) -> StaffStep:
     if row.staff_id != request.staff.id and not request.staff.has_role(MANAGER):
         return StaffStep.say(request, "broadcasts.not_yours", ref=ref)
     return StaffStep.say(request, "broadcasts.cancelled", CancelBroadcast(row.id), ref=ref)
+
+
+def _consent_answers(request: StaffRequest, broadcast_id: int) -> StaffStep:
+    """The answers so far to a consent request of this setting."""
+    row = request.session.get(Broadcast, broadcast_id)
+    if row is None or row.setting_id != request.setting.id or row.kind != CONSENT:
+        return StaffStep.say(request, "broadcasts.no_consent", ref=f"B{broadcast_id}")
+    return StaffStep((Reply(answers_text(request.session, row, request.say)),))

@@ -63,6 +63,7 @@ class SaveDraft:
     repeat_weekdays: tuple[int, ...] = ()  # empty: once
     repeat_at: str | None = None  # "15:00"
     texts: tuple[tuple[str, str, bool], ...] = ()  # (language, text, translated) as previewed
+    deadline: datetime | None = None  # a consent request's answers by
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from bot.staff.broadcast_commands import (
     CancelScheduled,
     Compose,
     ComposeProblem,
+    ConsentAnswers,
     DropDraft,
     ListScheduled,
     SendDraft,
@@ -49,7 +50,12 @@ def handle(request: StaffRequest) -> StaffStep:
         case ReplyToParent() as command:
             return reply_to_parent(request, command)
         case (
-            Compose() | ComposeProblem() | SendDraft() | DropDraft() | ListScheduled()
+            Compose()
+            | ComposeProblem()
+            | SendDraft()
+            | DropDraft()
+            | ListScheduled()
+            | ConsentAnswers()
         ) as command:
             return decide_broadcast(request, command)
         case CancelScheduled() as command:

@@ -5,12 +5,14 @@ Everything is importable from `bot.db.models` itself."""
 from bot.db.models.base import NAMING, Base, UTCDateTime, table_of, utcnow
 from bot.db.models.broadcasts import (
     CANCELLED,
+    CONSENT,
     DRAFT,
     SCHEDULED,
     SENT,
     Broadcast,
     BroadcastOccurrence,
     BroadcastRecipient,
+    Consent,
 )
 from bot.db.models.meetings import MEETING_BOOKED, Meeting, MeetingChild, MeetingGuardian
 from bot.db.models.messages import (
@@ -45,6 +47,7 @@ from bot.db.models.roster import (
 
 __all__ = [
     "CANCELLED",
+    "CONSENT",
     "DRAFT",
     "MEETING_BOOKED",
     "NAMING",
@@ -63,6 +66,7 @@ __all__ = [
     "ChannelIdentity",
     "Child",
     "CollectionChange",
+    "Consent",
     "Conversation",
     "EmergencyContact",
     "Erasure",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.db.models.base import Base, utcnow
 
 DRAFT, SCHEDULED, SENT, CANCELLED = "draft", "scheduled", "sent", "cancelled"
+CONSENT = "consent"  # the kind of a consent request
 
 
 class Broadcast(Base):
@@ -26,7 +27,9 @@ class Broadcast(Base):
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(16), default="broadcast")  # broadcast, reminder
+    kind: Mapped[str] = mapped_column(
+        String(16), default="broadcast"
+    )  # broadcast, reminder, consent
     text: Mapped[str] = mapped_column(Text)  # English, as staff wrote it
     rooms: Mapped[list[Any]] = mapped_column(default=list)  # room names; empty: every family
     # as previewed, by language: [text, machine translated]; what goes is what staff saw
@@ -38,6 +41,7 @@ class Broadcast(Base):
     repeat_weekdays: Mapped[list[Any]] = mapped_column(default=list)  # 0 = Monday; empty: once
     repeat_at: Mapped[str | None] = mapped_column(String(5))  # "15:00", setting time
     next_at: Mapped[datetime | None] = mapped_column(index=True)  # the occurrence to send next
+    deadline: Mapped[datetime | None] = mapped_column()  # a consent request's answers by
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column()
 
@@ -73,3 +77,20 @@ class BroadcastRecipient(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column()  # "Got it", or a channel's read
     resent_at: Mapped[datetime | None] = mapped_column()  # by SMS, unconfirmed
     escalated_at: Mapped[datetime | None] = mapped_column()  # in the managers' call task
+    reminded_at: Mapped[datetime | None] = mapped_column()  # a consent request's one reminder
+
+
+class Consent(Base):
+    """A family's answer to a consent request for one child (their latest; a withdrawal later
+    sets `withdrawn_at`)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (UniqueConstraint("broadcast_id", "child_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("guardians.id", ondelete="CASCADE"), index=True
+    )
+    answer: Mapped[str] = mapped_column(String(8))  # yes, no
+    answered_at: Mapped[datetime] = mapped_column()

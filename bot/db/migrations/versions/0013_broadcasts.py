@@ -1,8 +1,9 @@
-"""broadcasts: drafts, scheduled and weekly sends claimed once per occurrence, urgent follow-up
+"""broadcasts: drafts, scheduled and weekly sends claimed once per occurrence, urgent follow-up,
+consent answers
 
 Revision ID: 0013
 Revises: 0010
-Create Date: 2026-12-04 17:21:12.203785
+Create Date: 2026-12-04 17:55:12.873141
 """
 
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ def upgrade() -> None:
         sa.Column("repeat_weekdays", sa.JSON(), nullable=False),
         sa.Column("repeat_at", sa.String(length=5), nullable=True),
         sa.Column("next_at", bot.db.models.base.UTCDateTime(), nullable=True),
+        sa.Column("deadline", bot.db.models.base.UTCDateTime(), nullable=True),
         sa.Column("created_at", bot.db.models.base.UTCDateTime(), nullable=False),
         sa.Column("cancelled_at", bot.db.models.base.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -76,6 +78,39 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "consents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("broadcast_id", sa.Integer(), nullable=False),
+        sa.Column("child_id", sa.Integer(), nullable=False),
+        sa.Column("guardian_id", sa.Integer(), nullable=False),
+        sa.Column("answer", sa.String(length=8), nullable=False),
+        sa.Column("answered_at", bot.db.models.base.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["broadcast_id"],
+            ["broadcasts.id"],
+            name=op.f("fk_consents_broadcast_id_broadcasts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["child_id"],
+            ["children.id"],
+            name=op.f("fk_consents_child_id_children"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["guardian_id"],
+            ["guardians.id"],
+            name=op.f("fk_consents_guardian_id_guardians"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consents")),
+        sa.UniqueConstraint("broadcast_id", "child_id", name=op.f("uq_consents_broadcast_id")),
+    )
+    with op.batch_alter_table("consents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_consents_child_id"), ["child_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_consents_guardian_id"), ["guardian_id"], unique=False)
+
+    op.create_table(
         "broadcast_recipients",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("occurrence_id", sa.Integer(), nullable=False),
@@ -85,6 +120,7 @@ def upgrade() -> None:
         sa.Column("confirmed_at", bot.db.models.base.UTCDateTime(), nullable=True),
         sa.Column("resent_at", bot.db.models.base.UTCDateTime(), nullable=True),
         sa.Column("escalated_at", bot.db.models.base.UTCDateTime(), nullable=True),
+        sa.Column("reminded_at", bot.db.models.base.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["guardian_id"],
             ["guardians.id"],
@@ -122,6 +158,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_broadcast_recipients_guardian_id"))
 
     op.drop_table("broadcast_recipients")
+    with op.batch_alter_table("consents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_consents_guardian_id"))
+        batch_op.drop_index(batch_op.f("ix_consents_child_id"))
+
+    op.drop_table("consents")
     op.drop_table("broadcast_occurrences")
     with op.batch_alter_table("broadcasts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_broadcasts_status"))
