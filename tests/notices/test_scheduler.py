@@ -26,6 +26,9 @@ def test_each_setting_gets_weekday_jobs_at_its_local_chase_times(
         "chase:bramble-lane",
         "call_tasks:bramble-lane",
         "retention:bramble-lane",  # every day, open or not (data protection)
+        "broadcasts:bramble-lane",  # every minute: scheduled broadcasts and reminders
+        "urgent:bramble-lane",  # every minute: urgent broadcasts' follow-up
+        "consent:bramble-lane",  # every minute: consent reminders and deadline lists
         "outbox:requeue_stale",
     }
     summer_monday = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)  # London is on BST (UTC+1)
@@ -104,6 +107,7 @@ def test_the_simulate_command_answers_a_tick_line_with_one_json_line() -> None:
         "staff_notifications",
         "messages",
         "retention",
+        "broadcasts",
     }
     assert "Maya Thompson" in tick["chased"]
     assert answer["records"][0]["type"] == "late_arrival"  # "2" = On our way
