@@ -277,13 +277,31 @@ def broadcast_command(
     room: Annotated[
         str | None, typer.Option("--room", help="Only the families of this room's children.")
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help='Send later: "tomorrow at 8am", "Fri 9:00", "every Friday 15:00".'
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Message every family (or one room's) in each family's language; print the report."""
+    """Message every family (or one room's) in each family's language; print the report (with
+    --at: schedule it for the `broadcasts` job and print its reference)."""
     from bot.i18n.services import Translation
 
     if not text.strip():
         raise fail("--text is empty.")
+    if at:
+        from parentbot.cli_broadcast import schedule_broadcast
+
+        config = AppConfig.from_env()
+        sessions = setup.open_database(db or config.database_url)
+        setting_id = setting_to_serve(sessions, config.setting_slug)
+        try:
+            typer.echo(schedule_broadcast(sessions, setting_id, text.strip(), at, room))
+        except (LookupError, ValueError) as problem:
+            raise fail(str(problem)) from None
+        return
     from bot.outbound.broadcast import BroadcastRefused
     from parentbot.wiring import reach
 
@@ -297,6 +315,26 @@ def broadcast_command(
             )
         )
     except (LookupError, BroadcastRefused) as problem:
+        raise fail(str(problem)) from None
+
+
+@app.command("broadcast-status")
+def broadcast_status_command(
+    broadcast_id: Annotated[str, typer.Argument(help="The broadcast, e.g. B3 or 3.")],
+    db: DbOption = None,
+) -> None:
+    """Per family: sent / delivered / read / failed, confirmed, resent, in a call task."""
+    from parentbot.cli_broadcast import broadcast_status
+
+    number = broadcast_id.upper().removeprefix("B")
+    if not number.isdecimal():
+        raise fail(f"{broadcast_id!r} is not a broadcast reference (e.g. B3).")
+    config = AppConfig.from_env()
+    sessions = setup.open_database(db or config.database_url)
+    setting_id = setting_to_serve(sessions, config.setting_slug)
+    try:
+        typer.echo(broadcast_status(sessions, setting_id, int(number)))
+    except LookupError as problem:
         raise fail(str(problem)) from None
 
 

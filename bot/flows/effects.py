@@ -133,6 +133,24 @@ class JoinMeeting:
     meeting_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ConfirmRead:
+    """The sender tapped "Got it" on urgent broadcast `broadcast_id` at `at`."""
+
+    broadcast_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RecordConsent:
+    """The sender's answer ("yes" or "no") to consent request `broadcast_id` for a child."""
+
+    broadcast_id: int
+    child_id: int
+    answer: str
+    at: datetime
+
+
 Effect = (
     RecordAbsence
     | RecordCollectionChange
@@ -150,4 +168,6 @@ Effect = (
     | AnswerEvening  # bot/flows/evening.py
     | EveningHandoff
     | MoveSlot
+    | ConfirmRead
+    | RecordConsent
 )

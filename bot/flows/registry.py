@@ -23,12 +23,14 @@ from typing import Any
 from bot.flows import (
     basic,
     chased,
+    consent,
     evening,
     language,
     meeting,
     notices,
     original,
     policy,
+    read,
     safeguarding,
 )
 from bot.flows.flow import Flow, Step, expired, flow_name
@@ -211,6 +213,8 @@ def _check(flows: tuple[Flow[Any], ...]) -> None:
 FLOWS = Registry(
     (
         original.FLOW,
+        read.FLOW,
+        consent.FLOW,
         language.FLOW,
         notices.FLOW,
         chased.FLOW,

@@ -125,6 +125,10 @@ class Turn:
     own_notice: Callable[[tuple[str, ...]], Draft | None] = lambda _refs: None
     # the English original of a message sent to the sender, by its "original:<id>" choice
     original: Callable[[str], str | None] = lambda _choice_id: None
+    # whether broadcast <id> went to the sender (its "Got it", `read:<id>`, is theirs to tap)
+    broadcast_sent: Callable[[int], bool] = lambda _broadcast_id: False
+    # whether consent request <id> asked the sender about this child of theirs
+    consent_asked: Callable[[int, int], bool] = lambda _broadcast_id, _child_id: False
     choice_expired: bool = False  # a choice that was not offered (bot/pipeline/choices.py)
     meetings: Meetings = field(default_factory=Meetings)  # free slots, booked meetings, offers
 

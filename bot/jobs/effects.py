@@ -62,6 +62,56 @@ class RemindMeeting:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DeliverBroadcast:
+    """Send broadcast `broadcast_id`'s occurrence at `slot` (local time), unless someone already
+    claimed it; `skipped` ("closed") claims it without sending. The broadcast then waits for
+    `next_at` (a weekly reminder) or is done (None)."""
+
+    broadcast_id: int
+    slot: datetime
+    next_at: datetime | None
+    at: datetime
+    skipped: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResendUrgent:
+    """Resend an urgent broadcast by SMS to these families (broadcast_recipients rows): it
+    reached them on another channel and they have not confirmed."""
+
+    recipient_ids: tuple[int, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CallAboutBroadcast:
+    """Still unconfirmed: a call task for the managers listing these families and phones."""
+
+    recipient_ids: tuple[int, ...]
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RemindConsent:
+    """Ask these families (broadcast_recipients rows) once more: they have not answered for
+    every child before the deadline."""
+
+    broadcast_id: int
+    recipient_ids: tuple[int, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReportConsent:
+    """The deadline has come: the organiser gets the answers (once)."""
+
+    broadcast_id: int
+    text: str
+    at: datetime
+
+
 JobEffect = (
     RecordChase
     | AskChase
@@ -70,4 +120,9 @@ JobEffect = (
     | RemindMeeting
     | RemindEvening  # bot/evenings/jobs.py
     | ScheduleEvening
+    | DeliverBroadcast
+    | ResendUrgent
+    | CallAboutBroadcast
+    | RemindConsent
+    | ReportConsent
 )

@@ -81,6 +81,7 @@ class JobResult:
     evening_reminded: list[str] = field(default_factory=list)  # guardians reminded of a poll
     # a parents' evening scheduled: {"children", "guardian", "staff", "start", "end"}
     evening_slots: list[dict[str, Any]] = field(default_factory=list)
+    broadcasts: list[str] = field(default_factory=list)  # "B3 sent to 16 families"
 
     @property
     def did_anything(self) -> bool:

@@ -22,9 +22,14 @@ from bot.db.session import insert_unless_present, transaction
 from bot.evenings.jobs import remind_non_responders, schedule_evenings
 from bot.i18n import names
 from bot.i18n.catalog import Catalog
+from bot.i18n.services import Translation
+from bot.i18n.translator import NoTranslator, Translator
+from bot.jobs.broadcasts import send_due
 from bot.jobs.chase import chase_missing, create_call_tasks
+from bot.jobs.consent import consent_follow_up
 from bot.jobs.job import Daily, Every, Job, JobContext, JobResult
 from bot.jobs.meetings import REMINDERS_EVERY_MINUTES, remind_meetings
+from bot.jobs.urgent import follow_up
 from bot.metrics import JOB_RUNS
 from bot.outbound.outbox import EVERY_CHANNEL, Reach
 from bot.privacy.retention import retention_job
@@ -43,6 +48,9 @@ JOBS: tuple[Job, ...] = (
         remind_non_responders,
     ),
     Job("evening_schedule", Every(5), schedule_evenings),
+    Job("broadcasts", Every(1), send_due),
+    Job("urgent", Every(1), follow_up),
+    Job("consent", Every(1), consent_follow_up),
 )
 
 
@@ -69,22 +77,29 @@ def run_job(
     *,
     catalog: Catalog | None = None,
     staff_catalog: Catalog | None = None,
+    translation: Translation | None = None,
 ) -> JobResult | None:
     """Run the job for the setting, in its own transaction, when it is due at `now` and (a Daily
     job) has not run for today yet; None otherwise. `reach`: the channels that can carry its
-    messages (the wiring's)."""
+    messages (the wiring's); `translation`: for broadcasts (TRANSLATOR's when not given)."""
     with transaction(sessions) as session:
         setting = session.get_one(Setting, setting_id)
         if not due_at(job, setting, now) or not _first_run(session, setting, job, now):
             return None
         catalogs = (catalog or names.parent_catalog(), staff_catalog or names.staff_catalog())
-        result = perform(job.run, JobContext(session, setting, now, *catalogs, reach))
+        translator = (translation or Translation.from_env()).for_turn(session, setting_id)
+        context = JobContext(session, setting, now, *catalogs, reach)
+        result = perform(job.run, context, translator.translator)
     JOB_RUNS.labels(job.name).inc()
     log.info("%s for setting %s: %s", job.name, setting_id, _counts(result))
     return result
 
 
-def perform(decide: Callable[[JobContext], JobResult], context: JobContext) -> JobResult:
+def perform(
+    decide: Callable[[JobContext], JobResult],
+    context: JobContext,
+    translator: Translator | None = None,
+) -> JobResult:
     """A job's decision with its effects applied, in the context's session (the caller's
     transaction); its report completed with what applying them sent."""
     result = decide(context)
@@ -95,11 +110,13 @@ def perform(decide: Callable[[JobContext], JobResult], context: JobContext) -> J
         context.staff_catalog,
         reach=context.reach,
         catalog=context.catalog,
+        translator=translator or NoTranslator(),
     )
     apply_effects(applied, result.effects)
     result.staff_notifications += applied.staff_notifications
     result.messages += applied.messages
     result.retention += applied.retention
+    result.broadcasts += applied.broadcasts
     return result
 
 

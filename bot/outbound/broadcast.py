@@ -17,21 +17,30 @@ any language is refused before anything is queued (`TooLongForSms`, with what to
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.audit import audit
-from bot.db.models import Child, Guardian, GuardianChild, Room
+from bot.db.models import Guardian
 from bot.i18n.catalog import ENGLISH, Catalog
 from bot.i18n.names import parent_catalog, setting_names, setting_terms
 from bot.i18n.protect import translate_protected
 from bot.i18n.staff_view import language_name
 from bot.i18n.translator import TranslationUnavailable, Translator, TranslatorNotConfigured
+from bot.outbound.audience import rooms_guardian_ids
 from bot.outbound.originals import SHOW_KEY, keep_original
-from bot.outbound.outbox import EVERY_CHANNEL, Address, Reach, enqueue_to, guardian_addresses
+from bot.outbound.outbox import (
+    EVERY_CHANNEL,
+    Address,
+    Reach,
+    enqueue_to,
+    guardian_addresses,
+    told,
+)
 from bot.outbound.render import numbered
 from bot.outbound.sms_text import sms_overflow, sms_parts
 from bot.types import Choice, Reply
@@ -41,6 +50,8 @@ NO_TRANSLATOR_NOTE_KEY = "broadcast.no_translator"  # none is configured
 MAX_SMS_PARTS = 3  # a broadcast needing more SMS messages than this (each within budget) is refused
 
 Say = Callable[..., str]  # staff text by key (English), e.g. the staff catalog's
+Made = Mapping[str, tuple[str, bool]]  # language: (text, machine translated), a preview's
+Offer = Callable[[Guardian, str], tuple[Choice, ...]]  # a family's choices, in their language
 
 
 class BroadcastRefused(ValueError):
@@ -69,11 +80,57 @@ class BroadcastReport:
     unreachable_guardian_ids: list[int] = field(default_factory=list)  # undeliverable: call them
     unknown_guardian_ids: list[int] = field(default_factory=list)  # not in this setting
     english_original: str = ""  # kept for parents who ask for it
+    told: list[dict[str, Any]] = field(default_factory=list)  # who was sent what (simulate)
+    sent: dict[int, tuple[int, str]] = field(default_factory=dict)  # guardian: (outbox id, channel)
 
     @property
     def untranslated(self) -> int:
         """How many guardians received English because no translation was available."""
         return len(self.untranslated_guardian_ids)
+
+
+@dataclass
+class Prepared:
+    """A broadcast ready to queue: whom, in which words, where; nothing queued yet (a preview
+    shows it, sending queues it)."""
+
+    guardians: list[Guardian]
+    texts: dict[str, str]  # by language
+    addresses: dict[int, Address]  # by guardian id
+    report: BroadcastReport
+
+    @property
+    def made(self) -> dict[str, tuple[str, bool]]:
+        """The text by language and whether it is a machine translation, to send as shown."""
+        translated = self.report.translated_languages
+        return {language: (text, language in translated) for language, text in self.texts.items()}
+
+
+def prepare(
+    session: Session,
+    setting_id: int,
+    english_text: str,
+    guardian_ids: Iterable[int] | None,
+    translator: Translator,
+    reach: Reach = EVERY_CHANNEL,
+    catalog: Catalog | None = None,
+    made: Made | None = None,
+) -> Prepared:
+    """The guardians (all of the setting's when `guardian_ids` is None), the text in each of
+    their languages (translated once per language, or as `made` before: a preview's) and the
+    channel reaching each. Raises TooLongForSms when SMS cannot carry it."""
+    catalog = catalog or parent_catalog()
+    report = BroadcastReport(english_original=english_text)
+    guardians = _guardians(session, setting_id, guardian_ids, report)
+    languages = sorted({guardian.language or ENGLISH for guardian in guardians})
+    names = setting_names(session, setting_id) if len(languages) > 1 and not made else set()
+    texts = {
+        language: _text_for(english_text, language, translator, names, catalog, report, made)
+        for language in languages
+    }
+    addresses = guardian_addresses(session, guardians, reach)
+    _check_sms_length(guardians, addresses, texts, reach, catalog, report)
+    return Prepared(guardians, texts, addresses, report)
 
 
 def broadcast(
@@ -85,38 +142,32 @@ def broadcast(
     reach: Reach = EVERY_CHANNEL,
     kind: str = "broadcast",
     catalog: Catalog | None = None,
+    choices: Offer = lambda _guardian, _language: (),
+    made: Made | None = None,
 ) -> BroadcastReport:
     """Queue `english_text` for each guardian (all of the setting's when `guardian_ids` is None)
     in their preferred language, translating once per language, each on the best channel `reach`
-    offers them. Raises TooLongForSms, having queued nothing, when SMS cannot carry it."""
+    offers them, with `choices(guardian, language)` ("Got it") when given. Raises
+    TooLongForSms, having queued nothing, when SMS cannot carry it."""
     catalog = catalog or parent_catalog()
-    report = BroadcastReport(english_original=english_text)
-    guardians = _guardians(session, setting_id, guardian_ids, report)
-    languages = sorted({guardian.language or ENGLISH for guardian in guardians})
-    names = setting_names(session, setting_id) if len(languages) > 1 else set()
-    texts = {
-        language: _text_for(english_text, language, translator, names, catalog, report)
-        for language in languages
-    }
-    addresses = guardian_addresses(session, guardians, reach)
-    _check_sms_length(guardians, addresses, texts, reach, catalog, report)
+    ready = prepare(
+        session, setting_id, english_text, guardian_ids, translator, reach, catalog, made
+    )
+    report = ready.report
     translated: list[tuple[int, str]] = []  # (outbox id, language)
-    for guardian in guardians:
+    for guardian in ready.guardians:
         language = guardian.language or ENGLISH
         report.by_language[language] += 1
         if language in report.untranslated_languages:
             report.untranslated_guardian_ids.append(guardian.id)
-        address = addresses[guardian.id]
+        address = ready.addresses[guardian.id]
         offer = _offer(language, report, catalog)
+        reply = Reply(ready.texts[language], choices(guardian, language))
         ids = enqueue_to(
-            session,
-            reach,
-            address,
-            Reply(texts[language]),
-            later_choices=offer,
-            kind=kind,
-            guardian_id=guardian.id,
+            session, reach, address, reply, later_choices=offer, kind=kind, guardian_id=guardian.id
         )
+        report.told.append(told(guardian.name, reply.text, address, reply.choices))
+        report.sent[guardian.id] = (ids[-1], address.channel)
         if address.problem:
             report.unreachable_guardian_ids.append(guardian.id)
             continue
@@ -170,30 +221,71 @@ def announce(
     """Broadcast to every family (or the families of one room), audit it, and return the report
     for the member of staff. Raises LookupError when the setting has no such room, and
     BroadcastRefused (what to change) when it is too long for SMS: nothing is queued then."""
-    guardian_ids = None
-    if room:
-        guardian_ids = room_guardian_ids(session, setting_id, room)
-        if guardian_ids is None:
-            raise LookupError(f"There is no room called {room!r}.")
+    rooms = (room,) if room else ()
+    report = announce_to(
+        session,
+        setting_id,
+        text,
+        translator,
+        actor=actor,
+        say=say,
+        rooms=rooms,
+        catalog=catalog,
+        reach=reach,
+    )
+    return describe(session, report, say)
+
+
+def announce_to(
+    session: Session,
+    setting_id: int,
+    text: str,
+    translator: Translator,
+    *,
+    actor: str,
+    say: Say,
+    rooms: Sequence[str] = (),
+    catalog: Catalog | None = None,
+    reach: Reach = EVERY_CHANNEL,
+    choices: Offer = lambda _guardian, _language: (),
+    made: Made | None = None,
+) -> BroadcastReport:
+    """`announce` to the families of these rooms (every family when none), with `choices`; the
+    report. Raises LookupError (no such room) or BroadcastRefused (too long for SMS)."""
+    guardian_ids = rooms_guardian_ids(session, setting_id, rooms)
     catalog = catalog or parent_catalog()
     try:
         report = broadcast(
-            session, setting_id, text, guardian_ids, translator, reach, catalog=catalog
+            session,
+            setting_id,
+            text,
+            guardian_ids,
+            translator,
+            reach,
+            catalog=catalog,
+            choices=choices,
+            made=made,
         )
     except TooLongForSms as too_long:
-        raise BroadcastRefused(
-            say(
-                "broadcast.too_long",
-                language=language_name(too_long.language, catalog),
-                parts=too_long.parts,
-                most=MAX_SMS_PARTS,
-                segments=reach.sms_segment_budget,
-                over=too_long.over,
-            )
-        ) from None
+        raise refusal(too_long, say, catalog, reach) from None
+    room = ", ".join(rooms) or None
     details = {"queued": report.queued, "room": room, "languages": dict(report.by_language)}
     audit(session, actor, "broadcast_sent", f"setting:{setting_id}", details)
-    return describe(session, report, say)
+    return report
+
+
+def refusal(too_long: TooLongForSms, say: Say, catalog: Catalog, reach: Reach) -> BroadcastRefused:
+    """What to cut, for the member of staff, when SMS cannot carry a broadcast."""
+    return BroadcastRefused(
+        say(
+            "broadcast.too_long",
+            language=language_name(too_long.language, catalog),
+            parts=too_long.parts,
+            most=MAX_SMS_PARTS,
+            segments=reach.sms_segment_budget,
+            over=too_long.over,
+        )
+    )
 
 
 def describe(session: Session, report: BroadcastReport, say: Say) -> str:
@@ -219,27 +311,6 @@ def describe(session: Session, report: BroadcastReport, say: Say) -> str:
     return "\n".join(lines)
 
 
-def room_guardian_ids(session: Session, setting_id: int, room_name: str) -> list[int] | None:
-    """The guardians of the children in the room called `room_name` (any case); None when the
-    setting has no such room."""
-    room = session.scalar(
-        select(Room).where(
-            Room.setting_id == setting_id, func.lower(Room.name) == room_name.strip().lower()
-        )
-    )
-    if room is None:
-        return None
-    return list(
-        session.scalars(
-            select(GuardianChild.guardian_id)
-            .join(Child, Child.id == GuardianChild.child_id)
-            .where(Child.room_id == room.id)
-            .distinct()
-            .order_by(GuardianChild.guardian_id)
-        )
-    )
-
-
 def _guardians(
     session: Session, setting_id: int, ids: Iterable[int] | None, report: BroadcastReport
 ) -> list[Guardian]:
@@ -260,9 +331,14 @@ def _text_for(
     names: set[str],
     catalog: Catalog,
     report: BroadcastReport,
+    made: Made | None = None,
 ) -> str:
-    """The message in `language`, noting in the report whether it was translated."""
-    text, translated = in_language(english_text, language, translator, names, catalog)
+    """The message in `language` (as `made` before, when it has it), noting in the report
+    whether it was translated."""
+    if made and language in made:
+        text, translated = made[language]
+    else:
+        text, translated = in_language(english_text, language, translator, names, catalog)
     if language != ENGLISH:
         (report.translated_languages if translated else report.untranslated_languages).append(
             language

@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Outbox
+from bot.flows.consent import PREFIX as CONSENT_PREFIX  # a consent request's Yes / No
 from bot.flows.original import PREFIX
+from bot.flows.read import PREFIX as READ_PREFIX  # an urgent broadcast's "Got it", by number too
 from bot.i18n.catalog import Catalog
 from bot.outbound.render import answer_number, choice_for
 
@@ -53,7 +55,8 @@ def original_text(session: Session, guardian_id: int, choice_id: str) -> str | N
 
 def asked_original(session: Session, guardian_id: int, tapped: str | None, text: str) -> str | None:
     """The `original:<id>` choice the message asks for: tapped, or the number answered picking
-    it from the last message sent to this guardian; None when it asks for none."""
+    it (or an urgent broadcast's "Got it", `read:<id>`) from the last message sent to this
+    guardian; None when it asks for none."""
     if (tapped or "").startswith(PREFIX):
         return tapped
     if answer_number(text) is None:
@@ -65,4 +68,4 @@ def asked_original(session: Session, guardian_id: int, tapped: str | None, text:
         .limit(1)
     )
     picked = choice_for(text, [str(choice["id"]) for choice in last or []]) or ""
-    return picked if picked.startswith(PREFIX) else None
+    return picked if picked.startswith((PREFIX, READ_PREFIX, CONSENT_PREFIX)) else None

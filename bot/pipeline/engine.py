@@ -51,6 +51,8 @@ from bot.pipeline.outcome import TurnResult
 from bot.pipeline.understanding import understand_message
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
+from bot.recording.broadcasts import broadcast_sent_to
+from bot.recording.consents import consent_asked
 from bot.recording.notices import own_notice
 from bot.staff.commands import Command
 from bot.staff.handler import StaffRequest
@@ -277,6 +279,12 @@ class Engine:
             translate_to_parent=languages.to_parent(language),
             own_notice=lambda refs: own_notice(session, guardian_id, refs),
             original=lambda choice_id: original_text(session, guardian_id, choice_id),
+            broadcast_sent=lambda broadcast_id: broadcast_sent_to(
+                session, guardian_id, broadcast_id
+            ),
+            consent_asked=lambda broadcast_id, child_id: consent_asked(
+                session, guardian_id, broadcast_id, child_id
+            ),
             choice_expired=choice.expired,
             meetings=meeting_lookups(session, setting, guardian_id, now),
         )

@@ -73,6 +73,8 @@ GO_WITH_GUARDIAN = frozenset(
         "meeting_guardians.guardian_id",  # their place at a meeting; the meeting stays for staff
         "poll_recipients.guardian_id",  # that they were asked (a parents' evening's poll)
         "poll_answers.guardian_id",  # what they answered
+        "broadcast_recipients.guardian_id",  # an urgent broadcast's follow-up of them
+        "consents.guardian_id",  # their consent answers (asked again if needed)
     }
 )
 

@@ -21,9 +21,11 @@ from bot.db.models import (
     AbsenceChase,
     Arrival,
     Base,
+    BroadcastRecipient,
     ChannelIdentity,
     Child,
     CollectionChange,
+    Consent,
     Conversation,
     EmergencyContact,
     Guardian,
@@ -159,6 +161,11 @@ HELD: tuple[Held, ...] = (
     Held(MeetingGuardian, lambda s: MeetingGuardian.guardian_id.in_(s.guardian_ids)),
     Held(PollRecipient, lambda s: PollRecipient.guardian_id.in_(s.guardian_ids)),
     Held(PollAnswer, lambda s: PollAnswer.guardian_id.in_(s.guardian_ids)),
+    Held(BroadcastRecipient, lambda s: BroadcastRecipient.guardian_id.in_(s.guardian_ids)),
+    Held(
+        Consent,
+        lambda s: or_(Consent.guardian_id.in_(s.guardian_ids), Consent.child_id.in_(s.child_ids)),
+    ),
 )
 
 NOT_HELD: dict[str, str] = {
@@ -175,6 +182,8 @@ NOT_HELD: dict[str, str] = {
         "machine translations of the setting's own texts, names and numbers masked; parents' "
         "words are never cached"
     ),
+    "broadcasts": "the setting's own broadcasts and reminders (what each family got is in outbox)",
+    "broadcast_occurrences": "when a broadcast was sent: no person in them",
     "erasures": "a guardian on the roster has none; once done, one holds no personal data",
     "polls": "the setting's own questions to families",
     "poll_options": "the setting's own questions to families",

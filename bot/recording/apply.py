@@ -27,26 +27,42 @@ from bot.flows.effects import (
     CancelMeeting,
     CiteNotice,
     CiteSource,
+    ConfirmRead,
     CreateHandoff,
     Effect,
     JoinMeeting,
     RaiseSafeguardingConcern,
     RecordAbsence,
     RecordCollectionChange,
+    RecordConsent,
     SetLanguage,
     WithdrawNotice,
 )
 from bot.jobs.effects import (
     AskChase,
+    CallAboutBroadcast,
     CreateCallTask,
+    DeliverBroadcast,
     ExpireData,
     JobEffect,
     RecordChase,
+    RemindConsent,
     RemindMeeting,
+    ReportConsent,
+    ResendUrgent,
 )
 from bot.pipeline.outcome import record_row
 from bot.privacy.retention import expire
-from bot.recording import chases, evening_moves, evenings, meetings, meetings_staff, staff
+from bot.recording import (
+    broadcasts,
+    chases,
+    consents,
+    evening_moves,
+    evenings,
+    meetings,
+    meetings_staff,
+    staff,
+)
 from bot.recording.context import (
     EffectContext,
     children_of,
@@ -64,13 +80,15 @@ from bot.recording.notices import (
 from bot.staff.effects import (
     AcknowledgeNotice,
     AnswerHandoff,
+    CancelBroadcast,
     CloseHandoff,
+    ConfirmDraft,
     ExpectAnswer,
     MarkArrived,
     OfferMeeting,
     ReassignHandoff,
     RefuseAnswer,
-    SendBroadcast,
+    SaveDraft,
     SetMeetingHours,
     StaffCancelMeeting,
     StaffEffect,
@@ -118,7 +136,7 @@ def _apply_flow_effect(context: EffectContext, effect: AnyEffect) -> None:
 
 
 def _apply_staff_effect(
-    context: EffectContext, effect: StaffEffect | JobEffect | EveningEffect
+    context: EffectContext, effect: StaffEffect | JobEffect | EveningEffect | BroadcastEffect
 ) -> None:
     match effect:
         case MarkArrived():
@@ -131,8 +149,6 @@ def _apply_staff_effect(
             staff.refuse_answer(context, effect)
         case Viewed():
             staff.viewed(context, effect)
-        case SendBroadcast():
-            staff.send_broadcast(context, effect)
         case CloseHandoff():
             staff.close_handoff(context, effect)
         case ReassignHandoff():
@@ -145,7 +161,9 @@ def _apply_staff_effect(
             _apply_job_effect(context, effect)
 
 
-def _apply_job_effect(context: EffectContext, effect: JobEffect | EveningEffect) -> None:
+def _apply_job_effect(
+    context: EffectContext, effect: JobEffect | EveningEffect | BroadcastEffect
+) -> None:
     match effect:
         case RecordChase():
             chases.record_chase(context, effect)
@@ -162,7 +180,7 @@ def _apply_job_effect(context: EffectContext, effect: JobEffect | EveningEffect)
             _apply_evening(context, effect)
 
 
-def _apply_evening(context: EffectContext, effect: EveningEffect) -> None:
+def _apply_evening(context: EffectContext, effect: EveningEffect | BroadcastEffect) -> None:
     """A parents' evening's effect (bot/evenings/effects.py)."""
     match effect:
         case CreateEvening():
@@ -181,6 +199,48 @@ def _apply_evening(context: EffectContext, effect: EveningEffect) -> None:
             evenings.evening_handoff(context, effect)
         case MoveSlot():
             evening_moves.move_slot(context, effect)
+        case _:
+            _broadcast_effect(context, effect)
+
+
+BroadcastEffect = (
+    SaveDraft
+    | ConfirmDraft
+    | CancelBroadcast
+    | DeliverBroadcast
+    | ResendUrgent
+    | CallAboutBroadcast
+    | RemindConsent
+    | ReportConsent
+    | ConfirmRead
+    | RecordConsent
+)
+
+
+def _broadcast_effect(context: EffectContext, effect: BroadcastEffect) -> None:
+    """Broadcasts, reminders, urgent follow-up and consent (bot/recording/broadcasts.py and
+    consents.py)."""
+    match effect:
+        case SaveDraft():
+            broadcasts.save_draft(context, effect)
+        case ConfirmDraft():
+            broadcasts.confirm_draft(context, effect)
+        case CancelBroadcast():
+            broadcasts.cancel_broadcast(context, effect)
+        case DeliverBroadcast():
+            broadcasts.deliver(context, effect)
+        case ResendUrgent():
+            broadcasts.resend_urgent(context, effect)
+        case CallAboutBroadcast():
+            broadcasts.call_about(context, effect)
+        case ConfirmRead():
+            broadcasts.confirm_read(context, effect)
+        case RemindConsent():
+            consents.remind_consent(context, effect)
+        case ReportConsent():
+            consents.report_consent(context, effect)
+        case RecordConsent():
+            consents.record_consent(context, effect)
         case _:
             assert_never(effect)
 

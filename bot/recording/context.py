@@ -49,6 +49,7 @@ class EffectContext:
     replies: list[Reply] = field(default_factory=list)  # to the sender (a broadcast's report)
     written: list[str] = field(default_factory=list)  # refs of the notices recorded ("A12")
     retention: list[str] = field(default_factory=list)  # what the retention job deleted
+    broadcasts: list[str] = field(default_factory=list)  # what scheduled sends did
     handoff: bool = False
     booked: list[int] = field(default_factory=list)  # meetings booked (ids), for Move / Cancel
     taken: bool = False  # a meeting's time was taken meanwhile: nothing booked

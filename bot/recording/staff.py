@@ -13,7 +13,6 @@ from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, H
 from bot.db.session import insert_unless_present
 from bot.flows.original import PREFIX as ORIGINAL
 from bot.flows.turn import END
-from bot.outbound.broadcast import BroadcastRefused, announce
 from bot.outbound.originals import SHOW_KEY, keep_original
 from bot.outbound.outbox import enqueue_to, guardian_addresses, told
 from bot.pipeline.conversation import save_conversation
@@ -28,7 +27,6 @@ from bot.staff.effects import (
     MarkArrived,
     ReassignHandoff,
     RefuseAnswer,
-    SendBroadcast,
     Viewed,
 )
 from bot.staff.request import ANSWERING
@@ -164,21 +162,3 @@ def expect_answer(context: EffectContext, effect: ExpectAnswer) -> None:
 def viewed(context: EffectContext, effect: Viewed) -> None:
     """Keep the look in the audit log."""
     context.audit("viewed", effect.subject)
-
-
-def send_broadcast(context: EffectContext, effect: SendBroadcast) -> None:
-    """Send to every family; the report (or why nothing was sent) is the reply."""
-    try:
-        report = announce(
-            context.session,
-            context.setting_id,
-            effect.text,
-            context.translator,
-            actor=context.actor,
-            say=context.staff_text,
-            catalog=context.catalog,
-            reach=context.reach,
-        )
-    except BroadcastRefused as refused:
-        report = str(refused)
-    context.replies.append(Reply(report))

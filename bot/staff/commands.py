@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.staff.broadcast_commands import BroadcastCommand, parse_broadcast
 from bot.types import ChildRef
 
 _SPLIT = re.compile(r"\s*(?:,|&|\band\b|\+)\s*", re.IGNORECASE)
@@ -54,13 +55,6 @@ class ReplyToParent:
     @property
     def ref(self) -> str:
         return f"H{self.handoff_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Broadcast:
-    """Send `text` to every family of the setting (managers only)."""
-
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +133,7 @@ Command = (
     | Arrived
     | Acknowledge
     | ReplyToParent
-    | Broadcast
+    | BroadcastCommand
     | MeetingCommand
     | AskForAnswer
     | CancelAnswer
@@ -158,7 +152,7 @@ _STATUS = re.compile(r"^\s*evening\s+e?(\d+)\s*$", re.IGNORECASE)
 
 def parse(text: str) -> Command:
     """One staff message -> one command; anything not understood is Help."""
-    message = _message(text)
+    message = _message(text) or parse_broadcast(text)
     if message is not None:
         return message
     if _EVENING.match(text):
@@ -198,8 +192,9 @@ def _handoff_command(verb: str, rest: str) -> Command:
     return Help()
 
 
-def _message(text: str) -> ReplyToParent | Broadcast | None:
-    """A message for parents ("reply H12 ...", "broadcast ..."), its words kept exactly."""
+def _message(text: str) -> ReplyToParent | None:
+    """A reply to a parent ("reply H12 ..."), its words kept exactly (broadcasts: see
+    bot.staff.broadcast_commands)."""
     words = text.strip().split(maxsplit=1)
     if len(words) < 2:
         return None
@@ -207,8 +202,6 @@ def _message(text: str) -> ReplyToParent | Broadcast | None:
     if verb == "reply":
         match = _HANDOFF.match(rest)
         return ReplyToParent(int(match.group(1)), match.group(2).strip()) if match else None
-    if verb == "broadcast":
-        return Broadcast(rest)
     return None
 
 

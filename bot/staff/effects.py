@@ -55,11 +55,37 @@ class RefuseAnswer:
 
 
 @dataclass(frozen=True, slots=True)
-class SendBroadcast:
-    """Send `text` to every family of the setting, each in their own language; the report (or why
-    it was refused) is the reply to the member of staff."""
+class SaveDraft:
+    """A previewed broadcast or reminder, kept as this member of staff's draft (replacing any
+    earlier one) until they send or drop it: nothing is queued."""
 
+    kind: str  # broadcast, reminder
     text: str
+    rooms: tuple[str, ...]
+    urgent: bool
+    send_at: datetime | None  # the first occurrence; None: at once
+    repeat_weekdays: tuple[int, ...] = ()  # empty: once
+    repeat_at: str | None = None  # "15:00"
+    texts: tuple[tuple[str, str, bool], ...] = ()  # (language, text, translated) as previewed
+    deadline: datetime | None = None  # a consent request's answers by
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmDraft:
+    """Schedule draft `broadcast_id` for `next_at` and, when `send_now`, send it at once (through
+    the same claim as the `broadcasts` job); the reply says which."""
+
+    broadcast_id: int
+    next_at: datetime
+    send_now: bool
+    reply: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelBroadcast:
+    """Drop a draft, or cancel a scheduled broadcast or reminder: nothing more of it goes."""
+
+    broadcast_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +163,6 @@ StaffEffect = (
     | AcknowledgeNotice
     | AnswerHandoff
     | RefuseAnswer
-    | SendBroadcast
     | Viewed
     | SetMeetingHours
     | OfferMeeting
@@ -149,4 +174,7 @@ StaffEffect = (
     | CreateEvening  # bot/evenings/staff.py
     | SendEvening
     | CancelEvening
+    | SaveDraft
+    | ConfirmDraft
+    | CancelBroadcast
 )

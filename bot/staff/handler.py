@@ -11,12 +11,21 @@ from bot.db.models import Absence, Arrival, Child, CollectionChange, Guardian, S
 from bot.evenings import staff as evenings
 from bot.flows.dates import describe_days
 from bot.staff import handoff_commands
+from bot.staff.broadcast_commands import (
+    CancelScheduled,
+    Compose,
+    ComposeProblem,
+    ConsentAnswers,
+    DropDraft,
+    ListScheduled,
+    SendDraft,
+)
+from bot.staff.broadcasts import decide as decide_broadcast
 from bot.staff.choices import tapped_command
 from bot.staff.commands import (
     Acknowledge,
     Arrived,
     AskForAnswer,
-    Broadcast,
     CancelAnswer,
     Close,
     Command,
@@ -31,7 +40,7 @@ from bot.staff.commands import (
 )
 from bot.staff.effects import AcknowledgeNotice, ExpectAnswer, MarkArrived, Viewed
 from bot.staff.meetings import meeting_command
-from bot.staff.messages import broadcast_from_chat, reply_to_parent
+from bot.staff.messages import reply_to_parent
 from bot.staff.register import register_text
 from bot.staff.request import StaffRequest, StaffStep
 from bot.types import ChildRef, Reply
@@ -83,8 +92,16 @@ def _decide(request: StaffRequest, command: Command) -> StaffStep:
             return _acknowledge(request, command)
         case ReplyToParent() as command:
             return reply_to_parent(request, command)
-        case Broadcast(text=text):
-            return broadcast_from_chat(request, text)
+        case (
+            Compose()
+            | ComposeProblem()
+            | SendDraft()
+            | DropDraft()
+            | ListScheduled()
+            | ConsentAnswers()
+            | CancelScheduled()
+        ) as command:
+            return decide_broadcast(request, command)
         case MeetingCommand() as command:
             return meeting_command(request, command)
         case AskForAnswer():

@@ -1,6 +1,7 @@
-"""Staff -> parents from chat: a reply to a parent's message (handoff) and a broadcast.
+"""Staff -> parents from chat: a reply to a parent's message (handoff); broadcasts are
+bot.staff.broadcasts.
 
-Both go out in each parent's language (machine translated, names and numbers protected) through
+It goes out in each parent's language (machine translated, names and numbers protected) through
 bot.outbound.broadcast, with the English original kept for the parent to ask for
 (bot.outbound.originals). Deciding here; sending in bot/recording/staff.py.
 """
@@ -13,9 +14,9 @@ from bot.i18n.staff_view import language_name
 from bot.outbound.broadcast import in_language
 from bot.outbound.outbox import guardian_addresses
 from bot.staff.commands import ReplyToParent
-from bot.staff.effects import AnswerHandoff, RefuseAnswer, SendBroadcast
+from bot.staff.effects import AnswerHandoff, RefuseAnswer
 from bot.staff.request import StaffRequest, StaffStep
-from bot.staff.roles import MANAGER, sees_safeguarding
+from bot.staff.roles import sees_safeguarding
 
 HEADING_KEY = "staff_reply.heading"
 
@@ -57,10 +58,3 @@ def _answer(
         return answer, request.say("staff.reply_english")
     key = "staff.reply_translated" if translated else "staff.reply_untranslated"
     return answer, request.say(key, language=language_name(language, catalog))
-
-
-def broadcast_from_chat(request: StaffRequest, text: str) -> StaffStep:
-    """A manager's message to every family of the setting; its report is the answer."""
-    if not request.staff.has_role(MANAGER):
-        return StaffStep.say(request, "staff.broadcast_managers_only")
-    return StaffStep((), (SendBroadcast(text),))

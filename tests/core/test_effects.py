@@ -16,7 +16,7 @@ from bot.i18n.names import parent_catalog, staff_catalog
 from bot.i18n.services import Translation
 from bot.i18n.translator import NoTranslator
 from bot.recording import EffectContext, apply_effects
-from bot.staff.effects import MarkArrived, RefuseAnswer, SendBroadcast
+from bot.staff.effects import MarkArrived, RefuseAnswer, SaveDraft
 from bot.staff.handler import StaffRequest, StaffStep, handle
 from tests.conftest import MONDAY_MORNING
 from tests.notices.support import child_id
@@ -62,14 +62,16 @@ def test_a_staff_command_writes_nothing_until_its_effects_are_applied(
         assert context.records[0]["type"] == "arrival"
 
 
-def test_only_a_manager_is_given_a_broadcast_to_send(
+def test_only_a_manager_is_given_a_broadcast_to_preview(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     with sessions() as session:
         refused = _decide(session, demo_setting, "Jess Hughes", "broadcast Closed tomorrow.")
         sent = _decide(session, demo_setting, "Priya Shah", "broadcast Closed tomorrow.")
     assert refused.effects == () and "Only managers" in refused.replies[0].text
-    assert sent == StaffStep((), (SendBroadcast("Closed tomorrow."),))  # the report is the reply
+    [draft] = sent.effects
+    assert isinstance(draft, SaveDraft) and draft.text == "Closed tomorrow." and not draft.rooms
+    assert "nothing is sent yet" in sent.replies[0].text  # a preview; sending is a second step
 
 
 def test_a_safeguarding_reply_from_a_key_person_is_refused_and_only_audited(

@@ -169,7 +169,8 @@ def test_only_managers_broadcast_from_chat(
     assert "Only managers" in refused
     with sessions() as session:
         assert session.scalar(select(Outbox).where(Outbox.kind == "broadcast")) is None
-    report = reply_text(say(engine, PRIYA, "broadcast The nursery is closed tomorrow."))
+    say(engine, PRIYA, "broadcast The nursery is closed tomorrow.")
+    report = reply_text(say(engine, PRIYA, "broadcast:send"))
     assert "Broadcast queued for 16 guardian(s)" in report and "pl 2" in report
     magda = _to(sessions, MAGDA)[-1]
     assert magda.kind == "broadcast" and magda.text == "[pl] The nursery is closed tomorrow."

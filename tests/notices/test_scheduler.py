@@ -29,6 +29,9 @@ def test_each_setting_gets_weekday_jobs_at_its_local_chase_times(
         "meeting_reminders:bramble-lane",  # every 5 minutes
         "evening_reminders:bramble-lane",  # parents' evenings: every day, open or not
         "evening_schedule:bramble-lane",  # every few minutes
+        "broadcasts:bramble-lane",  # every minute: scheduled broadcasts and reminders
+        "urgent:bramble-lane",  # every minute: urgent broadcasts' follow-up
+        "consent:bramble-lane",  # every minute: consent reminders and deadline lists
         "outbox:requeue_stale",
     }
     summer_monday = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)  # London is on BST (UTC+1)
@@ -109,6 +112,7 @@ def test_the_simulate_command_answers_a_tick_line_with_one_json_line() -> None:
         "retention",
         "evening_reminded",  # parents' evenings (bot/evenings/jobs.py)
         "evening_slots",
+        "broadcasts",
     }
     assert "Maya Thompson" in tick["chased"]
     assert answer["records"][0]["type"] == "late_arrival"  # "2" = On our way

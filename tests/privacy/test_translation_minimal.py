@@ -70,6 +70,7 @@ def test_no_roster_name_number_or_birthday_reaches_the_translation_provider(
         "and Zofia on 07700 900003.",
     )
     say(engine, PRIYA, "broadcast Maya Thompson and Isla Campbell from Saplings won the prize")
+    say(engine, PRIYA, "broadcast:send")
     assert len({target for _, _, target in fake.calls}) > 3  # it was asked, in many languages
     sent = fake.sent_text
     with sessions() as session:

@@ -3,6 +3,17 @@
 Everything is importable from `bot.db.models` itself."""
 
 from bot.db.models.base import NAMING, Base, UTCDateTime, table_of, utcnow
+from bot.db.models.broadcasts import (
+    CANCELLED,
+    CONSENT,
+    DRAFT,
+    SCHEDULED,
+    SENT,
+    Broadcast,
+    BroadcastOccurrence,
+    BroadcastRecipient,
+    Consent,
+)
 from bot.db.models.meetings import MEETING_BOOKED, Meeting, MeetingChild, MeetingGuardian
 from bot.db.models.messages import (
     ChannelIdentity,
@@ -36,18 +47,27 @@ from bot.db.models.roster import (
 )
 
 __all__ = [
+    "CANCELLED",
+    "CONSENT",
+    "DRAFT",
     "MEETING_BOOKED",
     "NAMING",
     "SAFEGUARDING_ALERT",
     "SAFEGUARDING_HANDOFF",
+    "SCHEDULED",
+    "SENT",
     "Absence",
     "AbsenceChase",
     "Arrival",
     "AuditLog",
     "Base",
+    "Broadcast",
+    "BroadcastOccurrence",
+    "BroadcastRecipient",
     "ChannelIdentity",
     "Child",
     "CollectionChange",
+    "Consent",
     "Conversation",
     "EmergencyContact",
     "Erasure",
