@@ -167,10 +167,15 @@ def remind_meeting(context: EffectContext, effect: RemindMeeting) -> None:
         return  # reminded already (another run), or cancelled meanwhile
     row = context.session.get_one(Meeting, effect.meeting_id)
     context.session.refresh(row)
-    guardians = _tell_guardians(context, row, "meetings.reminder")
+    # a scheduler that was down until the meeting's own day still reminds, saying "today"
+    today = (
+        row.start.astimezone(_zone(context)).date() == effect.at.astimezone(_zone(context)).date()
+    )
+    day = "reminder_today" if today else "reminder"
+    guardians = _tell_guardians(context, row, f"meetings.{day}")
     who = names(context.session, row.id)
     text = context.staff_text(
-        "meeting_staff.reminder",
+        f"meeting_staff.{day}",
         ref=f"M{row.id}",
         when=_staff_when(context, row.start),
         guardians=", ".join(guardians),

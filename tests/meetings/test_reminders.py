@@ -54,6 +54,21 @@ def test_a_restarted_or_late_scheduler_reminds_once_not_twice(
     assert not any(result.messages for result in catch_up(sessions, late))  # restarted again
 
 
+def test_a_scheduler_down_until_the_meetings_day_reminds_saying_today(
+    engine: Engine, sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    _book_tuesday(engine)
+    morning = datetime(2026, 11, 24, 8, 1, tzinfo=UTC)  # Tue: down from Mon 18:00 until now
+    due = run_job(sessions, demo_setting, REMINDERS, morning)
+    assert due is not None
+    [to_sarah] = [m for m in due.messages if m["to"] == "Sarah Thompson"]
+    assert (
+        " is today, Tue 24 Nov at 16:00" in to_sarah["text"] and "tomorrow" not in to_sarah["text"]
+    )
+    [to_jess] = due.staff_notifications
+    assert "today" in to_jess["text"] and "tomorrow" not in to_jess["text"]
+
+
 def test_every_booked_meeting_is_reminded_whatever_booked_it(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
