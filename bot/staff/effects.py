@@ -68,6 +68,7 @@ class SaveDraft:
     repeat_at: str | None = None  # "15:00"
     texts: tuple[tuple[str, str, bool], ...] = ()  # (language, text, translated) as previewed
     deadline: datetime | None = None  # a consent request's answers by
+    options: tuple[str, ...] = ()  # a questionnaire's options, in order
 
 
 @dataclass(frozen=True, slots=True)
