@@ -63,7 +63,7 @@ def save_draft(context: EffectContext, effect: SaveDraft) -> None:
     context.session.add(row)
     context.session.flush()
     if effect.kind == QUESTIONNAIRE:
-        make_poll(context, row, effect.options)
+        make_poll(context, row, effect.options, dict(effect.option_labels))
 
 
 def confirm_draft(context: EffectContext, effect: ConfirmDraft) -> None:
@@ -112,13 +112,12 @@ def deliver(context: EffectContext, effect: DeliverBroadcast) -> None:
 
 def _send(context: EffectContext, row: Broadcast, occurrence_id: int) -> None:
     catalog = context.catalog
-    options = questionnaire_choices(context, row) if row.kind == QUESTIONNAIRE else ()
 
     def got_it(guardian: Guardian, language: str) -> tuple[Choice, ...]:
         if row.kind == CONSENT:
             return consent_choices(context, row, guardian, language)
         if row.kind == QUESTIONNAIRE:
-            return options
+            return questionnaire_choices(context, row, language)
         if not row.urgent:
             return ()
         return (Choice(f"{READ_PREFIX}{row.id}", catalog.text(GOT_IT_KEY, language)),)

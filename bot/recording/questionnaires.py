@@ -24,8 +24,17 @@ from bot.recording.polls import replace_answers
 from bot.types import Choice, Reply
 
 
-def make_poll(context: EffectContext, row: Broadcast, options: tuple[str, ...]) -> None:
-    """The draft's poll: its question and numbered options (one answer each)."""
+def make_poll(
+    context: EffectContext,
+    row: Broadcast,
+    options: tuple[str, ...],
+    labels: dict[str, tuple[str, ...]],
+) -> None:
+    """The draft's poll: its question and numbered options (one answer each); the options in
+    each translated language are kept with that language's text (`texts[language][2]`)."""
+    for language, translated in labels.items():
+        if language in row.texts:
+            row.texts = {**row.texts, language: [*row.texts[language][:2], list(translated)]}
     poll = Poll(
         setting_id=row.setting_id,
         kind=QUESTIONNAIRE,
@@ -41,8 +50,11 @@ def make_poll(context: EffectContext, row: Broadcast, options: tuple[str, ...]) 
     )
 
 
-def questionnaire_choices(context: EffectContext, row: Broadcast) -> tuple[Choice, ...]:
-    """One choice per option, `questionnaire:<poll id>:<n>`."""
+def questionnaire_choices(
+    context: EffectContext, row: Broadcast, language: str
+) -> tuple[Choice, ...]:
+    """One choice per option, `questionnaire:<poll id>:<n>`, labelled in the family's language
+    when the options were translated, else as staff wrote them."""
     poll = context.session.scalar(
         select(Poll).where(Poll.kind == QUESTIONNAIRE, Poll.source_id == row.id).limit(1)
     )
@@ -51,7 +63,12 @@ def questionnaire_choices(context: EffectContext, row: Broadcast) -> tuple[Choic
     options = context.session.scalars(
         select(PollOption).where(PollOption.poll_id == poll.id).order_by(PollOption.position)
     )
-    return tuple(Choice(f"{PREFIX}{poll.id}:{o.position}", o.label) for o in options)
+    made = row.texts.get(language) or []
+    labels = [str(label) for label in made[2]] if len(made) > 2 else []
+    return tuple(
+        Choice(f"{PREFIX}{poll.id}:{o.position}", labels[n] if n < len(labels) else o.label)
+        for n, o in enumerate(options)
+    )
 
 
 def record_asked(context: EffectContext, row: Broadcast, guardian_ids: Iterable[int]) -> None:
@@ -92,8 +109,11 @@ def answer_questionnaire(context: EffectContext, effect: AnswerQuestionnaire) ->
     replace_answers(session, recipient, (o.id for o in chosen), effect.at)
     labels = [o.label for o in chosen]
     context.audit("questionnaire_answered", f"poll:{poll.id}", {"options": labels})
+    row = session.get(Broadcast, poll.source_id) if poll.source_id else None
+    theirs = {c.id: c.label for c in questionnaire_choices(context, row, language)} if row else {}
+    said = [theirs.get(f"{PREFIX}{poll.id}:{o.position}", o.label) for o in chosen]
     text = context.catalog.text(
-        "questionnaire.thanks", language, name=guardian.first_name, answer=", ".join(labels)
+        "questionnaire.thanks", language, name=guardian.first_name, answer=", ".join(said)
     )
     context.replies.append(Reply(text))
     context.records.append(

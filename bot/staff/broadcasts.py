@@ -40,7 +40,7 @@ from bot.staff.broadcast_commands import (
     SendDraft,
 )
 from bot.staff.effects import CancelBroadcast, ConfirmDraft, SaveDraft
-from bot.staff.questionnaires import options_text, questionnaire_results
+from bot.staff.questionnaires import option_labels, options_text, questionnaire_results
 from bot.staff.request import StaffRequest, StaffStep
 from bot.staff.roles import KEY_PERSON, MANAGER
 from bot.staff.when import Recurrence, WhenError, is_recurring, moment, quiet_until, recurrence
@@ -136,6 +136,7 @@ def _preview(request: StaffRequest, command: Compose) -> StaffStep:
         tuple((language, text, flag) for language, (text, flag) in sorted(ready.made.items())),
         deadline,
         command.options,
+        option_labels(request, ready, command.options) if command.options else (),
     )
     when = _when_text(request, send_at, repeat)
     if deadline is not None:

@@ -18,6 +18,7 @@ from bot.db.models import (
     PollOption,
     PollRecipient,
 )
+from bot.outbound.broadcast import Prepared, in_language
 from bot.staff.request import StaffRequest, StaffStep
 from bot.types import Reply
 
@@ -25,6 +26,18 @@ from bot.types import Reply
 def options_text(options: tuple[str, ...]) -> str:
     """The numbered options as staff (and an SMS family) read them."""
     return "\n".join(f"{n}. {option}" for n, option in enumerate(options, start=1))
+
+
+def option_labels(
+    request: StaffRequest, ready: Prepared, options: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The options in each language the question was translated into (each option translated
+    as a broadcast is; an option the translator cannot do stays as staff wrote it)."""
+    translator, catalog = request.languages.translator, request.catalog
+    return tuple(
+        (language, tuple(in_language(o, language, translator, (), catalog)[0] for o in options))
+        for language in sorted(set(ready.report.translated_languages))
+    )
 
 
 def questionnaire_poll(session: Session, broadcast_id: int) -> Poll | None:

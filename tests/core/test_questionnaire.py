@@ -13,6 +13,7 @@ from bot.pipeline.engine import Engine
 from bot.staff.broadcast_commands import ComposeProblem, parse_broadcast
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import reply_text, say
+from tests.i18n.fake_translator import FakeTranslator
 
 PRIYA, ELENA, SARAH, MAGDA = "+447700900001", "+447700900151", "+447700900101", "+447700900111"
 ASK = "questionnaire to Oaks: Which day suits the sports day? | Mon | Tue | Wed"
@@ -92,3 +93,19 @@ def test_a_family_not_asked_cannot_answer_the_questionnaire(
     assert forged.records == []
     with sessions() as session:
         assert session.scalars(select(PollAnswer)).all() == []
+
+
+def test_questionnaire_question_and_options_go_in_the_familys_language_with_the_original(
+    sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    fake = FakeTranslator()
+    engine = Engine(sessions, demo_setting, clock=lambda: MONDAY_MORNING, translator=fake)  # type: ignore[arg-type]
+    _ask(engine)
+    asked = _last_to(sessions, ELENA)
+    assert "[ro] Which day suits the sports day?" in asked.text
+    labels = [str(c["label"]) for c in asked.choices]
+    assert labels[:3] == ["[ro] Mon", "[ro] Tue", "[ro] Wed"]
+    assert any(str(c["id"]).startswith("original:") for c in asked.choices)
+    answered = say(engine, ELENA, "2")
+    assert reply_text(answered).strip() == "Vă mulțumim, Elena: am notat răspunsul: [ro] Tue."
+    assert answered.records[0]["answers"] == ["Tue"]  # staff read the English
