@@ -151,6 +151,15 @@ class RecordConsent:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerQuestionnaire:
+    """The sender's answer to questionnaire poll `poll_id`: the option numbers chosen."""
+
+    poll_id: int
+    positions: tuple[int, ...]
+    at: datetime
+
+
 Effect = (
     RecordAbsence
     | RecordCollectionChange
@@ -170,4 +179,5 @@ Effect = (
     | MoveSlot
     | ConfirmRead
     | RecordConsent
+    | AnswerQuestionnaire
 )

@@ -30,6 +30,7 @@ from bot.flows import (
     notices,
     original,
     policy,
+    questionnaire,
     read,
     safeguarding,
 )
@@ -215,6 +216,7 @@ FLOWS = Registry(
         original.FLOW,
         read.FLOW,
         consent.FLOW,
+        questionnaire.FLOW,
         language.FLOW,
         notices.FLOW,
         chased.FLOW,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Outbox
 from bot.flows.consent import PREFIX as CONSENT_PREFIX  # a consent request's Yes / No
 from bot.flows.original import PREFIX
+from bot.flows.questionnaire import PREFIX as QUESTIONNAIRE_PREFIX  # a questionnaire's options
 from bot.flows.read import PREFIX as READ_PREFIX  # an urgent broadcast's "Got it", by number too
 from bot.i18n.catalog import Catalog
 from bot.outbound.render import answer_number, choice_for
@@ -68,4 +69,8 @@ def asked_original(session: Session, guardian_id: int, tapped: str | None, text:
         .limit(1)
     )
     picked = choice_for(text, [str(choice["id"]) for choice in last or []]) or ""
-    return picked if picked.startswith((PREFIX, READ_PREFIX, CONSENT_PREFIX)) else None
+    return (
+        picked
+        if picked.startswith((PREFIX, READ_PREFIX, CONSENT_PREFIX, QUESTIONNAIRE_PREFIX))
+        else None
+    )

@@ -23,6 +23,7 @@ from bot.evenings.effects import (
 from bot.flows.effects import (
     AbsenceAfterArrival,
     AnswerChase,
+    AnswerQuestionnaire,
     BookMeeting,
     CancelMeeting,
     CiteNotice,
@@ -61,6 +62,7 @@ from bot.recording import (
     evenings,
     meetings,
     meetings_staff,
+    questionnaires,
     staff,
 )
 from bot.recording.context import (
@@ -214,6 +216,7 @@ BroadcastEffect = (
     | ReportConsent
     | ConfirmRead
     | RecordConsent
+    | AnswerQuestionnaire
 )
 
 
@@ -241,6 +244,8 @@ def _broadcast_effect(context: EffectContext, effect: BroadcastEffect) -> None:
             consents.report_consent(context, effect)
         case RecordConsent():
             consents.record_consent(context, effect)
+        case AnswerQuestionnaire():
+            questionnaires.answer_questionnaire(context, effect)
         case _:
             assert_never(effect)
 

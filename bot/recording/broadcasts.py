@@ -14,6 +14,7 @@ from bot.db.models import (
     CANCELLED,
     CONSENT,
     DRAFT,
+    QUESTIONNAIRE,
     SCHEDULED,
     SENT,
     Broadcast,
@@ -30,6 +31,7 @@ from bot.outbound.broadcast import BroadcastRefused, announce_to, describe
 from bot.outbound.outbox import Address, enqueue_to, told
 from bot.recording.consents import consent_choices
 from bot.recording.context import EffectContext
+from bot.recording.questionnaires import make_poll, questionnaire_choices, record_asked
 from bot.staff.effects import CancelBroadcast, ConfirmDraft, SaveDraft
 from bot.types import Choice, Reply
 
@@ -60,6 +62,8 @@ def save_draft(context: EffectContext, effect: SaveDraft) -> None:
     )
     context.session.add(row)
     context.session.flush()
+    if effect.kind == QUESTIONNAIRE:
+        make_poll(context, row, effect.options, dict(effect.option_labels))
 
 
 def confirm_draft(context: EffectContext, effect: ConfirmDraft) -> None:
@@ -112,6 +116,8 @@ def _send(context: EffectContext, row: Broadcast, occurrence_id: int) -> None:
     def got_it(guardian: Guardian, language: str) -> tuple[Choice, ...]:
         if row.kind == CONSENT:
             return consent_choices(context, row, guardian, language)
+        if row.kind == QUESTIONNAIRE:
+            return questionnaire_choices(context, row, language)
         if not row.urgent:
             return ()
         return (Choice(f"{READ_PREFIX}{row.id}", catalog.text(GOT_IT_KEY, language)),)
@@ -141,6 +147,8 @@ def _send(context: EffectContext, row: Broadcast, occurrence_id: int) -> None:
         )
         for g, (outbox_id, channel) in report.sent.items()
     )
+    if row.kind == QUESTIONNAIRE:
+        record_asked(context, row, report.sent)
     context.messages.extend(report.told)
     context.broadcasts.append(f"B{row.id} sent to {report.queued} guardian(s)")
     context.replies.append(Reply(describe(context.session, report, context.staff_text)))

@@ -8,7 +8,7 @@ import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from bot.db.models import (
     Child,
@@ -46,6 +46,7 @@ from bot.outbound.channel import POLL_KIND
 from bot.outbound.outbox import enqueue_to, guardian_addresses, told
 from bot.pipeline.conversation import start_flow
 from bot.recording.context import EffectContext
+from bot.recording.polls import replace_answers
 from bot.types import Choice, Reply
 
 
@@ -158,16 +159,7 @@ def answer_evening(context: EffectContext, effect: AnswerEvening) -> None:
         chosen = {newest.id} | {i for i in chosen if by_id[i].value == REMOTE}
     elif any(by_id[i].value not in (NONE, REMOTE) for i in chosen):
         chosen = {i for i in chosen if by_id[i].value != NONE}
-    session.execute(
-        delete(PollAnswer).where(
-            PollAnswer.poll_id == evening.poll_id, PollAnswer.guardian_id == guardian.id
-        )
-    )
-    for option_id in sorted(chosen):
-        session.add(
-            PollAnswer(poll_id=evening.poll_id, guardian_id=guardian.id, option_id=option_id)
-        )
-    recipient.answered_at = utcnow()
+    replace_answers(session, recipient, chosen, utcnow())
     _read_back(
         context, evening, recipient, sorted((by_id[i] for i in chosen), key=lambda o: o.position)
     )

@@ -53,7 +53,9 @@ _VERBS = {
     "remind": "reminder",
     "reminder": "reminder",
     "consent": "consent",
+    "questionnaire": "questionnaire",
 }
+MAX_OPTIONS = 10  # a questionnaire's options, as a Telegram poll allows
 _BY = re.compile(r"\s+by\s+(?=\S)", re.IGNORECASE)
 
 
@@ -68,6 +70,7 @@ class Compose:
     urgent: bool = False
     kind: str = "broadcast"  # or "reminder", "consent"
     deadline: str = ""  # a consent request's "by WHEN", in words
+    options: tuple[str, ...] = ()  # a questionnaire's options, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,13 @@ class ConsentAnswers:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionnaireResults:
+    """The answers so far to questionnaire B<id>: counts per option, who has not answered."""
+
+    broadcast_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class CancelScheduled:
     """Cancel scheduled broadcast or reminder B<id>."""
 
@@ -114,6 +124,7 @@ BroadcastCommand = (
     | ListScheduled
     | CancelScheduled
     | ConsentAnswers
+    | QuestionnaireResults
 )
 
 
@@ -127,10 +138,12 @@ def parse_broadcast(text: str) -> BroadcastCommand | None:
         return DropDraft()
     if folded == ["scheduled"]:
         return ListScheduled()
-    if len(folded) == 2 and folded[0] in ("cancel", "consent"):
+    if len(folded) == 2 and folded[0] in ("cancel", "consent", "questionnaire"):
         match = _CANCEL_ID.match(folded[1])
         if match and folded[0] == "consent":
             return ConsentAnswers(int(match.group(1)))
+        if match and folded[0] == "questionnaire":
+            return QuestionnaireResults(int(match.group(1)))
         return CancelScheduled(int(match.group(1))) if match else None
     verb, colon, rest = text.strip().partition(" ")[0].partition(":")
     if verb.casefold() not in _VERBS:
@@ -165,6 +178,8 @@ def compose(rest: str, kind: str = "broadcast") -> Compose | ComposeProblem:
         return ComposeProblem('Which room? e.g. "broadcast to Oaks: ..."')
     if kind == "consent":
         return _consent(body, rooms or (), when)
+    if kind == "questionnaire":
+        return _questionnaire(body, rooms or (), when)
     return Compose(body, rooms or (), when, urgent, kind)
 
 
@@ -177,6 +192,20 @@ def _consent(body: str, rooms: tuple[str, ...], when: str) -> Compose | ComposeP
         )
     last = found[-1]
     return Compose(body[: last.start()].strip(), rooms, when, False, "consent", body[last.end() :])
+
+
+def _questionnaire(body: str, rooms: tuple[str, ...], when: str) -> Compose | ComposeProblem:
+    """ "questionnaire [to ROOM]: QUESTION | OPTION | OPTION ...": 1 to 10 options."""
+    question, *options = [part.strip() for part in body.split("|")]
+    options = [option for option in options if option]
+    example = '"questionnaire to Oaks: Which day suits the sports day? | Mon | Tue | Wed"'
+    if not question or not options:
+        return ComposeProblem(f"Please give the question and its options after |, e.g. {example}.")
+    if len(options) > MAX_OPTIONS:
+        return ComposeProblem(
+            f"A questionnaire has at most {MAX_OPTIONS} options ({len(options)} given)."
+        )
+    return Compose(question, rooms, when, False, "questionnaire", options=tuple(options))
 
 
 def _head(words: list[str]) -> tuple[tuple[str, ...] | None, str, bool]:

@@ -36,9 +36,11 @@ from bot.staff.broadcast_commands import (
     ConsentAnswers,
     DropDraft,
     ListScheduled,
+    QuestionnaireResults,
     SendDraft,
 )
 from bot.staff.effects import CancelBroadcast, ConfirmDraft, SaveDraft
+from bot.staff.questionnaires import option_labels, options_text, questionnaire_results
 from bot.staff.request import StaffRequest, StaffStep
 from bot.staff.roles import KEY_PERSON, MANAGER
 from bot.staff.when import Recurrence, WhenError, is_recurring, moment, quiet_until, recurrence
@@ -69,6 +71,8 @@ def decide(request: StaffRequest, command: BroadcastCommand) -> StaffStep:
             return _cancel(request, broadcast_id)
         case ConsentAnswers(broadcast_id=broadcast_id):
             return _consent_answers(request, broadcast_id)
+        case QuestionnaireResults(broadcast_id=broadcast_id):
+            return questionnaire_results(request, broadcast_id)
 
 
 def _allowed(request: StaffRequest, rooms: tuple[str, ...]) -> bool:
@@ -131,11 +135,16 @@ def _preview(request: StaffRequest, command: Compose) -> StaffStep:
         repeat.at.strftime("%H:%M") if repeat else None,
         tuple((language, text, flag) for language, (text, flag) in sorted(ready.made.items())),
         deadline,
+        command.options,
+        option_labels(request, ready, command.options) if command.options else (),
     )
     when = _when_text(request, send_at, repeat)
     if deadline is not None:
         when += f", answers by {deadline.strftime('%a %d %b %H:%M')}"
     text = _preview_text(request, command, ready, when)
+    if command.options:
+        text = text.replace("\n" + request.say("broadcasts.preview_choose"), "")
+        text += f"\n{options_text(command.options)}\n{request.say('broadcasts.preview_choose')}"
     return StaffStep((Reply(text, (SEND, CANCEL)),), (draft,))
 
 

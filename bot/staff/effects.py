@@ -68,6 +68,9 @@ class SaveDraft:
     repeat_at: str | None = None  # "15:00"
     texts: tuple[tuple[str, str, bool], ...] = ()  # (language, text, translated) as previewed
     deadline: datetime | None = None  # a consent request's answers by
+    options: tuple[str, ...] = ()  # a questionnaire's options, in order
+    # and in each language the question was translated into: (language, options)
+    option_labels: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from bot.staff.broadcast_commands import (
     ConsentAnswers,
     DropDraft,
     ListScheduled,
+    QuestionnaireResults,
     SendDraft,
 )
 from bot.staff.broadcasts import decide as decide_broadcast
@@ -99,6 +100,7 @@ def _decide(request: StaffRequest, command: Command) -> StaffStep:
             | DropDraft()
             | ListScheduled()
             | ConsentAnswers()
+            | QuestionnaireResults()
             | CancelScheduled()
         ) as command:
             return decide_broadcast(request, command)

@@ -16,6 +16,7 @@ from bot.db.models.base import Base, utcnow
 
 DRAFT, SCHEDULED, SENT, CANCELLED = "draft", "scheduled", "sent", "cancelled"
 CONSENT = "consent"  # the kind of a consent request
+QUESTIONNAIRE = "questionnaire"  # the kind of a questionnaire (its poll: polls.source_id = id)
 
 
 class Broadcast(Base):
