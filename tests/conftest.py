@@ -24,6 +24,19 @@ MONDAY_MORNING = datetime(2026, 11, 23, 8, 15, tzinfo=UTC)  # Mon 23 Nov 2026, 0
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `postgres_only` (what only PostgreSQL has: advisory locks, several turns
+    processes) runs on PostgreSQL alone: its other variants are deselected, not skipped."""
+    kept, dropped = [], []
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("db_url")  # type: ignore[attr-defined]
+        only_pg = item.get_closest_marker("postgres_only") is not None
+        (dropped if only_pg and backend != "postgresql" else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def dashboard_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     """Outside demo mode the web app needs PARENTBOT_SECRET_KEY (the staff dashboard signs its

@@ -92,14 +92,9 @@ def test_two_turns_processes_answer_every_conversation_in_order_exactly_once(
         assert len(inbound_ids) == len(TEXTS), phone
 
 
-@pytest.fixture
-def postgres_only(db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("advisory locks: PostgreSQL only (SQLite runs one turns process)")
-
-
+@pytest.mark.postgres_only  # advisory locks (SQLite runs one turns process)
 def test_a_conversation_another_process_is_answering_is_skipped_then_answered(
-    postgres_only: None, sessions: sessionmaker[Session], demo_setting: int
+    sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     sarah, mark = PHONES[0], PHONES[1]
     _keep(sessions, TEXTS[:2], [sarah, mark])
@@ -115,8 +110,9 @@ def test_a_conversation_another_process_is_answering_is_skipped_then_answered(
     assert engine.handle_received() == 2
 
 
+@pytest.mark.postgres_only  # advisory locks (SQLite runs one turns process)
 def test_a_crashed_process_lets_go_of_the_conversation(
-    postgres_only: None, sessions: sessionmaker[Session], demo_setting: int
+    sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     sarah = PHONES[0]
     _keep(sessions, TEXTS[:1], [sarah])
