@@ -4,25 +4,20 @@ line, sent by the scheduler's `broadcasts` job like one confirmed in the chat; a
 
 from __future__ import annotations
 
-from collections import Counter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.audit import audit
 from bot.db.models import (
     SCHEDULED,
     Broadcast,
-    BroadcastOccurrence,
-    BroadcastRecipient,
-    Guardian,
-    Outbox,
     Setting,
     utcnow,
 )
 from bot.db.session import transaction
 from bot.outbound.audience import rooms_guardian_ids
+from bot.staff.broadcasts_view import broadcast_status as family_statuses
 from bot.staff.when import is_recurring, moment, recurrence
 from parentbot.cli_shared import cli_actor
 
@@ -59,33 +54,20 @@ def schedule_broadcast(
 
 def broadcast_status(sessions: sessionmaker[Session], setting_id: int, broadcast_id: int) -> str:
     """Per family: the channel, what the channel said (sent, delivered, read, failed, ...),
-    confirmed ("Got it"), resent by SMS, in a call task. Raises LookupError for an unknown id."""
+    confirmed ("Got it"), resent by SMS, in a call task (`bot.staff.broadcasts_view`, as the
+    dashboard shows it). Raises LookupError for an unknown id."""
     with sessions() as session:
-        row = session.get(Broadcast, broadcast_id)
-        if row is None or row.setting_id != setting_id:
-            raise LookupError(f"There is no broadcast B{broadcast_id}.")
+        found = family_statuses(session, setting_id, broadcast_id)
+        row = found.broadcast
         lines = [
             f"B{row.id} ({'URGENT ' if row.urgent else ''}{row.kind}, {row.status}): "
             f"{row.text[:80]}"
         ]
-        families = session.execute(
-            select(BroadcastOccurrence.slot, Guardian.name, BroadcastRecipient, Outbox.status)
-            .join(BroadcastOccurrence, BroadcastOccurrence.id == BroadcastRecipient.occurrence_id)
-            .join(Guardian, Guardian.id == BroadcastRecipient.guardian_id)
-            .outerjoin(Outbox, Outbox.id == BroadcastRecipient.outbox_id)
-            .where(BroadcastOccurrence.broadcast_id == row.id)
-            .order_by(BroadcastOccurrence.slot, Guardian.name)
-        ).all()
-        counts: Counter[str] = Counter()
-        for slot, name, recipient, status in families:
-            notes = [status or "deleted"]
-            notes += ["confirmed"] if recipient.confirmed_at else []
-            notes += ["resent by SMS"] if recipient.resent_at else []
-            notes += ["in a call task"] if recipient.escalated_at else []
-            counts.update(notes)
-            lines.append(f"{slot[:16]}  {name} ({recipient.channel}): {', '.join(notes)}")
-        if not families:
+        for family in found.families:
+            notes = ", ".join(family.notes)
+            lines.append(f"{family.slot}  {family.guardian} ({family.channel}): {notes}")
+        if not found.families:
             lines.append("Not sent yet.")
         else:
-            lines.append("Totals: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            lines.append("Totals: " + ", ".join(f"{k} {v}" for k, v in found.totals))
         return "\n".join(lines)

@@ -78,27 +78,51 @@ def booked(session: Session, evening: ParentsEvening) -> list[Booked]:
     return rows
 
 
-def grid_text(session: Session, evening: ParentsEvening) -> str:
-    """The whole evening as a text grid: a row per slot, a column per member of staff."""
+@dataclass(frozen=True, slots=True)
+class EveningGrid:
+    """The evening's grid as data: a column per member of staff, a row per slot; a cell holds
+    the children met (", (phone)" added), "" when free, None in a break."""
+
+    staff: tuple[str, ...]
+    rows: tuple[tuple[datetime, tuple[str | None, ...]], ...]
+
+    def only(self, name: str) -> EveningGrid:
+        """The same grid with `name`'s column alone (empty when they meet nobody)."""
+        keep = [index for index, staff in enumerate(self.staff) if staff == name]
+        rows = tuple((start, tuple(cells[i] for i in keep)) for start, cells in self.rows)
+        return EveningGrid(tuple(self.staff[i] for i in keep), rows)
+
+
+def evening_grid(session: Session, evening: ParentsEvening) -> EveningGrid:
+    """The evening's grid (what `grid_text` prints and the dashboard shows)."""
     meetings = booked(session, evening)
     spec = evening_spec(evening)
     grid = grid_for(spec, session.get_one(Setting, evening.setting_id).timezone)
-    staff = sorted({m.staff for m in meetings})
+    staff = tuple(sorted({m.staff for m in meetings}))
     at = {
         (m.start, m.staff): ", ".join(m.children) + (" (phone)" if m.mode == "phone" else "")
         for m in meetings
     }
-    width = max([len(text) for text in at.values()] + [len(name) for name in staff] + [4])
+    rows = tuple(
+        (
+            start,
+            tuple(None if index in grid.breaks else at.get((start, name), "") for name in staff),
+        )
+        for index, (start, _end) in enumerate(grid.slots)
+    )
+    return EveningGrid(staff, rows)
+
+
+def grid_text(session: Session, evening: ParentsEvening) -> str:
+    """The whole evening as a text grid: a row per slot, a column per member of staff."""
+    grid = evening_grid(session, evening)
+    texts = [cell for _start, cells in grid.rows for cell in cells if cell]
+    width = max([len(text) for text in texts] + [len(name) for name in grid.staff] + [4])
     lines = [f"Parents' evening E{evening.id} ({evening.status}), replies by {evening.reply_by}"]
-    lines.append(" " * 16 + " | ".join(name.ljust(width) for name in staff))
-    for index, (start, _end) in enumerate(grid.slots):
-        cells = [
-            "(break)".ljust(width)
-            if index in grid.breaks
-            else at.get((start, name), "").ljust(width)
-            for name in staff
-        ]
-        lines.append(f"{start:%a %d %b %H:%M} | " + " | ".join(cells))
+    lines.append(" " * 16 + " | ".join(name.ljust(width) for name in grid.staff))
+    for start, cells in grid.rows:
+        shown = ["(break)" if cell is None else cell for cell in cells]
+        lines.append(f"{start:%a %d %b %H:%M} | " + " | ".join(c.ljust(width) for c in shown))
     return "\n".join(line.rstrip() for line in lines)
 
 

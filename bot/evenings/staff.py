@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select
-
-from bot.db.models import Guardian, ParentsEvening, PollRecipient
+from bot.db.models import ParentsEvening
 from bot.evenings.command import EveningError, parse_evening
 from bot.evenings.effects import AskPoll, CancelEvening, CreateEvening, SendEvening
 from bot.evenings.grid import grid_for, windows_for
+from bot.evenings.progress import poll_progress
 from bot.evenings.scope import evening_spec, in_scope, poll_options, poll_question
 from bot.flows.dates import short_date
 from bot.staff.request import StaffRequest, StaffStep
@@ -104,12 +103,7 @@ def status(request: StaffRequest, evening_id: int) -> StaffStep:
     evening = request.session.get(ParentsEvening, evening_id)
     if evening is None or evening.setting_id != request.setting.id or evening.poll_id is None:
         return StaffStep.say(request, "evening.unknown", id=evening_id)
-    waiting = request.session.scalars(
-        select(Guardian.name)
-        .join(PollRecipient, PollRecipient.guardian_id == Guardian.id)
-        .where(PollRecipient.poll_id == evening.poll_id, PollRecipient.answered_at.is_(None))
-        .order_by(Guardian.name)
-    ).all()
+    waiting = poll_progress(request.session, evening).waiting
     names = ", ".join(waiting) or "none"
     return StaffStep.say(
         request, "evening.not_answered", id=evening.id, count=len(waiting), names=names

@@ -9,6 +9,10 @@
 - The office screens: delivery problems and the roster for managers and admins, the audit log
   and the Policies screen for managers.
 - Meetings: everyone sees the meetings they hold; managers see every meeting.
+- Broadcasts: managers; key persons too, to their own room, when the setting allows it (the
+  setting's part is `bot.staff.broadcasts_view.may_broadcast`, the chat's own rule).
+- Parents' evenings: everyone sees the list and the poll's progress; in a grid a key person
+  sees their own column, managers every column and the exports.
 
 Every dashboard route asks `permits` before it reads or changes anything.
 """
@@ -19,7 +23,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from bot.db.models import SAFEGUARDING_HANDOFF, Child, HandoffItem, Staff
-from bot.staff.roles import ADMIN, MANAGER, sees_safeguarding
+from bot.staff.roles import ADMIN, KEY_PERSON, MANAGER, sees_safeguarding
 
 
 class Action(Enum):
@@ -36,6 +40,9 @@ class Action(Enum):
     MANAGE_POLICIES = "manage_policies"  # upload documents, see unanswered questions, synonyms
     VIEW_MEETINGS = "view_meetings"  # everyone: a key person their own, managers all (ALL_MEETINGS)
     VIEW_ALL_MEETINGS = "view_all_meetings"
+    BROADCAST = "broadcast"  # compose, send, cancel, status (and the setting must allow it)
+    VIEW_EVENINGS = "view_evenings"  # everyone: a key person their own column
+    VIEW_ALL_EVENINGS = "view_all_evenings"  # every column and the CSV / .ics exports
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +112,9 @@ _SCREENS = {
     Action.MANAGE_POLICIES: (MANAGER,),
     Action.VIEW_MEETINGS: None,
     Action.VIEW_ALL_MEETINGS: (MANAGER,),
+    Action.BROADCAST: (MANAGER, KEY_PERSON),
+    Action.VIEW_EVENINGS: None,
+    Action.VIEW_ALL_EVENINGS: (MANAGER,),
 }
 
 

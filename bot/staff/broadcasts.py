@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.db.models import CONSENT, DRAFT, SCHEDULED, Broadcast, ChannelIdentity, Guardian, Room
 from bot.flows.dates import short_date
@@ -238,10 +239,14 @@ def _sms_view(request: StaffRequest, ready: Prepared, english: str) -> str:
 
 
 def _draft(request: StaffRequest) -> Broadcast | None:
+    return latest_draft(request.session, request.staff.id)
+
+
+def latest_draft(session: Session, staff_id: int) -> Broadcast | None:
     """This member of staff's draft (their latest preview), if any."""
-    return request.session.scalar(
+    return session.scalar(
         select(Broadcast)
-        .where(Broadcast.staff_id == request.staff.id, Broadcast.status == DRAFT)
+        .where(Broadcast.staff_id == staff_id, Broadcast.status == DRAFT)
         .order_by(Broadcast.id.desc())
         .limit(1)
     )

@@ -1,12 +1,12 @@
 """The staff dashboard, served by the web app under /staff: sign-in by a one-time code to the
 member's own channel (a picker in demo mode), Today, the Inbox, Meetings, Policies, Delivery
-problems, the Roster upload and the Audit log, each role-checked on the server
-(`bot.staff.access`) and audited.
+problems, the Roster upload, the Audit log, Broadcasts and Parents' evenings, each role-checked
+on the server (`bot.staff.access`) and audited.
 
 Server-rendered Jinja2 templates with HTMX (vendored in static/, see static/HTMX.md) and a
 small stylesheet; no build step. Every string comes from content/dashboard/en.toml.
 
-Adding a screen (broadcasts, parents' evenings): a `routes_<screen>.py`
+Adding a screen: a `routes_<screen>.py`
 with `add_routes(router)`, its templates, an `Action` in `bot.staff.access` and a line in
 `permits`, a nav entry in templates/layout.html, and the module in `create_dashboard` below.
 """
@@ -23,6 +23,8 @@ from starlette.middleware.base import RequestResponseEndpoint
 
 from bot.pipeline.engine import Engine
 from parentbot.dashboard import (
+    routes_broadcasts,
+    routes_evenings,
     routes_inbox,
     routes_live,
     routes_meetings,
@@ -71,6 +73,7 @@ def create_dashboard(engine: Engine, config: DashboardConfig) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routes_sign_in.add_routes(app.router, config.demo)
     modules = (routes_today, routes_inbox, routes_meetings, routes_policies, routes_office)
+    modules += (routes_broadcasts, routes_evenings)
     for module in (*modules, routes_live):
         module.add_routes(app.router)
     app.middleware("http")(_security_headers)

@@ -2,8 +2,9 @@
 
 Marking a child in, acknowledging a notice and replying to a parent go through the chat's own
 staff commands, decided and applied by `Engine.staff_command` as if the member of staff had sent
-"arrived Maya Thompson", "ack A12", "reply H12 ...", "close H12" or "pass H12 to Sam" (the last
-two as typed commands, the colleague by id), so the dashboard and the chat can never differ in
+"arrived Maya Thompson", "ack A12", "reply H12 ...", "close H12", "pass H12 to Sam" (those
+two as typed commands, the colleague by id), "broadcast to Oaks Fri 9:00: ...",
+"broadcast:send" or "cancel B12", so the dashboard and the chat can never differ in
 what they record, audit, or tell parents. The caller has asked `bot.staff.access.permits` first;
 the command's own check asks it again.
 """
@@ -53,6 +54,23 @@ class StaffActions:
         with self.dashboard.writing() as session:
             to = session.get_one(Staff, to_staff_id)
             return self._command(session, staff_id, PassOn(handoff_id, to.name, to.id))
+
+    def broadcast(self, staff_id: int, room: str, when: str, text: str) -> str:
+        """Preview a broadcast ("broadcast to ROOM WHEN: TEXT"); nothing goes until it is sent."""
+        to = f" to {room}" if room else ""
+        at = f" {when}" if when else ""
+        with self.dashboard.writing() as session:
+            return self._command(session, staff_id, f"broadcast{to}{at}: {text}")
+
+    def broadcast_choice(self, staff_id: int, choice: str) -> str:
+        """Send or drop the previewed broadcast (the preview's `broadcast:send` / `:cancel`)."""
+        with self.dashboard.writing() as session:
+            return self._command(session, staff_id, f"broadcast:{choice}")
+
+    def cancel_scheduled(self, staff_id: int, broadcast_id: int) -> str:
+        """Cancel a scheduled broadcast or reminder ("cancel B12")."""
+        with self.dashboard.writing() as session:
+            return self._command(session, staff_id, f"cancel B{broadcast_id}")
 
     def _command(self, session: Session, staff_id: int, said: str | Command) -> str:
         setting = self.dashboard.setting(session)

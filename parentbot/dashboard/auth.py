@@ -18,6 +18,7 @@ from starlette.types import Scope
 
 from bot.audit import audit
 from bot.staff.access import Action, Target, Viewer, permits
+from bot.staff.broadcasts_view import may_broadcast
 from bot.staff.dashboard_views import Today
 from bot.staff.sign_in import session_member
 from parentbot.dashboard.context import Dashboard, dashboard_of
@@ -119,10 +120,19 @@ def page_values(dashboard: Dashboard, signed: Signed, screen: str, **values: Any
         "audit": permits(viewer, Action.VIEW_AUDIT),
         "policies": permits(viewer, Action.MANAGE_POLICIES),
         "all_meetings": permits(viewer, Action.VIEW_ALL_MEETINGS),
+        "broadcasts": _may_broadcast(dashboard, viewer),
     }
     register = values.get("today")
     live = live_state(dashboard, viewer, register if isinstance(register, Today) else None)
     return {"viewer": viewer, "screens": screens, "screen": screen, "live": live, **values}
+
+
+def _may_broadcast(dashboard: Dashboard, viewer: Viewer) -> bool:
+    """The Broadcasts screen: by role, and for a key person only when the setting allows it."""
+    if not permits(viewer, Action.BROADCAST):
+        return False
+    with dashboard.reading() as session:
+        return may_broadcast(viewer, dashboard.setting(session))
 
 
 def is_multipart(scope: Scope) -> bool:

@@ -34,7 +34,14 @@ from tests.dashboard.support import (
 
 PUBLIC = {("GET", "/sign-in"), ("POST", "/sign-in"), ("POST", "/sign-in/code")}
 DEMO_PUBLIC = {("GET", "/sign-in"), ("POST", "/sign-in/as")}
-SAMPLE_PARAMS = {"child_id": "1", "handoff_id": "1", "ref": "A1"}
+SAMPLE_PARAMS = {
+    "child_id": "1",
+    "handoff_id": "1",
+    "ref": "A1",
+    "broadcast_id": "1",
+    "choice": "send",
+    "evening_id": "1",
+}
 
 
 def _dashboard_routes(demo: bool, engine: Engine) -> list[tuple[str, str]]:
