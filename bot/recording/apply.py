@@ -36,6 +36,7 @@ from bot.flows.effects import (
     RecordCollectionChange,
     RecordConsent,
     SetLanguage,
+    WithdrawConsent,
     WithdrawNotice,
 )
 from bot.jobs.effects import (
@@ -214,6 +215,7 @@ BroadcastEffect = (
     | ReportConsent
     | ConfirmRead
     | RecordConsent
+    | WithdrawConsent
 )
 
 
@@ -241,6 +243,8 @@ def _broadcast_effect(context: EffectContext, effect: BroadcastEffect) -> None:
             consents.report_consent(context, effect)
         case RecordConsent():
             consents.record_consent(context, effect)
+        case WithdrawConsent():
+            consents.withdraw_consent(context, effect)
         case _:
             assert_never(effect)
 
