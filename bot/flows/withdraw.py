@@ -5,7 +5,9 @@ The request is the one consent request that asked the sender whose words the mes
 ("farm", "photo"); the children are the ones it names, else every child the request asked about.
 With a request found the withdrawal is recorded as "no" per child and staff are told
 (bot/recording/consents.py); without one it goes to the key person as a `consent_withdrawn`
-handoff, and the parent is told it was passed on. Only the sender's own children count.
+handoff (each child's, when no child is named), and the parent is told it was passed on.
+Only the sender's own children count; a child named that the request did not ask about is passed
+on too.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Never
 
-from bot.flows.basic import responder
+from bot.flows.basic import who_answers
 from bot.flows.effects import CreateHandoff, WithdrawConsent
 from bot.flows.flow import Flow
 from bot.flows.turn import ConsentAsked, StepResult, Turn
@@ -52,17 +54,29 @@ def withdraw(turn: Turn) -> StepResult:
     asked = named_request(turn)
     named = turn.understanding.children
     if asked is None:
-        child, who = responder(turn)
-        reply = turn.reply("withdraw.passed_on", name=turn.sender.first_name, who=who)
-        handoff = CreateHandoff("consent_withdrawn", turn.text, child.id if child else None)
-        return StepResult((reply,), (handoff,))
-    child_ids = tuple(c for c in asked.child_ids if not named or c in named) or asked.child_ids
+        return _passed_on(turn)
+    child_ids = tuple(c for c in asked.child_ids if not named or c in named)
+    if not child_ids:
+        return _passed_on(turn)
     children = [turn.sender.child(child_id) for child_id in child_ids]
     names = ", ".join(child.name for child in children if child)
     reply = turn.reply("withdraw.recorded", name=turn.sender.first_name, child=names)
     return StepResult(
         (reply,), (WithdrawConsent(asked.broadcast_id, child_ids, turn.text, turn.now),)
     )
+
+
+def _passed_on(turn: Turn) -> StepResult:
+    """A general note for staff: a `consent_withdrawn` handoff to the key person of each child
+    the message names (else of each of the sender's children), and the parent told so."""
+    named = [turn.sender.child(child_id) for child_id in turn.understanding.children]
+    children = [child for child in named if child] or list(turn.sender.children)
+    who = list(dict.fromkeys(who_answers(turn, child) for child in children)) or [
+        who_answers(turn, None)
+    ]
+    reply = turn.reply("withdraw.passed_on", name=turn.sender.first_name, who=", ".join(who))
+    handoffs = tuple(CreateHandoff("consent_withdrawn", turn.text, child.id) for child in children)
+    return StepResult((reply,), handoffs or (CreateHandoff("consent_withdrawn", turn.text),))
 
 
 def suggest(turn: Turn) -> StepResult:
