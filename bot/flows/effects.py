@@ -62,7 +62,8 @@ class AbsenceAfterArrival:
 class CreateHandoff:
     """A question or concern a person on the staff must answer."""
 
-    kind: str  # concern, other, policy_unanswered, book_meeting, update_details
+    kind: str  # concern, other, policy_unanswered, book_meeting, update_details, suggestion,
+    # consent_withdrawn
     text: str
     child_id: int | None = None
 
@@ -160,6 +161,17 @@ class AnswerQuestionnaire:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class WithdrawConsent:
+    """The sender withdraws consent request `broadcast_id` for these children of theirs: recorded
+    as "no", and the children's key persons and the request's organiser are told."""
+
+    broadcast_id: int
+    child_ids: tuple[int, ...]
+    text: str  # the parent's own words, quoted to staff
+    at: datetime
+
+
 Effect = (
     RecordAbsence
     | RecordCollectionChange
@@ -180,4 +192,5 @@ Effect = (
     | ConfirmRead
     | RecordConsent
     | AnswerQuestionnaire
+    | WithdrawConsent
 )

@@ -33,6 +33,7 @@ from bot.flows import (
     questionnaire,
     read,
     safeguarding,
+    withdraw,
 )
 from bot.flows.flow import Flow, Step, expired, flow_name
 from bot.flows.turn import ASK_AGAIN, ASK_OR_END, END, KEEP, StepResult, Turn
@@ -222,6 +223,8 @@ FLOWS = Registry(
         chased.FLOW,
         evening.FLOW,
         policy.FLOW,
+        withdraw.FLOW,
+        withdraw.SUGGESTION,
         basic.HELP,
         meeting.FLOW,
         basic.DETAILS,

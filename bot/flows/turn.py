@@ -20,6 +20,15 @@ ASK_OR_END = "<ask or end>"  # a question waiting stays and is asked again; else
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentAsked:
+    """A consent request that asked the sender: its id, its text and their children it named."""
+
+    broadcast_id: int
+    text: str
+    child_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ChildView:
     """One of the sender's own children, with what routing and read-backs need."""
 
@@ -129,6 +138,8 @@ class Turn:
     broadcast_sent: Callable[[int], bool] = lambda _broadcast_id: False
     # whether consent request <id> asked the sender about this child of theirs
     consent_asked: Callable[[int, int], bool] = lambda _broadcast_id, _child_id: False
+    # the consent requests that asked the sender, with the children of theirs each asked about
+    consent_requests: Callable[[], tuple[ConsentAsked, ...]] = lambda: ()
     choice_expired: bool = False  # a choice that was not offered (bot/pipeline/choices.py)
     meetings: Meetings = field(default_factory=Meetings)  # free slots, booked meetings, offers
 

@@ -29,7 +29,8 @@ _TAGS = re.compile(r"<[^>]{0,200}>")
 _CHILD_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.CONCERN})
 _DATED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE, Intent.BOOK_MEETING})
 _NAMED_INTENTS = frozenset({Intent.ABSENCE, Intent.COLLECTION_CHANGE})
-_ASKS_FOR_CHILD = frozenset({Intent.BOOK_MEETING})  # another family's child named: refused
+# another family's child named: refused
+_ASKS_FOR_CHILD = frozenset({Intent.BOOK_MEETING, Intent.WITHDRAW_CONSENT})
 # what a message about a booked meeting may otherwise read as ("when is my meeting?" asks)
 _MEETING_ROUTES = frozenset(
     {Intent.BOOK_MEETING, Intent.POLICY_QUESTION, Intent.OTHER, Intent.HELP, Intent.CONCERN}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -52,7 +52,7 @@ from bot.pipeline.understanding import understand_message
 from bot.policies.knowledge import Knowledge
 from bot.recording import EffectContext, apply_effects
 from bot.recording.broadcasts import broadcast_sent_to
-from bot.recording.consents import consent_asked
+from bot.recording.consents import consent_asked, consent_requests
 from bot.recording.notices import own_notice
 from bot.staff.commands import Command
 from bot.staff.handler import StaffRequest
@@ -282,9 +282,8 @@ class Engine:
             broadcast_sent=lambda broadcast_id: broadcast_sent_to(
                 session, guardian_id, broadcast_id
             ),
-            consent_asked=lambda broadcast_id, child_id: consent_asked(
-                session, guardian_id, broadcast_id, child_id
-            ),
+            consent_asked=partial(consent_asked, session, guardian_id),
+            consent_requests=partial(consent_requests, session, guardian_id),
             choice_expired=choice.expired,
             meetings=meeting_lookups(session, setting, guardian_id, now),
         )

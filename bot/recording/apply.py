@@ -37,6 +37,7 @@ from bot.flows.effects import (
     RecordCollectionChange,
     RecordConsent,
     SetLanguage,
+    WithdrawConsent,
     WithdrawNotice,
 )
 from bot.jobs.effects import (
@@ -217,6 +218,7 @@ BroadcastEffect = (
     | ConfirmRead
     | RecordConsent
     | AnswerQuestionnaire
+    | WithdrawConsent
 )
 
 
@@ -246,6 +248,8 @@ def _broadcast_effect(context: EffectContext, effect: BroadcastEffect) -> None:
             consents.record_consent(context, effect)
         case AnswerQuestionnaire():
             questionnaires.answer_questionnaire(context, effect)
+        case WithdrawConsent():
+            consents.withdraw_consent(context, effect)
         case _:
             assert_never(effect)
 

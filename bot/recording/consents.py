@@ -3,6 +3,8 @@ and the organiser's list at the deadline (claimed once, as an occurrence "deadli
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +21,8 @@ from bot.db.models import (
 )
 from bot.db.session import insert_unless_present
 from bot.flows.consent import PREFIX
-from bot.flows.effects import RecordConsent
+from bot.flows.effects import RecordConsent, WithdrawConsent
+from bot.flows.turn import ConsentAsked
 from bot.jobs.effects import RemindConsent, ReportConsent
 from bot.outbound.audience import children_in_scope
 from bot.outbound.outbox import Address, enqueue_to, told
@@ -61,21 +64,78 @@ def consent_asked(session: Session, guardian_id: int, broadcast_id: int, child_i
     return went is not None and child_id in in_scope
 
 
-def record_consent(context: EffectContext, effect: RecordConsent) -> None:
-    """The answer for the child (the latest stands), and a `consent` record."""
+def consent_requests(session: Session, guardian_id: int) -> tuple[ConsentAsked, ...]:
+    """The consent requests that went to the guardian, with their children each asked about."""
+    ids = session.scalars(
+        select(BroadcastOccurrence.broadcast_id)
+        .join(BroadcastRecipient, BroadcastRecipient.occurrence_id == BroadcastOccurrence.id)
+        .join(Broadcast, Broadcast.id == BroadcastOccurrence.broadcast_id)
+        .where(BroadcastRecipient.guardian_id == guardian_id, Broadcast.kind == CONSENT)
+        .distinct()
+    )
+    rows = [session.get_one(Broadcast, broadcast_id) for broadcast_id in sorted(set(ids))]
+    return tuple(
+        ConsentAsked(
+            row.id, row.text, tuple(c.id for c in children_in_scope(session, row, guardian_id))
+        )
+        for row in rows
+    )
+
+
+def _answer(
+    context: EffectContext, broadcast_id: int, child_id: int, answer: str, at: datetime
+) -> Child:
+    """The family's answer for the child (the latest stands)."""
     session, guardian = context.session, context.guardian
     assert guardian is not None
     existing = session.scalar(
-        select(Consent).where(
-            Consent.broadcast_id == effect.broadcast_id, Consent.child_id == effect.child_id
-        )
+        select(Consent).where(Consent.broadcast_id == broadcast_id, Consent.child_id == child_id)
     )
     if existing is None:
-        existing = Consent(broadcast_id=effect.broadcast_id, child_id=effect.child_id)
+        existing = Consent(broadcast_id=broadcast_id, child_id=child_id)
         session.add(existing)
-    existing.guardian_id, existing.answer = guardian.id, effect.answer
-    existing.answered_at = effect.at
-    child = session.get_one(Child, effect.child_id)
+    existing.guardian_id, existing.answer, existing.answered_at = guardian.id, answer, at
+    return session.get_one(Child, child_id)
+
+
+def withdraw_consent(context: EffectContext, effect: WithdrawConsent) -> None:
+    """ "No" for each child, a `consent` record "withdrawn", and the children's key persons and
+    the request's organiser (else the managers) told."""
+    guardian = context.guardian
+    assert guardian is not None
+    children = [_answer(context, effect.broadcast_id, c, "no", effect.at) for c in effect.child_ids]
+    for child in children:
+        context.audit("consent_withdrawn", f"child:{child.id}", {"request": effect.broadcast_id})
+    names = [child.display_name for child in children]
+    row = context.session.get_one(Broadcast, effect.broadcast_id)
+    context.records.append(
+        {
+            "type": "consent",
+            "children": names,
+            "answer": "withdrawn",
+            "request": f"B{row.id}",
+            "by": guardian.name,
+        }
+    )
+    organiser = context.session.get(Staff, row.staff_id) if row.staff_id else None
+    staff = [child.key_person for child in children if child.key_person]
+    staff += [organiser] if organiser else context.alerts.managers()
+    text = context.staff_text(
+        "consent_withdrawal.notify",
+        guardian=guardian.name,
+        ref=f"B{row.id}",
+        text=row.text,
+        children=", ".join(names),
+        words=effect.text,
+    )
+    context.alerts.to(list({member.id: member for member in staff}.values()), text)
+
+
+def record_consent(context: EffectContext, effect: RecordConsent) -> None:
+    """The answer for the child (the latest stands), and a `consent` record."""
+    guardian = context.guardian
+    assert guardian is not None
+    child = _answer(context, effect.broadcast_id, effect.child_id, effect.answer, effect.at)
     context.audit("consent_given", f"child:{child.id}", {"answer": effect.answer})
     context.records.append(
         {
