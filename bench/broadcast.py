@@ -1,4 +1,5 @@
-"""Broadcast figure: 1,000 Telegram sends through the DeliveryWorker to the fake Bot API.
+"""Broadcast figures: 1,000 Telegram sends through the DeliveryWorker to the fake Bot API, and
+a mixed run of 5,000 families on Telegram, SMS and WhatsApp (bench/broadcast_mixed.py).
 
 The fake enforces Telegram's 30 messages/s cap (429 + retry_after beyond it). Run twice: once
 clean, once with 5% of answers being 429. Prints the rate achieved as a share of the cap, and
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -40,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from telegram import Bot  # noqa: E402
 
+from bench.broadcast_mixed import FAIL_FRACTION, FAMILIES, TIMEOUT_FRACTION, run_mixed  # noqa: E402
 from bot.db.models import Base, Outbox  # noqa: E402
 from bot.db.session import make_engine, make_session_factory, transaction  # noqa: E402
 from bot.outbound.channel import SendResult, SendStatus  # noqa: E402
@@ -139,9 +142,11 @@ def _early_retries(calls: list[Call], retry_after: float) -> int:
     return early
 
 
-async def _stop_when_settled(sessions: object, stop: asyncio.Event, started: float) -> None:
+async def _stop_when_settled(
+    sessions: object, stop: asyncio.Event, started: float, deadline: float = DEADLINE_SECONDS
+) -> None:
     """Stop the worker once no row is pending or sending (or at the deadline)."""
-    while time.monotonic() - started < DEADLINE_SECONDS:
+    while time.monotonic() - started < deadline:
         if not await asyncio.to_thread(_pending, sessions):
             break
         await asyncio.sleep(0.05)
@@ -155,11 +160,17 @@ def _pending(sessions: object) -> bool:
 
 
 async def main() -> dict[str, object]:
+    load_before = [round(n, 2) for n in os.getloadavg()]
+    print("load average (1, 5, 15 min):", load_before, flush=True)
     with tempfile.TemporaryDirectory() as folder:
         clean = await run(0.0, Path(folder))
         print("clean:", json.dumps(clean), flush=True)
         flaky = await run(0.05, Path(folder))
         print("5% 429:", json.dumps(flaky), flush=True)
+        mixed = await run_mixed(Path(folder), _stop_when_settled)
+        print("mixed:", json.dumps(mixed), flush=True)
+    load_after = [round(n, 2) for n in os.getloadavg()]
+    print("load average after:", load_after, flush=True)
     return {
         "rate_of_cap": clean["rate_of_cap"],
         "lost": clean["lost"] + flaky["lost"],
@@ -175,6 +186,15 @@ async def main() -> dict[str, object]:
         "rate_definition": "(accepted - 1) / first-to-last accepted send, as the fake saw them",
         "cap_per_s": CAP,
         "messages": MESSAGES,
+        "mixed": {
+            "families": sum(FAMILIES.values()),
+            "fail_fraction_429": FAIL_FRACTION,
+            "timeout_fraction": TIMEOUT_FRACTION,
+            "scaled": "SMS cap 10/s (real: about 1/s per long code); Telegram, WhatsApp real",
+            **mixed,
+        },
+        "load_average_before": load_before,
+        "load_average_after": load_after,
     }
 
 

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 WHATSAPP_PREFIX = "whatsapp:"
 # Twilio error codes with a meaning parentbot acts on; others are kept as "twilio:<code>".
+# Twilio's 429 names no wait: retry after a second, in hand, and give the pacing slot back (the
+# refused request sent nothing); a run of them is a flood, which pauses the channel.
+RETRY_AFTER_429 = 1.0
 ERROR_REASONS = {21610: OPTED_OUT, 63016: OUTSIDE_WINDOW}
 MESSAGE_SID = re.compile(r"[A-Za-z0-9]{1,64}")  # Twilio's are 34: "SM" or "MM" and 32 hex digits
 SENDER = re.compile(r"[^\x00-\x1f\x7f]{1,32}")  # E.164 is 16 at most; audit rows hold 64
@@ -186,7 +189,8 @@ def create_message(client: Client, **params: Any) -> SendResult:
         message = client.messages.create(**params)
     except TwilioRestException as exc:
         if exc.status == 429:
-            return SendResult(SendStatus.RETRY, error=f"twilio:{exc.code or 429}")
+            error = f"twilio:{exc.code or 429}"
+            return SendResult(SendStatus.RETRY, retry_after=RETRY_AFTER_429, error=error)
         if exc.status >= 500:
             return SendResult(SendStatus.UNKNOWN, error=f"twilio http {exc.status}")
         return SendResult(SendStatus.FAILED, error=reason_for(exc.code))

@@ -143,3 +143,12 @@ def test_config_from_env_strips_the_whatsapp_prefix() -> None:
 
 def _fields(config: TwilioConfig) -> dict[str, object]:
     return {name: getattr(config, name) for name in TwilioConfig.__slots__}
+
+
+async def test_a_twilio_429_is_retried_after_a_second_so_its_slot_is_given_back(
+    twilio_config: TwilioConfig,
+) -> None:
+    http = RecordingTwilioHttpClient(["429"])
+    result = await SmsSender(make_client(twilio_config, http), twilio_config).send(message())
+    assert result.status is SendStatus.RETRY
+    assert result.retry_after == 1.0  # Twilio names no wait: the worker retries it in hand

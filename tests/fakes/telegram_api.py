@@ -3,7 +3,8 @@
 Answers getMe, sendMessage, sendPoll, answerCallbackQuery, setWebhook, deleteWebhook,
 getWebhookInfo and getUpdates; records every call; enforces a sending cap (30/s overall, like
 Telegram's broadcast limit) with 429 + parameters.retry_after, and can answer 429 to a given
-fraction of sends, 403 for chats that blocked the bot, or answer sends late.
+fraction of sends, 403 for chats that blocked the bot, or answer sends late (all of them, or a
+`timeout_fraction` of accepted ones, `timeout_seconds` late: past the client's read timeout).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class FakeBotApi:
         fail_fraction: float = 0.0,
         retry_after: int = 1,
         seed: int = 7,
+        timeout_fraction: float = 0.0,
+        timeout_seconds: float = 6.0,
     ) -> None:
         self.blocked_chats: set[int] = set()  # sends to these answer 403, as for a blocked bot
         self.delay_seconds = 0.0  # answer sends this late (client read timeouts)
@@ -49,6 +52,9 @@ class FakeBotApi:
         self.cap_per_second = cap_per_second
         self.fail_fraction = fail_fraction
         self.retry_after = retry_after
+        self.timeout_fraction = timeout_fraction
+        self.timeout_seconds = timeout_seconds  # PTB's read timeout is 5 s
+        self.stalled = 0  # accepted sends answered too late for the client
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self._random = random.Random(seed)
@@ -90,6 +96,15 @@ class FakeBotApi:
             status, body = self._answer_locked(method, params, now)
             self.calls.append(Call(method, params, status, now))
             return status, body
+
+    def stalls(self, method: str, status: int) -> bool:
+        """Whether to answer this accepted send too late (drawn for `timeout_fraction`)."""
+        if method not in SEND_METHODS or status != 200 or not self.timeout_fraction:
+            return False
+        with self._lock:
+            stalled = self._random.random() < self.timeout_fraction
+            self.stalled += stalled
+            return stalled
 
     def _answer_locked(
         self, method: str, params: dict[str, Any], now: float
@@ -194,6 +209,8 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 api.received_send(params)
                 time.sleep(api.delay_seconds)
             status, body = api.answer(method, params)
+            if api.stalls(method, status):
+                time.sleep(api.timeout_seconds)  # accepted and recorded; the answer comes too late
             data = json.dumps(body).encode()
             with suppress(OSError):  # the client may be gone (a killed worker): still counted
                 self.send_response(status)

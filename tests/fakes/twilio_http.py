@@ -3,13 +3,18 @@
 Each request is recorded; answers come from a script of outcomes: "201", "429", "500",
 "timeout" (read timeout after sending), "refused" (connection refused before sending), or an
 error code such as "21610" (answered 400 with that code). When the script runs out, "201".
+`CappedTwilioHttpClient` draws outcomes instead: a per-second cap on accepted messages (429
+beyond it, as Twilio's queue or concurrency limit would), and random 429s and timeouts.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import random
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +33,7 @@ class TwilioCall:
     url: str
     data: dict[str, Any]
     outcome: str
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 class RecordingTwilioHttpClient(TwilioHttpClient):
@@ -53,7 +59,8 @@ class RecordingTwilioHttpClient(TwilioHttpClient):
     ) -> Response:
         with self._lock:
             outcome = self.outcomes.pop(0) if self.outcomes else "201"
-            self.calls.append(TwilioCall(method, url, dict(data or {}), outcome))
+            outcome = self._outcome(outcome)
+            self.calls.append(TwilioCall(method, url, dict(data or {}), outcome, time.monotonic()))
             sid = f"SM{next(self._sids):032d}"
         if outcome == "timeout":
             raise ReadTimeout("read timed out")
@@ -67,7 +74,46 @@ class RecordingTwilioHttpClient(TwilioHttpClient):
         status, code = {"429": (429, 20429), "500": (500, 20500)}.get(outcome, (400, int(outcome)))
         return Response(status, json.dumps({"code": code, "message": outcome, "status": status}))
 
+    def _outcome(self, scripted: str) -> str:
+        """The answer to give (called under the lock); the script's, here."""
+        return scripted
+
     @property
     def sent(self) -> list[TwilioCall]:
         """Requests that were answered 201."""
         return [call for call in self.calls if call.outcome == "201"]
+
+
+class CappedTwilioHttpClient(RecordingTwilioHttpClient):
+    """Accepts at most `cap_per_second` messages in any second (429 beyond), and answers 429 to
+    `fail_fraction` and times out on `timeout_fraction` of the rest (the message went out: a
+    read timeout after Twilio took it). Seeded, so runs repeat."""
+
+    def __init__(
+        self,
+        cap_per_second: float,
+        *,
+        fail_fraction: float = 0.0,
+        timeout_fraction: float = 0.0,
+        seed: int = 7,
+    ) -> None:
+        super().__init__()
+        self.cap_per_second = cap_per_second
+        self.fail_fraction = fail_fraction
+        self.timeout_fraction = timeout_fraction
+        self._random = random.Random(seed)
+        self._recent: deque[float] = deque()  # accepted messages within the last second
+
+    def _outcome(self, scripted: str) -> str:
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.cap_per_second or self._random.random() < self.fail_fraction:
+            return "429"
+        self._recent.append(now)
+        return "timeout" if self._random.random() < self.timeout_fraction else "201"
+
+    @property
+    def received(self) -> list[TwilioCall]:
+        """Requests Twilio took (answered 201, or timed out after it took them)."""
+        return [call for call in self.calls if call.outcome in {"201", "timeout"}]
