@@ -352,6 +352,8 @@ class DeliveryWorker:
             row = session.get(Outbox, outbox_id)
             if row is None:
                 return True
+            if result.status is SendStatus.RETRY and result.retry_after:
+                row.attempts -= 1  # a rate-limit refusal delivered nothing: it is no attempt
             retry = result.status is SendStatus.RETRY and row.attempts < self._max_attempts
             if retry and result.retry_after and result.retry_after <= INLINE_RETRY_SECONDS:
                 lease = now + self._lease

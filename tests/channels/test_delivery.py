@@ -82,6 +82,19 @@ async def test_retries_back_off_then_dead_letter(outbox_db: sessionmaker[Session
     assert (dead.status, dead.attempts, len(sender.calls)) == ("dead", 3, 3)
 
 
+async def test_rate_limit_refusals_are_not_attempts_and_never_kill_a_row(
+    outbox_db: sessionmaker[Session],
+) -> None:
+    [outbox_id] = add_rows(outbox_db)
+    refusals = [SendResult(SendStatus.RETRY, error="429", retry_after=0.001)] * 7
+    sender = ScriptedSender(refusals)
+    worker = DeliveryWorker(outbox_db, {"sms": sender}, max_attempts=3, base_backoff=0.0)
+    for _ in range(3):
+        await worker.run_once()
+    sent = row(outbox_db, outbox_id)
+    assert (sent.status, sent.attempts, len(sender.calls)) == ("sent", 1, 8)
+
+
 async def test_backoff_grows_exponentially(outbox_db: sessionmaker[Session]) -> None:
     [outbox_id] = add_rows(outbox_db)
     sender = ScriptedSender([SendResult(SendStatus.RETRY)] * 2)
