@@ -13,7 +13,7 @@ not know it, and the number is read against the last message sent to this guardi
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Outbox
@@ -54,21 +54,22 @@ def original_text(session: Session, guardian_id: int, choice_id: str) -> str | N
     return row.original_text or None
 
 
+def numbered_choice(session: Session, text: str, sent_to: ColumnElement[bool]) -> str | None:
+    """The choice id a bare number ("2", "two", "dwa") picks from the last message `sent_to` a
+    guardian or member of staff (e.g. `Outbox.staff_id == 3`); None when it picks none."""
+    if answer_number(text) is None:
+        return None
+    last = session.scalar(select(Outbox.choices).where(sent_to).order_by(Outbox.id.desc()).limit(1))
+    return choice_for(text, [str(choice["id"]) for choice in last or []])
+
+
 def asked_original(session: Session, guardian_id: int, tapped: str | None, text: str) -> str | None:
     """The `original:<id>` choice the message asks for: tapped, or the number answered picking
     it (or an urgent broadcast's "Got it", `read:<id>`) from the last message sent to this
     guardian; None when it asks for none."""
     if (tapped or "").startswith(PREFIX):
         return tapped
-    if answer_number(text) is None:
-        return None
-    last = session.scalar(
-        select(Outbox.choices)
-        .where(Outbox.guardian_id == guardian_id)
-        .order_by(Outbox.id.desc())
-        .limit(1)
-    )
-    picked = choice_for(text, [str(choice["id"]) for choice in last or []]) or ""
+    picked = numbered_choice(session, text, Outbox.guardian_id == guardian_id) or ""
     return (
         picked
         if picked.startswith((PREFIX, READ_PREFIX, CONSENT_PREFIX, QUESTIONNAIRE_PREFIX))

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Outbox
 from bot.i18n.catalog import Catalog
-from bot.outbound.render import answer_number, choice_for
+from bot.outbound.originals import numbered_choice
 from bot.staff.commands import Acknowledge, AskForAnswer, CancelAnswer, Command, Help, parse
 from bot.types import Choice
 
@@ -65,13 +64,5 @@ def tapped_command(
     member of staff, stands for; None when the message is neither."""
     if tapped is not None:
         return command_for(tapped)
-    if answer_number(text) is None:
-        return None
-    last = session.scalar(
-        select(Outbox.choices)
-        .where(Outbox.staff_id == staff_id)
-        .order_by(Outbox.id.desc())
-        .limit(1)
-    )
-    picked = choice_for(text, [str(choice["id"]) for choice in last or []])
+    picked = numbered_choice(session, text, Outbox.staff_id == staff_id)
     return command_for(picked) if picked else None
