@@ -42,6 +42,7 @@ class DenseIndex:
         for title, heading_path, units in passages:
             texts.extend(unit_text(heading_path, title, unit) for unit in units)
             starts.append(len(texts))
+        log.info("embedding %d sentences of %d passages", len(texts), len(passages))
         started = time.perf_counter()
         vectors = encoder.encode(texts)
         release_freed_memory()  # the batches' activations

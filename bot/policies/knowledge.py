@@ -23,7 +23,12 @@ class Knowledge:
     """One policy index per setting, rebuilt only when the setting's documents change. Builds
     take seconds (sentence embeddings), so they happen at start-up (`warm`) or in the
     background, never while a turn holds the database: only a setting's very first build, if
-    a question beats the warm-up, is waited for."""
+    a question beats the warm-up, is waited for.
+
+    The build threads are not daemons: a process told to stop mid-build (SIGTERM) finishes the
+    build before it exits, because the model runtime's native thread pool aborts the whole
+    process ("terminate called without an active exception") if the interpreter tears down
+    under it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # guards the cache
@@ -45,7 +50,7 @@ class Knowledge:
             target=self._build,
             args=(setting_id, fingerprint, passages),
             name="policy-index-rebuild",
-            daemon=True,
+            daemon=False,  # see the class docstring
         ).start()
         return cached[1]
 
@@ -63,7 +68,7 @@ class Knowledge:
                 passages = load_passages(session, setting_id), setting_synonyms(session, setting_id)
             self._build(setting_id, fingerprint, passages)
 
-        thread = threading.Thread(target=build, name="policy-index-warm-up", daemon=True)
+        thread = threading.Thread(target=build, name="policy-index-warm-up", daemon=False)
         thread.start()
         return thread
 

@@ -163,6 +163,32 @@ def test_the_turns_command_answers_kept_messages_and_stops_on_sigterm(
     assert process.returncode == 0, errors
 
 
+def test_a_turns_process_stopped_while_building_the_policy_index_exits_cleanly(
+    db_url: str, demo_setting: int
+) -> None:
+    """SIGTERM while the start-up index build is in the model runtime: the process finishes
+    the build and exits 0 (a daemon build thread aborted the process mid-teardown)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parentbot", "turns", "--db", db_url],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(120, process.kill)  # never wait for ever on a missing line
+    watchdog.start()
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:  # the structlog lines, one as the embedding starts
+            if '"embedding ' in line:
+                time.sleep(0.5)  # into the model runtime's work
+                break
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=60)
+        watchdog.cancel()
+    assert process.returncode == 0, errors
+
+
 def test_a_message_that_waited_overnight_means_the_day_it_was_written(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
