@@ -12,6 +12,21 @@ from datetime import date
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # indexed by date.weekday()
 WORKING_WEEK = WEEKDAYS[:5]
+_DAY_NAMES = (
+    {name: index for index, name in enumerate(WEEKDAYS)}
+    | {
+        full: index
+        for index, full in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    }
+    | {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+)
+
+
+def weekday_of(word: str) -> int | None:
+    """The weekday a word names ("Tue", "tuesday"), 0 = Monday, or None."""
+    return _DAY_NAMES.get(word.strip().casefold().rstrip("."))
 
 
 def weekday_key(day: date) -> str:

@@ -17,19 +17,9 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate, pairwise
 from zoneinfo import ZoneInfo
 
-from bot.calendar import WEEKDAYS, is_open
+from bot.calendar import WEEKDAYS, is_open, weekday_of
 
 _WINDOW = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
-_DAY_NAMES = (
-    {name: index for index, name in enumerate(WEEKDAYS)}
-    | {
-        full: index
-        for index, full in enumerate(
-            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        )
-    }
-    | {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
-)
 
 
 class HoursError(ValueError):
@@ -56,11 +46,6 @@ class Slot:
 
     start: datetime
     end: datetime
-
-
-def weekday_of(word: str) -> int | None:
-    """The weekday a word names ("Tue", "tuesday"), or None."""
-    return _DAY_NAMES.get(word.strip().casefold().rstrip("."))
 
 
 def parse_hours(text: str) -> tuple[Window, ...]:
@@ -190,36 +175,3 @@ def spread(slots: list[Slot], most: int = 6) -> list[Slot]:
         if slot not in chosen:
             chosen.append(slot)
     return sorted(chosen)
-
-
-_AT = re.compile(r"^(\S+)\s+(?:at\s+)?(\d{1,2})[:.](\d{2})$", re.IGNORECASE)
-
-
-def parse_when(text: str, now: datetime) -> datetime | None:
-    """A time staff typed, in `now`'s zone: "Thu 18:15" (the next Thursday, today when still to
-    come), "tomorrow 9:00", "2026-11-26 18:15"; None when it is none of these or has passed."""
-    found = _AT.match(text.strip())
-    if found is None:
-        return None
-    word, hours, minutes = found.group(1), int(found.group(2)), int(found.group(3))
-    if hours > 23 or minutes > 59:
-        return None
-    day = _day(word, now.date())
-    if day is None:
-        return None
-    moment = datetime.combine(day, time(hours, minutes), now.tzinfo)
-    if moment <= now and weekday_of(word) is not None:
-        moment += timedelta(days=7)
-    return moment if moment > now else None
-
-
-def _day(word: str, today: date) -> date | None:
-    if word.casefold() in ("today", "tomorrow"):
-        return today + timedelta(days=int(word.casefold() == "tomorrow"))
-    weekday = weekday_of(word)
-    if weekday is not None:
-        return today + timedelta(days=(weekday - today.weekday()) % 7)
-    try:
-        return date.fromisoformat(word)
-    except ValueError:
-        return None

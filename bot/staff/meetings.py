@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.calendar import weekday_of
 from bot.db.models import MEETING_BOOKED, HandoffItem, Meeting
 from bot.flows.dates import short_date
 from bot.meetings import store
@@ -18,8 +19,6 @@ from bot.meetings.availability import (
     HoursError,
     hours_text,
     parse_hours,
-    parse_when,
-    weekday_of,
     with_day,
 )
 from bot.meetings.options import meeting_options
@@ -32,6 +31,7 @@ from bot.staff.effects import (
     Viewed,
 )
 from bot.staff.request import StaffRequest, StaffStep
+from bot.staff.when import WhenError, moment
 
 
 def meeting_command(request: StaffRequest, command: MeetingCommand) -> StaffStep:
@@ -138,8 +138,11 @@ def _change(request: StaffRequest, command: MeetingCommand) -> StaffStep:
 
 
 def _when(request: StaffRequest, text: str) -> datetime | None:
-    zone = ZoneInfo(request.setting.timezone)
-    return parse_when(text, request.now.astimezone(zone))
+    """The moment staff typed, or None when it is unclear or has passed."""
+    try:
+        return moment(text, request.now.astimezone(ZoneInfo(request.setting.timezone)))
+    except WhenError:
+        return None
 
 
 def _length(request: StaffRequest) -> timedelta:

@@ -1,5 +1,6 @@
 """When staff want something sent, in plain words: "tomorrow at 8am", "at 8am tomorrow",
-"Fri 9:00", "24 Nov 08:00", "every Friday 15:00", "every day at 7:45"; and the quiet hours a
+"Fri 9:00" (next week's Friday once this Friday's 9:00 has passed), "24 Nov 08:00",
+"2026-11-26 18:15", "every Friday 15:00", "every day at 7:45"; and the quiet hours a
 non-urgent send waits out. Pure: the day words are the parents' date reader's
 (bot.nlu.dates, English lexicon), the time of day is read here. Errors say what to write instead.
 """
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.calendar import weekday_of
 from bot.nlu.dates import extract
 from bot.nlu.text import Text
 
@@ -70,6 +72,8 @@ def moment(words: str, now: datetime) -> datetime:
         raise WhenError(f'Please give a time, e.g. {EXAMPLES} (I read "{words.strip()}").')
     day = _day(rest, now, words)
     result = datetime.combine(day, at, now.tzinfo)
+    if result <= now and weekday_of(_FILLER.sub(" ", rest)) is not None:
+        result += timedelta(days=7)  # "Mon 07:00" on a Monday at 08:15: next Monday
     if result <= now:
         raise WhenError(
             f"{result.strftime('%a %d %b %H:%M')} has already passed; please give a later time."
@@ -135,6 +139,10 @@ def _day(rest: str, now: datetime, words: str) -> date:
     remaining = _FILLER.sub(" ", rest).strip()
     if not remaining:
         return now.date()
+    try:
+        return date.fromisoformat(remaining)  # "2026-11-26"
+    except ValueError:
+        pass
     found = extract(Text.of(remaining), now.replace(tzinfo=None), ("en",), ALL_DAYS).dates
     if found is None:
         raise WhenError(f'I couldn\'t tell which day "{words.strip()}" means; try {EXAMPLES}.')

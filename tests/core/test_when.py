@@ -23,6 +23,10 @@ NOW = datetime(2026, 11, 23, 8, 15, tzinfo=ZoneInfo("Europe/London"))
         ("1 Dec 08:00", datetime(2026, 12, 1, 8, 0)),
         ("15:00", datetime(2026, 11, 23, 15, 0)),
         ("next Tuesday 7.30pm", datetime(2026, 12, 1, 19, 30)),
+        ("Thu 18:15", datetime(2026, 11, 26, 18, 15)),
+        ("Mon 07:00", datetime(2026, 11, 30, 7, 0)),  # today's 07:00 has passed: next Monday
+        ("2026-11-25 9:00", datetime(2026, 11, 25, 9, 0)),
+        ("tomorrow at 16.30", datetime(2026, 11, 24, 16, 30)),
     ],
 )
 def test_plain_words_name_one_moment(words: str, expected: datetime) -> None:
@@ -37,6 +41,8 @@ def test_plain_words_name_one_moment(words: str, expected: datetime) -> None:
         ("25:00 tomorrow", "not a time of day"),
         ("Mon to Fri 9:00", "more than one day"),
         ("blah 9:00", "couldn't tell which day"),
+        ("2026-11-20 9:00", "already passed"),
+        ("soon", "Please give a time"),
     ],
 )
 def test_unclear_words_say_what_to_write(words: str, problem: str) -> None:

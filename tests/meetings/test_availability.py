@@ -13,7 +13,6 @@ from bot.meetings.availability import (
     free_slots,
     hours_text,
     parse_hours,
-    parse_when,
     spread,
 )
 
@@ -97,12 +96,3 @@ def test_offers_are_six_at_most_spread_over_at_least_two_days() -> None:
     assert len(chosen) == 6
     assert len({slot.start.date() for slot in chosen}) >= 2
     assert chosen == sorted(chosen)
-
-
-def test_a_day_and_time_staff_type_is_the_next_such_moment() -> None:
-    assert parse_when("Thu 18:15", MONDAY) == datetime(2026, 11, 26, 18, 15, tzinfo=LONDON)
-    assert parse_when("Mon 07:00", MONDAY) == datetime(2026, 11, 30, 7, 0, tzinfo=LONDON)
-    assert parse_when("2026-11-25 9:00", MONDAY) == datetime(2026, 11, 25, 9, 0, tzinfo=LONDON)
-    assert parse_when("tomorrow at 16.30", MONDAY) == datetime(2026, 11, 24, 16, 30, tzinfo=LONDON)
-    assert parse_when("2026-11-20 9:00", MONDAY) is None  # passed
-    assert parse_when("soon", MONDAY) is None
