@@ -79,14 +79,10 @@ def _unanswered(session: Session, row: Broadcast) -> list[int]:
 
 
 def answers_text(session: Session, row: Broadcast, say: Callable[..., str]) -> str:
-    """Yes / no / no answer per child asked, for the organiser."""
-    answers = dict(
-        session.execute(
-            select(Consent.child_id, Consent.answer).where(Consent.broadcast_id == row.id)
-        )
-        .tuples()
-        .all()
-    )
+    """Yes / no / no answer per child asked, for the organiser; a "no" that withdrew an
+    earlier answer says so."""
+    consents = session.scalars(select(Consent).where(Consent.broadcast_id == row.id))
+    answers = {consent.child_id: consent for consent in consents}
     guardians = session.scalars(
         select(BroadcastRecipient.guardian_id)
         .join(BroadcastOccurrence, BroadcastOccurrence.id == BroadcastRecipient.occurrence_id)
@@ -97,7 +93,10 @@ def answers_text(session: Session, row: Broadcast, say: Callable[..., str]) -> s
         children |= {c.id: c for c in children_in_scope(session, row, guardian_id)}
     by: dict[str, list[str]] = {"yes": [], "no": [], "none": []}
     for child in sorted(children.values(), key=lambda c: c.display_name):
-        by[answers.get(child.id, "none")].append(child.display_name)
+        consent = answers.get(child.id)
+        withdrawn = consent is not None and consent.withdrawn_at is not None
+        name = f"{child.display_name} (withdrawn)" if withdrawn else child.display_name
+        by[consent.answer if consent else "none"].append(name)
     listed = {key: ", ".join(names) or "-" for key, names in by.items()}
     return say(
         "broadcasts.consent_answers",

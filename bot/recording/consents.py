@@ -83,9 +83,15 @@ def consent_requests(session: Session, guardian_id: int) -> tuple[ConsentAsked, 
 
 
 def _answer(
-    context: EffectContext, broadcast_id: int, child_id: int, answer: str, at: datetime
+    context: EffectContext,
+    broadcast_id: int,
+    child_id: int,
+    answer: str,
+    at: datetime,
+    withdrawn: bool = False,
 ) -> Child:
-    """The family's answer for the child (the latest stands)."""
+    """The family's answer for the child (the latest stands); a withdrawal is "no" with its
+    time in `withdrawn_at`, which a later answer clears."""
     session, guardian = context.session, context.guardian
     assert guardian is not None
     existing = session.scalar(
@@ -95,15 +101,19 @@ def _answer(
         existing = Consent(broadcast_id=broadcast_id, child_id=child_id)
         session.add(existing)
     existing.guardian_id, existing.answer, existing.answered_at = guardian.id, answer, at
+    existing.withdrawn_at = at if withdrawn else None
     return session.get_one(Child, child_id)
 
 
 def withdraw_consent(context: EffectContext, effect: WithdrawConsent) -> None:
-    """ "No" for each child, a `consent` record "withdrawn", and the children's key persons and
-    the request's organiser (else the managers) told."""
+    """ "No" for each child, withdrawn at the effect's time, a `consent` record "withdrawn", and
+    the children's key persons and the request's organiser (else the managers) told."""
     guardian = context.guardian
     assert guardian is not None
-    children = [_answer(context, effect.broadcast_id, c, "no", effect.at) for c in effect.child_ids]
+    children = [
+        _answer(context, effect.broadcast_id, child_id, "no", effect.at, withdrawn=True)
+        for child_id in effect.child_ids
+    ]
     for child in children:
         context.audit("consent_withdrawn", f"child:{child.id}", {"request": effect.broadcast_id})
     names = [child.display_name for child in children]

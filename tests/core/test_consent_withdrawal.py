@@ -47,7 +47,23 @@ def test_withdrawing_consent_for_the_farm_trip_records_no_and_tells_key_person_a
     assert set(told) >= {"Tom Okafor", "Priya Shah"}
     assert "withdrew consent B1 (Farm trip" in told["Tom Okafor"]
     with sessions() as session:
-        assert session.scalars(select(Consent.answer)).all() == ["no"]
+        consent = session.scalars(select(Consent)).one()
+        assert (consent.answer, consent.withdrawn_at) == ("no", MONDAY_MORNING)
+    assert "No: Leo Thompson (withdrawn)" in reply_text(say(engine, PRIYA, "consent B1"))
+
+
+def test_a_yes_after_a_withdrawal_stands_and_is_no_longer_marked_withdrawn(
+    sessions: sessionmaker[Session], demo_setting: int
+) -> None:
+    engine = Engine(sessions, demo_setting, clock=lambda: MONDAY_MORNING)
+    _ask(engine)
+    say(engine, SARAH, "1")  # Yes for Leo
+    say(engine, SARAH, "Please withdraw my consent for the farm trip")
+    say(engine, SARAH, "consent:1:2:yes", choice_id="consent:1:2:yes")  # the Yes button again
+    with sessions() as session:
+        consent = session.scalars(select(Consent)).one()
+        assert (consent.answer, consent.withdrawn_at) == ("yes", None)
+    assert "Yes: Leo Thompson\n" in reply_text(say(engine, PRIYA, "consent B1"))
 
 
 def test_withdrawal_in_romanian_is_recorded_for_the_child(

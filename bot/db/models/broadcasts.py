@@ -95,3 +95,4 @@ class Consent(Base):
     )
     answer: Mapped[str] = mapped_column(String(8))  # yes, no
     answered_at: Mapped[datetime] = mapped_column()
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)  # answer "no" since then
