@@ -32,6 +32,7 @@ from bot.staff.effects import (
 )
 from bot.staff.request import StaffRequest, StaffStep
 from bot.staff.when import WhenError, moment
+from bot.types import Reply
 
 
 def meeting_command(request: StaffRequest, command: MeetingCommand) -> StaffStep:
@@ -113,9 +114,9 @@ def _offer(request: StaffRequest, command: MeetingCommand) -> StaffStep:
         or item.guardian_id is None
     ):
         return StaffStep.say(request, "meeting_staff.not_request", ref=ref)
-    start = _when(request, command.rest)
-    if start is None:
-        return StaffStep.say(request, "meeting_staff.bad_time", example=f"offer {ref} Thu 18:15")
+    start = _when(request, command.rest, f'"offer {ref} Thu 18:15"')
+    if isinstance(start, WhenError):
+        return StaffStep((Reply(str(start)),))
     if _busy_at(request, start):
         return StaffStep.say(request, "meeting_staff.slot_taken", when=staff_time(start))
     end = start + _length(request)
@@ -129,20 +130,20 @@ def _change(request: StaffRequest, command: MeetingCommand) -> StaffStep:
         return StaffStep.say(request, "meeting_staff.not_yours", id=command.ref)
     if command.verb == "cancel":
         return StaffStep((), (StaffCancelMeeting(row.id),))
-    start = _when(request, command.rest)
-    if start is None:
-        return StaffStep.say(request, "meeting_staff.bad_time", example=f"move M{row.id} Thu 16:00")
+    start = _when(request, command.rest, f'"move M{row.id} Thu 16:00"')
+    if isinstance(start, WhenError):
+        return StaffStep((Reply(str(start)),))
     if _busy_at(request, start):
         return StaffStep.say(request, "meeting_staff.slot_taken", when=staff_time(start))
     return StaffStep((), (StaffMoveMeeting(row.id, start, start + _length(request), request.now),))
 
 
-def _when(request: StaffRequest, text: str) -> datetime | None:
-    """The moment staff typed, or None when it is unclear or has passed."""
+def _when(request: StaffRequest, text: str, example: str) -> datetime | WhenError:
+    """The moment staff typed, or why it is not one (unclear, or passed)."""
     try:
-        return moment(text, request.now.astimezone(ZoneInfo(request.setting.timezone)))
-    except WhenError:
-        return None
+        return moment(text, request.now.astimezone(ZoneInfo(request.setting.timezone)), example)
+    except WhenError as problem:
+        return problem
 
 
 def _length(request: StaffRequest) -> timedelta:

@@ -64,13 +64,13 @@ def is_recurring(words: str) -> bool:
     return bool(_EVERY.match(words))
 
 
-def moment(words: str, now: datetime) -> datetime:
+def moment(words: str, now: datetime, examples: str = EXAMPLES) -> datetime:
     """The one future moment the words say, in `now`'s zone (`now`: aware, setting time).
-    Raises WhenError with what to write instead."""
+    Raises WhenError with what to write instead (`examples` of the command at hand)."""
     at, rest = _time_of_day(words)
     if at is None:
-        raise WhenError(f'Please give a time, e.g. {EXAMPLES} (I read "{words.strip()}").')
-    day = _day(rest, now, words)
+        raise WhenError(f'Please give a time, e.g. {examples} (I read "{words.strip()}").')
+    day = _day(rest, now, words, examples)
     result = datetime.combine(day, at, now.tzinfo)
     if result <= now and weekday_of(_FILLER.sub(" ", rest)) is not None:
         result += timedelta(days=7)  # "Mon 07:00" on a Monday at 08:15: next Monday
@@ -134,7 +134,7 @@ def _clock(hour: int, minutes: int, half: str) -> time | None:
     return time(hour, minutes) if hour < 24 and minutes < 60 else None
 
 
-def _day(rest: str, now: datetime, words: str) -> date:
+def _day(rest: str, now: datetime, words: str, examples: str) -> date:
     """The day the words name: today when they name none."""
     remaining = _FILLER.sub(" ", rest).strip()
     if not remaining:
@@ -145,7 +145,7 @@ def _day(rest: str, now: datetime, words: str) -> date:
         pass
     found = extract(Text.of(remaining), now.replace(tzinfo=None), ("en",), ALL_DAYS).dates
     if found is None:
-        raise WhenError(f'I couldn\'t tell which day "{words.strip()}" means; try {EXAMPLES}.')
+        raise WhenError(f'I couldn\'t tell which day "{words.strip()}" means; try {examples}.')
     if found.start != found.end:
         raise WhenError(f'"{words.strip()}" names more than one day; please give one.')
     return found.start

@@ -116,6 +116,17 @@ def test_staff_list_their_week_change_hours_and_cancel_or_move_with_parents_told
     assert "not one of your" in text_of(say(engine, ANIA, f"cancel M{new_id}"))
 
 
+def test_a_move_to_a_passed_or_unreadable_time_says_why_and_keeps_the_meeting(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    meeting = _book(engine)
+    passed = text_of(say(engine, JESS, f"move M{meeting} 2026-11-20 9:00"))
+    assert passed == "Fri 20 Nov 09:00 has already passed; please give a later time."
+    unclear = text_of(say(engine, JESS, f"move M{meeting} someday 9:00"))
+    assert unclear.endswith(f'try "move M{meeting} Thu 16:00".')
+    assert [row.id for row in booked(sessions)] == [int(meeting)]
+
+
 def test_free_and_busy_change_the_hours_offered(
     engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
