@@ -56,7 +56,8 @@ def _candidates(
     found = []
     for pos, (start, end) in enumerate(tokens):
         word = re.split("['’]", text.raw[start:end])[0]
-        person_like = start in marked or (word[:1].isupper() and len(word) >= 3)
+        following = text.raw[end : tokens[pos + 1][1]] if pos + 1 < len(tokens) else ""
+        person_like = start in marked or _name_like(word, following)
         if not person_like or not _latin_word(word) or fold(word) in lexicon.common_words():
             continue
         if (start, end) in child_spans or any(h.start <= start < h.end for h in vocab):
@@ -65,6 +66,23 @@ def _candidates(
             continue
         found.append((start, start + len(word)))
     return _join_full_names(text, found)
+
+
+def _name_like(word: str, following: str) -> bool:
+    """A capitalised word of three letters or more, or a two-letter first name ("Jo", "Ed")
+    right before a capitalised surname ("Jo Smith")."""
+    if not word[:1].isupper():
+        return False
+    if len(word) >= 3:
+        return True
+    surname = following[1:]
+    return (
+        len(word) == 2
+        and word[1].islower()
+        and following[:1] == " "
+        and surname[:1].isupper()
+        and len(surname) >= 3
+    )
 
 
 def _join_full_names(text: Text, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -76,6 +76,13 @@ def test_collector_name_is_not_an_unmatched_child() -> None:
     assert got.unmatched_names == () and got.children == (4,)
 
 
+def test_a_two_letter_first_name_before_a_surname_is_kept_whole() -> None:
+    got = read("my neighbour Jo Smith will collect Isla today", BROWN)
+    assert (got.collector_name, got.collector_relationship) == ("Jo Smith", "neighbour")
+    assert read("Ed Jones will pick Isla up at 5", BROWN).collector_name == "Ed Jones"
+    assert read("Yo recojo a Isla hoy", BROWN).unmatched_names == ()  # "Yo" alone: no name
+
+
 def test_senders_mum_is_the_childs_grandmother() -> None:
     assert (
         read("my mum's picking Isla up at 4 today", BROWN).collector_relationship == "grandmother"
