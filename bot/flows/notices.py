@@ -29,6 +29,7 @@ from bot.flows.flow import Flow, Step, expired
 from bot.flows.questions import (
     ASK_CHILD,
     ASK_COLLECTOR,
+    ASK_COLLECTOR_NAME,
     ASK_DATE,
     CANCEL,
     QUESTIONS,
@@ -123,6 +124,8 @@ def advance(turn: Turn, draft: Draft) -> StepResult:
         and not (draft.collector_name or draft.collector_relationship)
     ):
         return ask(turn, ASK_COLLECTOR, draft)
+    if draft.kind == COLLECTION and not draft.is_lateness and not draft.collector_name:
+        return ask(turn, ASK_COLLECTOR_NAME, draft)  # staff check the name and the photo ID
     signed_in = signed_in_today(turn, draft)
     if signed_in:
         return ask_about_signed_in(turn, draft, signed_in)
@@ -267,6 +270,9 @@ def _fill(turn: Turn, state: str, draft: Draft) -> Draft | None:
         if found.dates:
             return replace(draft, start=found.dates.start, end=found.dates.end)
         return None
+    if state == ASK_COLLECTOR_NAME:
+        name = found.collector_name
+        return replace(draft, collector_name=name) if name else None
     if not (found.collector_name or found.collector_relationship):
         return None
     return replace(

@@ -1,4 +1,5 @@
-"""The questions a notice asks (which child, which day, who collects), with their choices.
+"""The questions a notice asks (which child, which day, who collects and, when the parent
+gave only a relationship, their name), with their choices.
 
 Every choice offered here is honoured only while it is the last reply's
 (bot/pipeline/choices.py), so the notice flow can read a `child:` or `date:` choice back without
@@ -18,7 +19,8 @@ from bot.flows.turn import ChildView, StepResult, Turn
 from bot.types import Choice, Reply
 
 ASK_CHILD, ASK_DATE, ASK_COLLECTOR = "notice:child", "notice:date", "notice:collector"
-QUESTIONS = (ASK_CHILD, ASK_DATE, ASK_COLLECTOR)
+ASK_COLLECTOR_NAME = "notice:collector_name"  # a collector given only as "my sister"
+QUESTIONS = (ASK_CHILD, ASK_DATE, ASK_COLLECTOR, ASK_COLLECTOR_NAME)
 CANCEL = "notice:cancel"
 
 
@@ -64,6 +66,9 @@ def ask(
     elif state == ASK_DATE:
         key = "notice.ask_date_past" if past else "notice.ask_date"
         reply = turn.reply(key, *_day_choices(turn), cancel)
+    elif state == ASK_COLLECTOR_NAME:
+        relation = readback.collector_label(turn, None, draft.collector_relationship)
+        reply = turn.reply("collection.ask_collector_name", cancel, relation=relation)
     else:
         reply = turn.reply("collection.ask_collector", cancel)
     replies = (turn.reply("notice.not_understood"), reply) if again else (reply,)

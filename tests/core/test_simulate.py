@@ -110,7 +110,7 @@ def test_db_option_keeps_state_in_the_given_database(tmp_path: Path) -> None:
 
 
 def test_polish_preferring_guardian_gets_polish_replies() -> None:
-    [output] = simulate(message("+447700900111", "Babcia odbierze Kubę jutro o 15:00"))
+    [output] = simulate(message("+447700900111", "Babcia Halina odbierze Kubę jutro o 15:00"))
     assert output["language"] == "pl" and output["intent"] == "collection_change"
     text = output["replies"][0]["text"]
     assert text.startswith("Dziękujemy, Magda.") and "wt. 24 lis" in text and "15:00" in text

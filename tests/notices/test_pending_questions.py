@@ -22,7 +22,7 @@ SOMEONE_ELSE = "someone else is picking Maya up today"  # asks who will be colle
     ("first", "question", "answer", "recorded"),
     [
         ("Maya off", "Which day is this for?", "tomorrow", "absence"),
-        (SOMEONE_ELSE, "Who will be collecting?", "Grandma", "collection_change"),
+        (SOMEONE_ELSE, "Who will be collecting?", "Grandma Linda", "collection_change"),
         ("not coming in tomorrow", "Which child is this about?", "Leo", "absence"),
     ],
 )
@@ -64,14 +64,33 @@ def test_a_collector_answer_that_is_not_a_name_is_asked_again_then_handed_off(
 
 @pytest.mark.parametrize(
     ("answer", "collector"),
-    [("Auntie Sarah", "Sarah (aunt)"), ("dave", "dave"), ("my neighbour", "neighbour")],
+    [("Auntie Sarah", "Sarah (aunt)"), ("dave", "dave"), ("Jo Smith, my neighbour", "Jo Smith")],
 )
-def test_a_name_or_relationship_answers_who_is_collecting(
-    engine: Engine, answer: str, collector: str
-) -> None:
+def test_a_name_answers_who_is_collecting(engine: Engine, answer: str, collector: str) -> None:
     say(engine, SARAH, SOMEONE_ELSE)
     [record] = say(engine, SARAH, answer).records
-    assert record["type"] == "collection_change" and record["collector"] == collector
+    assert record["type"] == "collection_change" and record["collector"].startswith(collector)
+
+
+def test_a_collector_given_only_as_a_relationship_is_asked_their_name(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    asked = say(engine, SARAH, "Can my sister collect Maya today at 4?")
+    assert reply_text(asked).startswith("What is their name (aunt)?") and asked.records == []
+    [record] = say(engine, SARAH, "Anna Kowalczyk").records
+    assert (record["collector"], record["time"], record["authorised"]) == (
+        "Anna Kowalczyk (aunt)",
+        "16:00",
+        False,
+    )
+
+
+def test_a_relative_named_on_the_authorised_list_needs_no_id_check(engine: Engine) -> None:
+    asked = say(engine, SARAH, "my mum will collect Maya today")
+    assert "What is their name (grandmother)?" in reply_text(asked)
+    named = say(engine, SARAH, "Linda")
+    assert named.records[0]["collector"] == "Linda (grandmother)"
+    assert named.records[0]["authorised"] is True and "photo ID" not in reply_text(named)
 
 
 def test_a_day_question_answered_twice_without_a_day_is_handed_off(
