@@ -113,3 +113,14 @@ def test_a_child_question_answered_twice_without_a_child_is_handed_off(
     assert "Which child is this about?" in reply_text(again) and not again.handoff
     handed = say(engine, SARAH, "what do you mean")
     assert handed.handoff and count(sessions, Absence) == 0
+
+
+def test_a_correction_while_a_question_is_open_changes_the_draft_and_asks_again(
+    engine: Engine,
+) -> None:
+    say(engine, SARAH, "Can my sister collect Maya today at 4?")
+    corrected = say(engine, SARAH, "actually it's tomorrow not today")
+    assert reply_text(corrected).startswith("What is their name (aunt)?")
+    assert corrected.records == [] and not corrected.handoff
+    [record] = say(engine, SARAH, "Anna Kowalczyk").records
+    assert (record["start"], record["collector"]) == ("2026-11-24", "Anna Kowalczyk (aunt)")
