@@ -142,9 +142,10 @@ def _answer(turn: Turn, state: str, draft: Draft, again: bool) -> StepResult | N
     if _is_another_notice(turn, draft):
         return None
     filled = _fill(turn, state, draft)
-    corrected = _corrected(turn, draft) if turn.understanding.corrects else None
-    if filled is None and corrected is not None:  # "actually it's tomorrow" before the answer
-        return advance(turn, corrected)
+    if filled is None and turn.understanding.corrects:  # "actually it's tomorrow" meanwhile
+        corrected = _corrected(turn, draft)
+        if corrected is not None:
+            return advance(turn, corrected)
     if filled is None and turn.understanding.cancels:  # "cancel that", "she's fine now"
         if draft.refs:
             return _confirm_withdraw(turn, draft)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Consent, HandoffItem
 from bot.pipeline.engine import Engine
+from bot.pipeline.outcome import TurnResult
 from tests.conftest import MONDAY_MORNING
 from tests.core.helpers import reply_text, say
 
@@ -21,6 +22,13 @@ def _ask(engine: Engine) -> None:
     assert "Broadcast queued" in reply_text(say(engine, PRIYA, "broadcast:send"))
 
 
+def _yes_then_withdrawn(engine: Engine) -> TurnResult:
+    """Sarah says Yes for Leo to the farm trip, then withdraws it in words."""
+    _ask(engine)
+    say(engine, SARAH, "1")  # Yes for Leo
+    return say(engine, SARAH, "Please withdraw my consent for the farm trip")
+
+
 def _told(result_notifications: list[dict[str, object]]) -> dict[str, str]:
     return {str(n["to"]): str(n["text"]) for n in result_notifications}
 
@@ -29,9 +37,7 @@ def test_withdrawing_consent_for_the_farm_trip_records_no_and_tells_key_person_a
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = Engine(sessions, demo_setting, clock=lambda: MONDAY_MORNING)
-    _ask(engine)
-    say(engine, SARAH, "1")  # Yes for Leo
-    withdrawn = say(engine, SARAH, "Please withdraw my consent for the farm trip")
+    withdrawn = _yes_then_withdrawn(engine)
     assert withdrawn.intent == "withdraw_consent"
     assert reply_text(withdrawn).startswith("Thank you, Sarah: we have recorded that you withdraw")
     assert withdrawn.records == [
@@ -56,9 +62,7 @@ def test_a_yes_after_a_withdrawal_stands_and_is_no_longer_marked_withdrawn(
     sessions: sessionmaker[Session], demo_setting: int
 ) -> None:
     engine = Engine(sessions, demo_setting, clock=lambda: MONDAY_MORNING)
-    _ask(engine)
-    say(engine, SARAH, "1")  # Yes for Leo
-    say(engine, SARAH, "Please withdraw my consent for the farm trip")
+    _yes_then_withdrawn(engine)
     say(engine, SARAH, "consent:1:2:yes", choice_id="consent:1:2:yes")  # the Yes button again
     with sessions() as session:
         consent = session.scalars(select(Consent)).one()
